@@ -1,0 +1,300 @@
+package content
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kballard/go-shellquote"
+)
+
+// Kinds of Markdown document.
+const (
+	KindLesson     = "lesson"
+	KindExperiment = "experiment"
+	KindExercise   = "exercise"
+)
+
+// Lesson is one parsed Markdown document: a lesson, an experiment or an
+// exercise text, in one language.
+type Lesson struct {
+	ID      string // stable identifier, the same in every language
+	Lang    Lang
+	Title   string
+	Summary string // one line for menus and `sockstep list`
+	Order   int    // menu position
+	Kind    string // KindLesson (default), KindExperiment or KindExercise
+	Intro   string // Markdown before the first step
+	Steps   []Step
+	Source  string // file the lesson came from, for messages
+}
+
+// Step is one "## " section: prose plus the directives that say what runs.
+// A step with no directive is prose only (the runner still pauses on it).
+type Step struct {
+	Title      string
+	Body       string // Markdown of the section, directives removed
+	Directives []Directive
+	Line       int // line of the heading in Source
+}
+
+// Directive names one action and its arguments, as written in
+//
+//	<!-- step: ACTION [POSITIONAL...] [KEY=VALUE...] -->
+//
+// Values may be quoted as in a shell. Positional words are kept in order in
+// Pos; what they mean is up to the action.
+type Directive struct {
+	Action string
+	Pos    []string
+	Args   map[string]string
+	Line   int
+}
+
+// Arg returns the named argument or def when it is absent.
+func (d Directive) Arg(key, def string) string {
+	if v, ok := d.Args[key]; ok {
+		return v
+	}
+	return def
+}
+
+// String reconstructs the directive in its written form (normalised).
+func (d Directive) String() string {
+	parts := []string{d.Action}
+	for _, p := range d.Pos {
+		parts = append(parts, quoteIfNeeded(p))
+	}
+	keys := make([]string, 0, len(d.Args))
+	for k := range d.Args {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, k+"="+quoteIfNeeded(d.Args[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func quoteIfNeeded(s string) string {
+	if s == "" || strings.ContainsAny(s, " \t\"'\\|") {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// ParseError points at the line of a lesson file that could not be read.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+var directiveRE = regexp.MustCompile(`^\s*<!--\s*step:\s*(.*?)\s*-->\s*$`)
+
+// Parse reads one lesson document. name is used in error messages.
+func Parse(name string, data []byte) (*Lesson, error) {
+	l := &Lesson{Source: name, Kind: KindLesson}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	lineNo := 0
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &ParseError{name, 0, err.Error()}
+	}
+
+	// Front matter: "---", key: value lines, "---".
+	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
+		end := -1
+		for i := 1; i < len(lines); i++ {
+			if strings.TrimSpace(lines[i]) == "---" {
+				end = i
+				break
+			}
+			k, v, ok := strings.Cut(lines[i], ":")
+			if !ok {
+				return nil, &ParseError{name, i + 1, "front matter lines are written key: value"}
+			}
+			v = strings.TrimSpace(v)
+			switch strings.TrimSpace(k) {
+			case "id":
+				l.ID = v
+			case "title":
+				l.Title = v
+			case "summary":
+				l.Summary = v
+			case "kind":
+				l.Kind = v
+			case "order":
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return nil, &ParseError{name, i + 1, "order must be a whole number"}
+				}
+				l.Order = n
+			default:
+				return nil, &ParseError{name, i + 1, fmt.Sprintf("unknown front matter key %q", strings.TrimSpace(k))}
+			}
+		}
+		if end < 0 {
+			return nil, &ParseError{name, 1, "front matter is not closed with ---"}
+		}
+		lineNo = end + 1
+	}
+	if l.ID == "" {
+		return nil, &ParseError{name, 1, "the lesson has no id in its front matter"}
+	}
+	switch l.Kind {
+	case KindLesson, KindExperiment, KindExercise:
+	default:
+		return nil, &ParseError{name, 1, fmt.Sprintf("unknown kind %q (lesson, experiment or exercise)", l.Kind)}
+	}
+
+	var cur *Step
+	var body []string
+	inFence := false
+	flush := func() {
+		text := strings.Trim(strings.Join(body, "\n"), "\n")
+		if cur == nil {
+			l.Intro = text
+		} else {
+			cur.Body = text
+			l.Steps = append(l.Steps, *cur)
+		}
+		body = nil
+	}
+	for i := lineNo; i < len(lines); i++ {
+		line := lines[i]
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			inFence = !inFence
+		}
+		if !inFence && strings.HasPrefix(line, "## ") {
+			flush()
+			cur = &Step{Title: strings.TrimSpace(line[3:]), Line: i + 1}
+			continue
+		}
+		if !inFence {
+			if m := directiveRE.FindStringSubmatch(line); m != nil {
+				d, err := parseDirective(m[1])
+				if err != nil {
+					return nil, &ParseError{name, i + 1, err.Error()}
+				}
+				d.Line = i + 1
+				if cur == nil {
+					return nil, &ParseError{name, i + 1, "a step directive must be inside a \"## \" section"}
+				}
+				cur.Directives = append(cur.Directives, d)
+				continue
+			}
+		}
+		if cur == nil && l.Title == "" && strings.HasPrefix(line, "# ") {
+			l.Title = strings.TrimSpace(line[2:])
+		}
+		body = append(body, line)
+	}
+	flush()
+	if l.Title == "" {
+		l.Title = l.ID
+	}
+	return l, nil
+}
+
+func parseDirective(s string) (Directive, error) {
+	words, err := shellquote.Split(s)
+	if err != nil {
+		return Directive{}, fmt.Errorf("cannot read the step directive %q: %w", s, err)
+	}
+	if len(words) == 0 {
+		return Directive{}, fmt.Errorf("the step directive names no action")
+	}
+	d := Directive{Action: words[0], Args: map[string]string{}}
+	for _, w := range words[1:] {
+		if k, v, ok := strings.Cut(w, "="); ok && k != "" && !strings.ContainsAny(k, " ") {
+			if _, dup := d.Args[k]; dup {
+				return Directive{}, fmt.Errorf("argument %q is given twice", k)
+			}
+			d.Args[k] = v
+			continue
+		}
+		if len(d.Args) > 0 {
+			return Directive{}, fmt.Errorf("positional word %q comes after key=value arguments", w)
+		}
+		d.Pos = append(d.Pos, w)
+	}
+	return d, nil
+}
+
+// Builtin returns the built-in documents of one language and kind, sorted
+// by Order then ID. kind "" returns every kind.
+func Builtin(lang Lang, kind string) ([]*Lesson, error) {
+	all, err := loadDir(files, path.Join("lessons", string(lang)))
+	if err != nil {
+		return nil, err
+	}
+	var out []*Lesson
+	for _, l := range all {
+		if kind == "" || l.Kind == kind {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// Find returns the built-in document id in lang, or nil.
+func Find(lang Lang, id string) (*Lesson, error) {
+	all, err := Builtin(lang, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range all {
+		if l.ID == id {
+			return l, nil
+		}
+	}
+	return nil, nil
+}
+
+// LoadDir parses every *.md file of a directory tree (an instructor's own
+// lessons), with the same rules as the built-in ones.
+func LoadDir(fsys fs.FS, dir string) ([]*Lesson, error) { return loadDir(fsys, dir) }
+
+func loadDir(fsys fs.FS, dir string) ([]*Lesson, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.md"))
+	if err != nil {
+		return nil, err
+	}
+	var out []*Lesson
+	lang := Lang(path.Base(dir))
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		l, err := Parse(name, data)
+		if err != nil {
+			return nil, err
+		}
+		l.Lang = lang
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Order != out[j].Order {
+			return out[i].Order < out[j].Order
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}

@@ -1,0 +1,107 @@
+//go:build linux
+
+package lessons
+
+import (
+	"bufio"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// tcpStates are the kernel's TCP state numbers (include/net/tcp_states.h),
+// shared by TCP_INFO and /proc/net/tcp.
+var tcpStates = map[int]string{
+	1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+	5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
+	9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV",
+}
+
+// kernelDetails fills the state and queue lengths from TCP_INFO and the
+// SIOCINQ/SIOCOUTQ ioctls.
+func kernelDetails(k *Socket, f *Facts) bool {
+	if k.Proto == TCP {
+		info, err := unix.GetsockoptTCPInfo(k.FD, unix.IPPROTO_TCP, unix.TCP_INFO)
+		if err == nil {
+			f.State = tcpStates[int(info.State)]
+			if info.State == 7 {
+				// TCP_CLOSE: a fresh socket, or one whose connection ended.
+				f.State = "CLOSED"
+			}
+			if f.State == "LISTEN" {
+				// On a listening socket Linux reports the accept queue in
+				// tcpi_unacked and the backlog in tcpi_sacked.
+				f.AcceptQ = int(info.Unacked)
+				f.Backlog = int(info.Sacked)
+				return true
+			}
+		}
+	}
+	if n, err := unix.IoctlGetInt(k.FD, unix.SIOCINQ); err == nil {
+		f.RecvQ = n
+	}
+	if n, err := unix.IoctlGetInt(k.FD, unix.SIOCOUTQ); err == nil {
+		f.SendQ = n
+	}
+	return true
+}
+
+// closedTCPState looks a closed socket's connection up in the kernel's
+// table (/proc/net/tcp or tcp6): a descriptor is gone after close, but the
+// connection may live on, in TIME_WAIT for instance.
+func closedTCPState(local, remote netip.AddrPort) (string, bool) {
+	file := "/proc/net/tcp"
+	if !local.Addr().Is4() {
+		file = "/proc/net/tcp6"
+	}
+	st, err := procTCPState(file, local, remote)
+	if err != nil {
+		return "", true
+	}
+	return st, false
+}
+
+func procTCPState(file string, local, remote netip.AddrPort) (string, error) {
+	fh, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	want := procAddr(local) + " " + procAddr(remote)
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 4 {
+			continue
+		}
+		if strings.EqualFold(fields[1]+" "+fields[2], want) {
+			n, err := strconv.ParseUint(fields[3], 16, 8)
+			if err != nil {
+				return "", err
+			}
+			return tcpStates[int(n)], nil
+		}
+	}
+	return "", sc.Err()
+}
+
+// procAddr writes an address the way /proc/net/tcp does: the address as
+// host-order 32-bit words in hex, then the port in hex.
+func procAddr(ap netip.AddrPort) string {
+	var b strings.Builder
+	if ap.Addr().Is4() {
+		a := ap.Addr().As4()
+		fmt.Fprintf(&b, "%02X%02X%02X%02X", a[3], a[2], a[1], a[0])
+	} else {
+		a := ap.Addr().As16()
+		for i := 0; i < 16; i += 4 {
+			fmt.Fprintf(&b, "%02X%02X%02X%02X", a[i+3], a[i+2], a[i+1], a[i])
+		}
+	}
+	fmt.Fprintf(&b, ":%04X", ap.Port())
+	return b.String()
+}

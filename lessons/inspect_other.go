@@ -1,0 +1,12 @@
+//go:build !linux
+
+package lessons
+
+import "net/netip"
+
+// kernelDetails cannot read TCP state or queue lengths portably; the step
+// says so instead of guessing.
+func kernelDetails(k *Socket, f *Facts) bool { return false }
+
+// closedTCPState has no portable source once the descriptor is gone.
+func closedTCPState(local, remote netip.AddrPort) (string, bool) { return "", true }

@@ -1,0 +1,56 @@
+package lessons
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// listen turns a stream socket from active to passive: "switch the ringer
+// on". From here the kernel completes handshakes on its own and queues
+// them for accept, up to backlog.
+func (s *Session) listen(ctx context.Context, name string, backlog int) error {
+	k, err := s.need(name)
+	if err != nil {
+		return err
+	}
+	c := s.begin(k, "listen(%d, %d)", k.FD, backlog)
+	err = unix.Listen(k.FD, backlog)
+	if err == nil {
+		k.Side = Server
+		k.Backlog = backlog
+		if sa, e := unix.Getsockname(k.FD); e == nil {
+			k.Local, _ = addrPort(sa) // an unbound socket gets a port here
+		}
+	}
+	_, err = s.done(c, "0", err)
+	return err
+}
+
+// accept takes one completed connection off the queue: "answer the
+// call". It returns a NEW socket for that caller; the listening socket
+// stays as it was, ready for the next one.
+func (s *Session) accept(ctx context.Context, name, as string) error {
+	k, err := s.need(name)
+	if err != nil {
+		return err
+	}
+	c := s.begin(k, "accept(%d)", k.FD)
+	if err := s.wait(ctx, k.FD, unix.POLLIN); err != nil {
+		return err
+	}
+	nfd, sa, err := acceptFD(k.FD)
+	if err != nil {
+		_, err = s.done(c, "", err)
+		return err
+	}
+	nk := &Socket{Name: as, FD: nfd, Proto: k.Proto, Family: k.Family, Side: Server, Peer: k.Peer}
+	nk.Remote, _ = addrPort(sa)
+	if lsa, e := unix.Getsockname(nfd); e == nil {
+		nk.Local, _ = addrPort(lsa)
+	}
+	s.add(nk)
+	_, err = s.done(c, fmt.Sprintf("fd %d, %s", nfd, nk.Remote), nil)
+	return err
+}

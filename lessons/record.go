@@ -1,0 +1,81 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// call is a system call about to be reported.
+type call struct {
+	k     *Socket
+	text  string
+	start time.Time
+	note  string         // message key explaining the result
+	data  []byte         // payload sent or received
+	from  netip.AddrPort // sender, for recvfrom
+	// packets the call put on the wire, recorded after the call itself
+	packets []Event
+}
+
+func (s *Session) begin(k *Socket, format string, args ...any) *call {
+	return &call{k: k, text: fmt.Sprintf(format, args...), start: time.Now()}
+}
+
+// done reports the call to the UI and the timeline. err, when not nil, is
+// the raw errno; done wraps it so that the message names the call.
+func (s *Session) done(c *call, ret string, err error) (Call, error) {
+	out := Call{
+		Side: c.k.Side, Peer: c.k.Peer, Socket: c.k.Name,
+		Text: c.text, Ret: ret, Data: c.data, From: c.from, Note: c.note, Wall: time.Since(c.start),
+	}
+	if err != nil {
+		name := c.text
+		if i := indexByte(name, '('); i > 0 {
+			name = name[:i]
+		}
+		err = fmt.Errorf("%s failed: %w", name, err)
+		out.Err = err
+		var errno unix.Errno
+		if s.expect != 0 && errors.As(err, &errno) && errno == s.expect {
+			out.Expected = true
+		}
+	}
+	s.event(Event{Side: c.k.Side, Kind: EventCall, Socket: c.k.Name, Peer: c.k.Peer, Text: callSummary(out)})
+	for _, p := range c.packets {
+		s.event(p)
+	}
+	if s.ui != nil {
+		s.ui.Call(out)
+	}
+	return out, err
+}
+
+func callSummary(c Call) string {
+	if c.Err != nil {
+		var errno unix.Errno
+		if errors.As(c.Err, &errno) {
+			return c.Text + " → " + ErrnoName(errno)
+		}
+		return c.Text + " → error"
+	}
+	return c.Text + " → " + c.Ret
+}
+
+// packet notes what a call put on the wire, sent by side; it joins the
+// timeline right after the call.
+func (c *call) packet(side Side, k *Socket, what string) {
+	c.packets = append(c.packets, Event{Side: side, Kind: EventPacket, Socket: k.Name, Peer: k.Peer, Text: what})
+}
+
+func indexByte(s string, b byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == b {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,339 @@
+package lessons
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/sockstep/sockstep/content"
+	"golang.org/x/sys/unix"
+)
+
+// Answers to the "who plays the other side?" question.
+const (
+	ChoiceSockstep = "peer.choice.sockstep"
+	ChoiceMe       = "peer.choice.me"
+)
+
+// RunStep runs the directives of one lesson step in order, then reports
+// what the kernel says about every socket the step touched.
+//
+// When the step opens a socket for the other party (socket ... by=peer),
+// the learner may choose to play that party from another terminal; the
+// step then prints a ready-to-paste command instead, and every later
+// directive on that socket is left to the learner.
+func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
+	for _, d := range ds {
+		if err := Validate(d); err != nil {
+			return err
+		}
+	}
+	if peers := peerSockets(ds); len(peers) > 0 && s.ui != nil {
+		role := externalRole(ds)
+		ans, err := s.ui.Ask(ctx, Question{Key: "peer.who." + role, Default: ChoiceSockstep, Choices: []string{ChoiceSockstep, ChoiceMe}})
+		if err != nil {
+			return err
+		}
+		if ans == ChoiceMe {
+			for _, n := range peers {
+				s.add(&Socket{Name: n, FD: -1, Peer: true, External: true, Proto: peerProto(ds, n), Side: Client})
+			}
+		}
+	}
+	var touched []string
+	seen := map[string]bool{}
+	touch := func(n string) {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			touched = append(touched, n)
+		}
+	}
+	external := false
+	for _, d := range ds {
+		a := args{specs[d.Action], d}
+		if name := socketName(d); name != "" {
+			if k := s.Socket(name); k != nil && k.External {
+				s.skipExternal(k, a)
+				external = true
+				continue
+			}
+		}
+		if err := s.Run(ctx, d); err != nil {
+			return err
+		}
+		for _, n := range socketArgs(d) {
+			touch(n)
+		}
+		switch d.Action {
+		case "socket":
+			touch(a.get("name"))
+		case "accept":
+			touch(a.get("as"))
+		}
+		if to := d.Args["to"]; to != "" && s.Socket(to) != nil {
+			touch(to)
+		}
+	}
+	if external {
+		s.externalCommands(ds)
+	}
+	s.noteStates()
+	if len(touched) > 0 && s.ui != nil {
+		s.ui.Facts(s.Inspect(touched...))
+	}
+	return nil
+}
+
+// Run runs one directive. A directive with expect=ERRNO succeeds when the
+// call fails with exactly that errno: the lesson meant to show it.
+func (s *Session) Run(ctx context.Context, d content.Directive) error {
+	if err := Validate(d); err != nil {
+		return err
+	}
+	sp := specs[d.Action]
+	s.expect = 0
+	if e, ok := d.Args["expect"]; ok {
+		s.expect, _ = errnoByName(e)
+	}
+	defer func() { s.expect = 0 }()
+	err := sp.run(ctx, s, args{sp, d})
+	if s.expect != 0 {
+		if err != nil && ErrnoOf(err) == s.expect {
+			return nil
+		}
+		if err == nil && s.ui != nil {
+			s.ui.Note("step.expected-but-ok", ErrnoName(s.expect))
+		}
+	}
+	return err
+}
+
+// socketName is the existing socket a directive acts on, or the one it
+// creates.
+func socketName(d content.Directive) string {
+	if d.Action == "addrs" || d.Action == "inspect" || len(d.Pos) == 0 {
+		return ""
+	}
+	return d.Pos[0]
+}
+
+func peerSockets(ds []content.Directive) []string {
+	var out []string
+	for _, d := range ds {
+		if d.Action == "socket" && d.Args["by"] == "peer" && len(d.Pos) > 0 {
+			out = append(out, d.Pos[0])
+		}
+	}
+	return out
+}
+
+func peerProto(ds []content.Directive, name string) Proto {
+	for _, d := range ds {
+		if d.Action == "socket" && len(d.Pos) > 1 && d.Pos[0] == name {
+			return Proto(d.Pos[1])
+		}
+	}
+	return TCP
+}
+
+// externalRole names the part the learner would play: what the peer
+// directives of the step do.
+func externalRole(ds []content.Directive) string {
+	has := map[string]bool{}
+	for _, d := range ds {
+		has[d.Action] = true
+	}
+	proto := "tcp"
+	for _, n := range peerSockets(ds) {
+		proto = string(peerProto(ds, n))
+	}
+	switch {
+	case has["listen"]:
+		return "tcp-server"
+	case has["connect"] && proto == "tcp":
+		return "tcp-client"
+	case has["sendto"]:
+		return "udp-sender"
+	case has["bind"] && proto == "udp":
+		return "udp-receiver"
+	}
+	return proto + "-peer"
+}
+
+// skipExternal leaves a directive to the learner's own program, keeping
+// the address it would have bound so that later steps can reach it.
+func (s *Session) skipExternal(k *Socket, a args) {
+	switch a.d.Action {
+	case "bind":
+		if addr, err := s.bindAddr(a); err == nil {
+			k.Local = addr
+			k.Side = Server
+		}
+	case "listen":
+		k.Side = Server
+	case "socket":
+		return // announced with the commands
+	}
+	if s.ui != nil {
+		s.ui.Note("peer.your-turn." + a.d.Action)
+	}
+}
+
+// bindAddr is the address a bind directive asks for: the session's host
+// and port unless addr= or port= say otherwise. Binding a non-loopback
+// address needs the classroom opt-in, except to show that it fails.
+func (s *Session) bindAddr(a args) (netip.AddrPort, error) {
+	addr := netip.AddrPortFrom(s.cfg.Host, uint16(s.cfg.Port))
+	if v := a.get("addr"); v != "" {
+		var err error
+		if addr, err = ParseHostPort(v); err != nil {
+			return addr, err
+		}
+	}
+	if v := a.get("port"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 65535 {
+			return addr, fmt.Errorf("port=%q: %w", v, ErrBadPort)
+		}
+		addr = netip.AddrPortFrom(addr.Addr(), uint16(n))
+	}
+	if !addr.Addr().IsLoopback() && !s.cfg.AllowRemote && a.get("expect") == "" {
+		return addr, fmt.Errorf("binding %s: %w", addr.Addr(), ErrNotLocal)
+	}
+	return addr, nil
+}
+
+// target resolves where a connect or sendto goes: a socket of the session
+// (by name), "closed" (a loopback port where nothing listens), HOST:PORT,
+// or by default the session's host and port.
+func (s *Session) target(to string) (netip.AddrPort, error) {
+	var addr netip.AddrPort
+	switch {
+	case to == "":
+		addr = netip.AddrPortFrom(s.cfg.Host, uint16(s.cfg.Port))
+	case to == "closed":
+		p, err := closedPort(s.cfg.Host)
+		if err != nil {
+			return addr, err
+		}
+		addr = p
+	case s.Socket(to) != nil:
+		k := s.Socket(to)
+		if !k.Local.IsValid() {
+			return addr, fmt.Errorf("socket %q has no address yet (bind it first): %w", to, ErrLesson)
+		}
+		addr = k.Local
+	default:
+		var err error
+		if addr, err = ParseHostPort(to); err != nil {
+			return addr, err
+		}
+	}
+	addr = netip.AddrPortFrom(loopbackFor(addr.Addr()), addr.Port())
+	return addr, s.allowed(addr.Addr())
+}
+
+func (s *Session) allowed(a netip.Addr) error {
+	if IsLocal(a) || s.cfg.AllowRemote {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", a, ErrNotLocal)
+}
+
+// closedPort finds a loopback port with nothing listening, by letting the
+// kernel pick a free one and giving it back.
+func closedPort(host netip.Addr) (netip.AddrPort, error) {
+	lo := loopbackFor(host)
+	if !lo.IsLoopback() {
+		lo = netip.MustParseAddr("127.0.0.1")
+	}
+	fam := familyOf(lo)
+	fd, err := unix.Socket(fam, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	defer unix.Close(fd)
+	sa, _ := sockaddr(fam, netip.AddrPortFrom(lo, 0))
+	if err := unix.Bind(fd, sa); err != nil {
+		return netip.AddrPort{}, err
+	}
+	got, err := unix.Getsockname(fd)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	ap, _ := addrPort(got)
+	return ap, nil
+}
+
+// askAddr lets the learner type the host and port, suggesting def.
+func (s *Session) askAddr(ctx context.Context, def netip.AddrPort) (netip.AddrPort, error) {
+	h, err := s.ui.Ask(ctx, Question{Key: "ask.host", Default: def.Addr().String()})
+	if err != nil {
+		return def, err
+	}
+	host, err := ParseHost(strings.TrimSpace(h))
+	if err != nil {
+		return def, err
+	}
+	p, err := s.ui.Ask(ctx, Question{Key: "ask.port", Default: strconv.Itoa(int(def.Port()))})
+	if err != nil {
+		return def, err
+	}
+	port, err := ParsePort(strings.TrimSpace(p))
+	if err != nil {
+		return def, err
+	}
+	addr := netip.AddrPortFrom(loopbackFor(host), uint16(port))
+	return addr, s.allowed(addr.Addr())
+}
+
+// sendtoStep sends one datagram, or with repeat=yes asks for lines and
+// sends each until the learner types exit, as the notes' sender does.
+// When the destination is sockstep's own receiver, the receiver's
+// recvfrom runs right after each datagram so the learner sees it arrive.
+func (s *Session) sendtoStep(ctx context.Context, a args) error {
+	name := a.get("name")
+	addr, err := s.target(a.get("to"))
+	if err != nil {
+		return err
+	}
+	var rx *Socket
+	if k := s.Socket(a.get("to")); k != nil && k.Peer && k.Open() && k.Proto == UDP {
+		rx = k
+	}
+	lines := strings.Split(a.get("text"), "|")
+	repeat := a.get("repeat") == "yes"
+	ask := a.get("ask") == "yes" || repeat
+	for i := 0; ; i++ {
+		def := "exit"
+		if i < len(lines) {
+			def = lines[i]
+		}
+		text := def
+		if ask {
+			if text, err = s.ui.Ask(ctx, Question{Key: "ask.line-or-exit", Default: def}); err != nil {
+				return err
+			}
+		}
+		if repeat && strings.TrimSpace(text) == "exit" {
+			return nil
+		}
+		if err := s.sendto(ctx, name, []byte(text), addr); err != nil {
+			return err
+		}
+		if rx != nil {
+			if err := s.recvfrom(ctx, rx.Name, 1024); err != nil {
+				return err
+			}
+		}
+		if !repeat {
+			return nil
+		}
+		if i > 1000 {
+			return errors.New("too many lines")
+		}
+	}
+}

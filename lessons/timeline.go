@@ -1,0 +1,38 @@
+package lessons
+
+// EventKind says what a timeline row shows.
+type EventKind int
+
+const (
+	// EventCall is a system call one side made.
+	EventCall EventKind = iota
+	// EventPacket is what crossed the wire because of a call, sent by
+	// Side. It is inferred from the call that caused it (a connect sends
+	// SYN, a close sends FIN); the states around it are read from the
+	// kernel.
+	EventPacket
+	// EventState is a TCP state change read from the kernel.
+	EventState
+)
+
+// Event is one row of the two-party timeline.
+type Event struct {
+	Side   Side
+	Kind   EventKind
+	Socket string
+	Peer   bool
+	Text   string // EventCall: the call; EventPacket: the packet ("SYN", "FIN", "data 5 B")
+	From   string // EventState: previous state ("" = none yet)
+	To     string // EventState: new state
+}
+
+// Timeline is the ordered list of events of a session.
+type Timeline []Event
+
+// Other returns the opposite side.
+func (s Side) Other() Side {
+	if s == Client {
+		return Server
+	}
+	return Client
+}

@@ -1,0 +1,456 @@
+// Command sockstep teaches UDP and TCP sockets one system call at a time,
+// on real sockets, in Chinese or English.
+//
+//	sockstep                      menu of lessons
+//	sockstep run tcp-server       one lesson, paused between steps
+//	sockstep verify udp-send -- python3 my_sender.py
+//
+// main.go is the command line only; the flow is in package runner, the
+// socket stages in package lessons, the words in package content.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/AlecAivazis/survey/v2/terminal"
+	"github.com/muesli/termenv"
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/runner"
+	"github.com/sockstep/sockstep/runner/progress"
+	"golang.org/x/term"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFail        = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+	})
+	stop()
+	os.Exit(code)
+}
+
+// env is the outside world main talks to, so tests can give it another.
+type env struct {
+	stdin          *os.File
+	stdout, stderr *os.File
+	getenv         func(string) string
+}
+
+// flags shared by every command.
+type flags struct {
+	lang  string
+	auto  bool
+	host  string
+	port  int
+	style string
+	width int
+	help  bool
+	reset bool
+}
+
+func (f *flags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.lang, "lang", "", "")
+	fs.BoolVar(&f.auto, "auto", false, "")
+	fs.StringVar(&f.host, "host", "127.0.0.1", "")
+	fs.IntVar(&f.port, "port", lessons.DefaultPort, "")
+	fs.StringVar(&f.style, "style", "", "")
+	fs.IntVar(&f.width, "width", 0, "")
+	fs.BoolVar(&f.help, "help", false, "")
+	fs.BoolVar(&f.help, "h", false, "")
+	fs.BoolVar(&f.reset, "reset", false, "")
+}
+
+// parseArgs reads flags wherever they stand among the words, so that
+// `sockstep run tcp-server --auto` and `sockstep --auto run tcp-server`
+// both work. Words after "--" are kept as they are (verify's command).
+func parseArgs(args []string) (f flags, words, rest []string, err error) {
+	fs := flag.NewFlagSet("sockstep", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f.register(fs)
+	for {
+		if err := fs.Parse(args); err != nil {
+			return f, nil, nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			rest = args[1:]
+			break
+		}
+		words = append(words, args[0])
+		args = args[1:]
+	}
+	return f, words, rest, nil
+}
+
+func run(ctx context.Context, args []string, e env) int {
+	// verify has flags of its own (-j, --batch...), so it reads its own
+	// arguments; only the language is decided here.
+	if len(args) > 0 && args[0] == "verify" {
+		return runVerify(ctx, args[1:], e)
+	}
+	f, words, _, err := parseArgs(args)
+	lang := pickLang(f.lang, e.getenv)
+	cat := content.Text(lang)
+	if err != nil {
+		fmt.Fprintln(e.stderr, cat.T("cli.bad-flag", err))
+		fmt.Fprintln(e.stderr, cat.T("cli.see-help"))
+		return exitUsage
+	}
+	if f.lang != "" {
+		if _, ok := content.ParseLang(f.lang); !ok {
+			fmt.Fprintln(e.stderr, cat.T("cli.bad-lang", f.lang))
+			return exitUsage
+		}
+	}
+	cmd := ""
+	if len(words) > 0 {
+		cmd, words = words[0], words[1:]
+	}
+	if f.help || cmd == "help" {
+		topic := cmd
+		if cmd == "help" && len(words) > 0 {
+			topic = words[0]
+		}
+		printHelp(e.stdout, cat, topic)
+		return exitOK
+	}
+	switch cmd {
+	case "", "menu":
+		return cmdMenu(ctx, f, lang, e)
+	case "list":
+		return cmdList(f, lang, e)
+	case "run", "show":
+		if len(words) != 1 {
+			fmt.Fprintln(e.stderr, cat.T("cli.need-lesson", cmd))
+			return exitUsage
+		}
+		l, code := findLesson(lang, words[0], e, cat)
+		if l == nil {
+			return code
+		}
+		if cmd == "show" {
+			return cmdShow(f, lang, l, e)
+		}
+		return cmdRun(ctx, f, lang, l, e)
+	case "progress":
+		return cmdProgress(f, lang, e)
+	case "exercises":
+		return cmdExercises(lang, e)
+	}
+	fmt.Fprintln(e.stderr, cat.T("cli.unknown-command", cmd))
+	fmt.Fprintln(e.stderr, cat.T("cli.see-help"))
+	return exitUsage
+}
+
+// pickLang: --lang first, then the locale.
+func pickLang(flagLang string, getenv func(string) string) content.Lang {
+	if l, ok := content.ParseLang(flagLang); ok {
+		return l
+	}
+	return content.DetectLang(getenv)
+}
+
+func findLesson(lang content.Lang, id string, e env, cat *content.Catalog) (*content.Lesson, int) {
+	if strings.HasSuffix(id, ".md") {
+		// An instructor's own lesson, written in Markdown only.
+		data, err := os.ReadFile(id)
+		if err != nil {
+			fmt.Fprintln(e.stderr, cat.T("cli.cannot-read", id, err))
+			return nil, exitUsage
+		}
+		l, err := content.Parse(id, data)
+		if err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return nil, exitUsage
+		}
+		l.Lang = lang
+		return l, exitOK
+	}
+	l, err := content.Find(lang, id)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return nil, exitFail
+	}
+	if l == nil || l.Kind == content.KindExercise {
+		fmt.Fprintln(e.stderr, cat.T("cli.unknown-lesson", id))
+		if all, err := content.Builtin(lang, ""); err == nil {
+			var ids []string
+			for _, l := range all {
+				ids = append(ids, l.ID)
+			}
+			fmt.Fprintln(e.stderr, cat.T("cli.lessons-are", strings.Join(ids, ", ")))
+		}
+		return nil, exitUsage
+	}
+	return l, exitOK
+}
+
+// interactive is true only when both ends are terminals and --auto is not
+// set: survey cannot work otherwise (it gets EOF at once, or waits forever
+// for a terminal's answer that never comes).
+func interactive(f flags, e env) bool {
+	return !f.auto && term.IsTerminal(int(e.stdin.Fd())) && term.IsTerminal(int(e.stdout.Fd()))
+}
+
+// newRunner builds the runner for the chosen front end, or explains why
+// the flags cannot be used.
+func newRunner(f flags, lang content.Lang, e env) (*runner.Runner, int) {
+	cat := content.Text(lang)
+	cfg, warn, err := sessionConfig(f)
+	if err != nil {
+		fmt.Fprintln(e.stderr, cat.T("cli.bad-host", f.host, err))
+		return nil, exitUsage
+	}
+	if f.port < 1 || f.port > 65535 {
+		fmt.Fprintln(e.stderr, cat.T("cli.bad-port", f.port))
+		return nil, exitUsage
+	}
+	if warn {
+		fmt.Fprintln(e.stderr, cat.T("cli.remote-warning", cfg.Host))
+	}
+	if f.style != "" && !validStyle(f.style) {
+		fmt.Fprintln(e.stderr, cat.T("cli.bad-style", f.style, strings.Join(runner.Styles, ", ")))
+		return nil, exitUsage
+	}
+	inter := interactive(f, e)
+	opts := runner.Options{
+		Lang:        lang,
+		Interactive: inter,
+		Stdio:       terminal.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr},
+		Out:         e.stdout,
+		Style:       f.style,
+		Width:       f.width,
+		Session:     cfg,
+		Profile:     termenv.Ascii,
+	}
+	if inter {
+		if w, _, err := term.GetSize(int(e.stdout.Fd())); err == nil && opts.Width == 0 {
+			opts.Width = min(w, 120)
+		}
+		// EnvColorProfile reads TERM, COLORTERM and NO_COLOR; it does not
+		// query the terminal.
+		opts.Profile = termenv.NewOutput(e.stdout, termenv.WithEnvironment(environ{e.getenv})).EnvColorProfile()
+	}
+	r, err := runner.New(opts)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return nil, exitFail
+	}
+	return r, exitOK
+}
+
+type environ struct{ getenv func(string) string }
+
+func (v environ) Environ() []string        { return nil }
+func (v environ) Getenv(key string) string { return v.getenv(key) }
+
+func validStyle(s string) bool {
+	for _, ok := range runner.Styles {
+		if s == ok {
+			return true
+		}
+	}
+	return false
+}
+
+// sessionConfig checks --host. A non-loopback host is the classroom
+// opt-in: allowed, with a warning (warn is true).
+func sessionConfig(f flags) (cfg lessons.Config, warn bool, err error) {
+	host, err := lessons.ParseHost(f.host)
+	if err != nil {
+		return cfg, false, err
+	}
+	cfg = lessons.Config{Host: host, Port: f.port}
+	if !host.IsLoopback() {
+		cfg.AllowRemote = true
+		warn = true
+	}
+	return cfg, warn, nil
+}
+
+func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, e env) int {
+	r, code := newRunner(f, lang, e)
+	if r == nil {
+		return code
+	}
+	return finish(runLesson(ctx, r, l), r.Catalog(), e)
+}
+
+func runLesson(ctx context.Context, r *runner.Runner, l *content.Lesson) error {
+	err := r.Run(ctx, l)
+	if err == nil {
+		if path, perr := progress.DefaultPath(); perr == nil {
+			// Progress is a convenience: failing to save it must not fail
+			// the lesson.
+			_ = progress.MarkLesson(path, l.ID)
+		}
+	}
+	return err
+}
+
+// finish maps a lesson's outcome to an exit status.
+func finish(err error, cat *content.Catalog, e env) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, runner.ErrInterrupted), errors.Is(err, context.Canceled):
+		fmt.Fprintln(e.stderr, cat.T("cli.interrupted"))
+		return exitInterrupted
+	case errors.Is(err, runner.ErrQuit):
+		return exitOK
+	}
+	fmt.Fprintln(e.stderr, cat.T("cli.lesson-stopped", err))
+	return exitFail
+}
+
+func cmdShow(f flags, lang content.Lang, l *content.Lesson, e env) int {
+	r, code := newRunner(f, lang, e)
+	if r == nil {
+		return code
+	}
+	if err := r.Show(l); err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func menuItems(lang content.Lang) ([]runner.MenuItem, error) {
+	ls, err := content.Builtin(lang, "")
+	if err != nil {
+		return nil, err
+	}
+	var keep []*content.Lesson
+	for _, l := range ls {
+		if l.Kind != content.KindExercise {
+			keep = append(keep, l)
+		}
+	}
+	done := map[string]bool{}
+	if path, err := progress.DefaultPath(); err == nil {
+		if st, err := progress.Load(path); err == nil {
+			for id := range st.Lessons {
+				done[id] = true
+			}
+		}
+	}
+	return runner.Items(keep, done), nil
+}
+
+func cmdList(f flags, lang content.Lang, e env) int {
+	items, err := menuItems(lang)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitFail
+	}
+	r, code := newRunner(flags{host: "127.0.0.1", port: lessons.DefaultPort, auto: true}, lang, e)
+	if r == nil {
+		return code
+	}
+	r.List(items)
+	return exitOK
+}
+
+// cmdMenu shows the menu and runs the chosen lessons until the learner
+// leaves. Without a terminal it lists the lessons and exits: a menu there
+// would wait for an answer that cannot come.
+func cmdMenu(ctx context.Context, f flags, lang content.Lang, e env) int {
+	cat := content.Text(lang)
+	if !interactive(f, e) {
+		fmt.Fprintln(e.stdout, cat.T("menu.no-terminal"))
+		return cmdList(f, lang, e)
+	}
+	r, code := newRunner(f, lang, e)
+	if r == nil {
+		return code
+	}
+	for {
+		items, err := menuItems(lang)
+		if err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return exitFail
+		}
+		id, err := r.Menu(ctx, items)
+		if err != nil {
+			return finish(err, cat, e)
+		}
+		if id == runner.MenuQuit {
+			return exitOK
+		}
+		l, err := content.Find(lang, id)
+		if err != nil || l == nil {
+			fmt.Fprintln(e.stderr, cat.T("cli.unknown-lesson", id))
+			return exitFail
+		}
+		err = runLesson(ctx, r, l)
+		if errors.Is(err, runner.ErrInterrupted) || errors.Is(err, context.Canceled) {
+			return finish(err, cat, e)
+		}
+		if err != nil && !errors.Is(err, runner.ErrQuit) {
+			fmt.Fprintln(e.stderr, cat.T("cli.lesson-stopped", err))
+		}
+	}
+}
+
+func cmdProgress(f flags, lang content.Lang, e env) int {
+	cat := content.Text(lang)
+	path, err := progress.DefaultPath()
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitFail
+	}
+	if f.reset {
+		if err := progress.Reset(path); err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return exitFail
+		}
+		fmt.Fprintln(e.stdout, cat.T("progress.reset-done"))
+		return exitOK
+	}
+	st, err := progress.Load(path)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitFail
+	}
+	fmt.Fprintln(e.stdout, cat.T("progress.file", path))
+	fmt.Fprintln(e.stdout, cat.T("progress.lessons", len(st.Lessons)))
+	for _, id := range progress.Sorted(st.Lessons) {
+		fmt.Fprintf(e.stdout, "  ✓ %s  %s\n", id, st.Lessons[id].Local().Format("2006-01-02 15:04"))
+	}
+	fmt.Fprintln(e.stdout, cat.T("progress.exercises", len(st.Exercises)))
+	for _, id := range progress.Sorted(st.Exercises) {
+		fmt.Fprintf(e.stdout, "  ✓ %s  %s\n", id, st.Exercises[id].Local().Format("2006-01-02 15:04"))
+	}
+	return exitOK
+}
+
+func printHelp(w io.Writer, cat *content.Catalog, topic string) {
+	key := "help." + topic
+	if topic == "" || !cat.Has(key) {
+		key = "help.main"
+	}
+	fmt.Fprint(w, cat.T(key))
+}
+
+var _ = netip.Addr{}

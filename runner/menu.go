@@ -1,0 +1,70 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sockstep/sockstep/content"
+)
+
+// MenuItem is one entry of the lesson menu.
+type MenuItem struct {
+	ID    string
+	Title string
+	Kind  string
+	Done  bool
+}
+
+// Items makes menu items from lessons, marking the finished ones.
+func Items(ls []*content.Lesson, done map[string]bool) []MenuItem {
+	out := make([]MenuItem, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, MenuItem{ID: l.ID, Title: l.Title, Kind: l.Kind, Done: done[l.ID]})
+	}
+	return out
+}
+
+// MenuQuit is what Menu returns when the learner leaves.
+const MenuQuit = ""
+
+// Menu lets the learner pick a lesson; it returns its id, or MenuQuit.
+func (r *Runner) Menu(ctx context.Context, items []MenuItem) (string, error) {
+	keys := make([]string, 0, len(items)+1)
+	labels := map[string]string{}
+	for _, it := range items {
+		key := "menu.item:" + it.ID
+		keys = append(keys, key)
+		labels[key] = r.menuLabel(it)
+	}
+	keys = append(keys, "menu.quit")
+	p := r.prompt
+	if sp, ok := p.(surveyPrompter); ok {
+		sp.labels = labels
+		p = sp
+	}
+	ans, err := p.choose(ctx, "menu.title", nil, keys, keys[0])
+	if err != nil {
+		return "", err
+	}
+	if ans == "menu.quit" {
+		return MenuQuit, nil
+	}
+	return ans[len("menu.item:"):], nil
+}
+
+func (r *Runner) menuLabel(it MenuItem) string {
+	mark := "  "
+	if it.Done {
+		mark = "✓ "
+	}
+	return fmt.Sprintf("%s%s  %s", mark, pad(it.ID, 14), ansi.Truncate(it.Title, 50, "…"))
+}
+
+// List prints the menu items as plain lines: the menu for a run without a
+// terminal, and `sockstep list`.
+func (r *Runner) List(items []MenuItem) {
+	for _, it := range items {
+		r.printf("%s\n", r.menuLabel(it))
+	}
+}

@@ -1,0 +1,63 @@
+package runner
+
+import (
+	"io"
+	"time"
+
+	"github.com/AlecAivazis/survey/v2/terminal"
+	"github.com/muesli/termenv"
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// Options configures a Runner.
+type Options struct {
+	Lang content.Lang
+	// Interactive selects the survey front end. Leave it false when stdin
+	// or stdout is not a terminal, or for --auto.
+	Interactive bool
+	// Stdio is the terminal survey talks to (interactive only).
+	Stdio terminal.Stdio
+	// Out receives everything printed.
+	Out io.Writer
+	// Style is a glamour style name (see Styles); "" picks dark when
+	// interactive and notty otherwise.
+	Style string
+	// Profile is the colour profile; termenv.Ascii prints no colour.
+	// Plain runs always use Ascii.
+	Profile termenv.Profile
+	// Width is the terminal width to wrap to (80 when zero).
+	Width int
+	// Session configures the sockets (host, port, wait limits).
+	Session lessons.Config
+	// StepWait bounds blocking calls in plain runs, where no one can
+	// answer: a lesson must end by itself. Zero means 10 s.
+	StepWait time.Duration
+}
+
+func (o *Options) fill() {
+	if o.Lang == "" {
+		o.Lang = content.English
+	}
+	if o.Width <= 0 {
+		o.Width = 80
+	}
+	if !o.Interactive {
+		o.Profile = termenv.Ascii
+		if o.Style == "" || o.Style == "dark" || o.Style == "light" {
+			o.Style = "notty"
+		}
+		if o.StepWait == 0 {
+			o.StepWait = 10 * time.Second
+		}
+		if o.Session.WaitLimit == 0 {
+			o.Session.WaitLimit = o.StepWait
+		}
+	}
+	if o.Style == "" {
+		o.Style = "dark"
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+}

@@ -1,0 +1,117 @@
+package runner
+
+import (
+	"context"
+	"errors"
+
+	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/terminal"
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// ErrInterrupted is returned when the learner pressed Ctrl-C; the caller
+// exits with status 130 once every socket is closed.
+var ErrInterrupted = errors.New("interrupted")
+
+// ErrQuit is returned when the learner chose to stop the lesson.
+var ErrQuit = errors.New("the learner stopped the lesson")
+
+// Choices offered between steps.
+const (
+	choiceRun     = "prompt.run"
+	choiceExplain = "prompt.explain"
+	choiceBack    = "prompt.back"
+	choiceQuit    = "prompt.quit"
+	choiceRetry   = "prompt.retry"
+	choiceNext    = "prompt.next"
+)
+
+// prompter is the difference between the two front ends.
+type prompter interface {
+	// choose returns one of the option keys.
+	choose(ctx context.Context, msgKey string, msgArgs []any, options []string, def string) (string, error)
+	// input returns a typed line, or def.
+	input(ctx context.Context, msgKey string, msgArgs []any, def string) (string, error)
+}
+
+// plainPrompter answers every question with its default, so a run without
+// a terminal never waits for input that cannot come.
+type plainPrompter struct{}
+
+func (plainPrompter) choose(ctx context.Context, _ string, _ []any, _ []string, def string) (string, error) {
+	return def, ctx.Err()
+}
+
+func (plainPrompter) input(ctx context.Context, _ string, _ []any, def string) (string, error) {
+	return def, ctx.Err()
+}
+
+// surveyPrompter asks on a terminal with survey.
+type surveyPrompter struct {
+	cat   *content.Catalog
+	stdio terminal.Stdio
+	// labels, when set, gives ready-made labels for option keys (menu
+	// entries are built from lesson titles, not from the catalog).
+	labels map[string]string
+}
+
+func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any, options []string, def string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	labels := make([]string, len(options))
+	byLabel := map[string]string{}
+	defLabel := ""
+	for i, o := range options {
+		labels[i] = p.cat.T(o)
+		if l, ok := p.labels[o]; ok {
+			labels[i] = l
+		}
+		byLabel[labels[i]] = o
+		if o == def {
+			defLabel = labels[i]
+		}
+	}
+	q := &survey.Select{Message: p.cat.T(msgKey, msgArgs...), Options: labels}
+	if defLabel != "" {
+		q.Default = defLabel
+	}
+	var ans string
+	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err)); err != nil {
+		return "", surveyErr(err)
+	}
+	return byLabel[ans], nil
+}
+
+func (p surveyPrompter) input(ctx context.Context, msgKey string, msgArgs []any, def string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	q := &survey.Input{Message: p.cat.T(msgKey, msgArgs...), Default: def}
+	var ans string
+	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err)); err != nil {
+		return "", surveyErr(err)
+	}
+	return ans, nil
+}
+
+func surveyErr(err error) error {
+	if errors.Is(err, terminal.InterruptErr) {
+		return ErrInterrupted
+	}
+	return err
+}
+
+// ask adapts a step's question to the front end.
+func (r *Runner) ask(ctx context.Context, q lessons.Question) (string, error) {
+	if len(q.Choices) > 0 {
+		return r.prompt.choose(ctx, q.Key, q.Args, q.Choices, q.Default)
+	}
+	ans, err := r.prompt.input(ctx, q.Key, q.Args, q.Default)
+	if err == nil && !r.opts.Interactive {
+		// Show the answer, so a transcript reads as if it was typed.
+		r.printf("  %s %s\n", r.cat.T(q.Key, q.Args...), ans)
+	}
+	return ans, err
+}

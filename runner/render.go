@@ -1,0 +1,141 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+)
+
+// Styles a learner can pick with --style. "notty" is chosen automatically
+// when output is not a terminal.
+var Styles = []string{"dark", "light", "notty", "ascii"}
+
+// markdown renders lesson text. It is built once per run: construction is
+// cheap, but rendering with a fresh renderer each step would be wasteful,
+// and WithAutoStyle is never used because it queries the terminal's
+// background colour and blocks for seconds where no answer comes.
+type markdown struct {
+	r     *glamour.TermRenderer
+	width int
+}
+
+func newMarkdown(style string, width int, profile termenv.Profile) (*markdown, error) {
+	if width < 20 {
+		width = 20
+	}
+	r, err := glamour.NewTermRenderer(
+		glamour.WithStandardStyle(style),
+		glamour.WithWordWrap(0), // wrapped by fitWidth, which knows Chinese
+		glamour.WithColorProfile(profile),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("cannot set up the text renderer with style %q: %w", style, err)
+	}
+	return &markdown{r: r, width: width}, nil
+}
+
+// render turns Markdown into terminal text no wider than the width.
+func (m *markdown) render(md string) (string, error) {
+	out, err := m.r.Render(joinCJKLines(expandTabs(md)))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(fitWidth(out, m.width), "\n") + "\n", nil
+}
+
+// expandTabs replaces tabs with spaces. glamour counts a tab as one column
+// when it pads code blocks, so gofmt'd Go would overflow the width.
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		switch r {
+		case '\t':
+			n := 4 - col%4
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+		case '\n':
+			b.WriteRune(r)
+			col = 0
+		default:
+			b.WriteRune(r)
+			col++
+		}
+	}
+	return b.String()
+}
+
+// fitWidth wraps every line wider than width (see wrapLine) and squeezes
+// the runs of empty lines glamour leaves around blocks.
+func fitWidth(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := 0
+	for _, line := range lines {
+		line = trimRightSpaces(line)
+		if ansi.Strip(line) == "" {
+			if blank++; blank > 1 {
+				continue
+			}
+			out = append(out, "")
+			continue
+		}
+		blank = 0
+		out = append(out, wrapLine(line, width)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// trimRightSpaces drops the padding glamour adds to fill each line; it is
+// invisible but doubles the size of piped output.
+func trimRightSpaces(s string) string { return strings.TrimRight(s, " ") }
+
+// joinCJKLines joins the lines of a paragraph without a space where the
+// break falls next to a Chinese (wide) character. Markdown turns a line
+// break inside a paragraph into a space, which is right for English and
+// wrong for Chinese: "了。\nUDP" would read "了。 UDP". Code blocks, hard
+// breaks and lines that start a new block are left alone.
+func joinCJKLines(md string) string {
+	lines := strings.Split(md, "\n")
+	out := make([]string, 0, len(lines))
+	fence := false
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = !fence
+		}
+		if i > 0 && !fence && len(out) > 0 && canJoin(out[len(out)-1], line) {
+			out[len(out)-1] += strings.TrimLeft(line, " ")
+			continue
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+func canJoin(prev, next string) bool {
+	p, n := strings.TrimSpace(prev), strings.TrimSpace(next)
+	if p == "" || n == "" || strings.HasSuffix(prev, "  ") || strings.HasPrefix(prev, "    ") {
+		return false
+	}
+	for _, start := range []string{"#", ">", "|", "-", "*", "+", "```", "~~~", "<!--"} {
+		if strings.HasPrefix(n, start) || strings.HasPrefix(p, start) && start != "-" && start != "*" && start != "+" {
+			return false
+		}
+	}
+	if len(n) > 1 && n[0] >= '0' && n[0] <= '9' && strings.Contains(n[:min(len(n), 4)], ".") {
+		return false // a numbered list item
+	}
+	last, _ := utf8.DecodeLastRuneInString(p)
+	first, _ := utf8.DecodeRuneInString(n)
+	return runewidth.RuneWidth(last) == 2 || runewidth.RuneWidth(first) == 2
+}

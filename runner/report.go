@@ -1,0 +1,160 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/runner/escape"
+)
+
+// ui is the runner's side of lessons.UI: it prints what each step does as
+// it happens.
+type ui struct {
+	r   *Runner
+	ctx context.Context
+}
+
+func (u ui) Call(c lessons.Call) { u.r.printCall(c) }
+
+func (u ui) Facts(fs []lessons.Facts) { u.r.printFacts(fs) }
+
+func (u ui) Note(key string, args ...any) {
+	u.r.printf("  %s\n", u.r.cat.T(key, args...))
+}
+
+func (u ui) Ask(ctx context.Context, q lessons.Question) (string, error) {
+	return u.r.ask(ctx, q)
+}
+
+func (r *Runner) who(peer bool) string {
+	if peer {
+		return r.cat.T("who.peer")
+	}
+	return r.cat.T("who.you")
+}
+
+func (r *Runner) printCall(c lessons.Call) {
+	tag := r.paint(colorDim, "["+r.who(c.Peer)+"]")
+	if c.Err == nil {
+		r.printf("  %s %s %s = %s\n", r.paint(colorOK, "▶"), tag, r.paint(colorCode, c.Text), c.Ret)
+	} else {
+		name := lessons.ErrnoName(lessons.ErrnoOf(c.Err))
+		mark, col := "✗", colorErr
+		suffix := ""
+		if c.Expected {
+			mark, col = "✓", colorOK
+			suffix = " " + r.cat.T("call.expected")
+		}
+		if name == "" {
+			name = c.Err.Error()
+		}
+		r.printf("  %s %s %s → %s%s\n", r.paint(col, mark), tag, r.paint(colorCode, c.Text), r.paint(colorErr, name), suffix)
+		for _, line := range r.explain(c.Err) {
+			r.printf("      %s\n", line)
+		}
+	}
+	if c.Data != nil {
+		r.printf("      %s\n", r.cat.T("call.data", len(c.Data), r.paint(colorData, `"`+escape.Bytes(c.Data)+`"`)))
+	}
+	if c.Note != "" {
+		r.printf("      %s\n", r.cat.T(c.Note))
+	}
+	if c.From.IsValid() {
+		r.printf("      %s\n", r.cat.T("call.from", c.From))
+	}
+}
+
+func (r *Runner) printFacts(fs []lessons.Facts) {
+	if len(fs) == 0 {
+		return
+	}
+	r.printf("  %s\n", r.paint(colorHead, r.cat.T("facts.title")))
+	for _, f := range fs {
+		head := fmt.Sprintf("%s (%s) · %s", f.Name, r.who(f.Peer), strings.ToUpper(string(f.Proto)))
+		switch {
+		case f.External:
+			r.printf("    %s · %s\n", head, r.cat.T("facts.external"))
+			continue
+		case f.Closed:
+			head += " · " + r.cat.T("facts.closed")
+		default:
+			head += " · fd " + fmt.Sprint(f.FD)
+		}
+		if f.State != "" {
+			head += " · " + r.paint(colorState, f.State)
+		}
+		r.printf("    %s\n", head)
+		if f.Closed {
+			switch {
+			case f.Proto != lessons.TCP:
+			case f.Limited:
+				r.printf("      %s\n", r.cat.T("facts.limited"))
+			case f.State == "" && f.Remote.IsValid():
+				r.printf("      %s\n", r.cat.T("facts.gone"))
+			case f.State == "":
+			default:
+				r.printf("      %s\n", r.cat.T("facts.lingers", f.Local, f.Remote, f.State))
+			}
+			continue
+		}
+		r.printf("      %s %s   %s %s\n", r.cat.T("facts.local"), addrOr(f.Local, "—"), r.cat.T("facts.peer"), addrOr(f.Remote, "—"))
+		switch {
+		case f.State == "LISTEN" && f.AcceptQ >= 0:
+			r.printf("      %s\n", r.cat.T("facts.acceptq", f.AcceptQ, f.Backlog))
+		case f.RecvQ >= 0 && f.Proto == lessons.UDP:
+			r.printf("      %s   %s\n", r.cat.T("facts.udp-recvq", f.RecvQ), r.cat.T("facts.udp-sendq", f.SendQ))
+		case f.RecvQ >= 0:
+			r.printf("      %s   %s\n", r.cat.T("facts.recvq", f.RecvQ), r.cat.T("facts.sendq", f.SendQ))
+		case f.Limited:
+			r.printf("      %s\n", r.cat.T("facts.limited"))
+		}
+	}
+}
+
+func addrOr(a interface {
+	IsValid() bool
+	String() string
+}, def string) string {
+	if !a.IsValid() {
+		return def
+	}
+	return a.String()
+}
+
+// explain turns an error into sentences from the catalog: what the errno
+// means, and what to do about it.
+func (r *Runner) explain(err error) []string {
+	if errno := lessons.ErrnoOf(err); errno != 0 {
+		name := lessons.ErrnoName(errno)
+		key := "errno." + name
+		var out []string
+		if r.cat.Has(key) {
+			out = append(out, r.cat.T(key))
+		} else {
+			out = append(out, r.cat.T("errno.other", name, errno.Error()))
+		}
+		if r.cat.Has(key + ".hint") {
+			out = append(out, r.cat.T(key+".hint", r.opts.Session.Port))
+		}
+		return out
+	}
+	for _, e := range []struct {
+		err error
+		key string
+	}{
+		{lessons.ErrNotLocal, "err.not-local"},
+		{lessons.ErrBadHost, "err.bad-host"},
+		{lessons.ErrBadPort, "err.bad-port"},
+		{lessons.ErrFamily, "err.family"},
+		{lessons.ErrWaited, "err.waited"},
+		{lessons.ErrLesson, "err.lesson"},
+	} {
+		if errors.Is(err, e.err) {
+			return []string{r.cat.T(e.key), r.cat.T("err.detail", err.Error())}
+		}
+	}
+	return []string{err.Error()}
+}

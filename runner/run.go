@@ -1,0 +1,244 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// Runner runs lessons with one front end and one language.
+type Runner struct {
+	opts   Options
+	cat    *content.Catalog
+	md     *markdown
+	prompt prompter
+	out    io.Writer
+}
+
+// New builds a Runner. The Markdown renderer is made once here and reused
+// for every step.
+func New(opts Options) (*Runner, error) {
+	opts.fill()
+	md, err := newMarkdown(opts.Style, opts.Width, opts.Profile)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{opts: opts, cat: content.Text(opts.Lang), md: md, out: opts.Out}
+	if opts.Interactive {
+		r.prompt = surveyPrompter{cat: r.cat, stdio: opts.Stdio}
+	} else {
+		r.prompt = plainPrompter{}
+	}
+	return r, nil
+}
+
+// Catalog returns the runner's message catalog.
+func (r *Runner) Catalog() *content.Catalog { return r.cat }
+
+// printf prints report lines, wrapped to the width like the lesson text.
+func (r *Runner) printf(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	if ansi.StringWidth(s) > r.opts.Width {
+		lines := strings.Split(s, "\n")
+		for i, l := range lines {
+			lines[i] = strings.Join(wrapLine(l, r.opts.Width), "\n")
+		}
+		s = strings.Join(lines, "\n")
+	}
+	io.WriteString(r.out, s)
+}
+
+// Markdown renders Markdown text for this runner's terminal.
+func (r *Runner) Markdown(md string) (string, error) { return r.md.render(md) }
+
+// Show prints a lesson's text without running anything.
+func (r *Runner) Show(l *content.Lesson) error {
+	var b strings.Builder
+	b.WriteString(l.Intro)
+	for i, st := range l.Steps {
+		fmt.Fprintf(&b, "\n\n## %s\n\n%s", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
+	}
+	out, err := r.md.render(b.String())
+	if err != nil {
+		return err
+	}
+	r.printf("%s\n", out)
+	return nil
+}
+
+// stepRecord keeps what one step printed, so "back" can show it again
+// without running the step a second time.
+type stepRecord struct {
+	text    string
+	results bytes.Buffer
+	ran     bool
+}
+
+// Run runs a lesson from its first step (or from start, counted from 0).
+// It returns nil when the lesson ends, ErrQuit when the learner stops it,
+// ErrInterrupted on Ctrl-C, or the error that stopped a step. Every socket
+// the lesson opened is closed before it returns, on every path.
+func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
+	for _, e := range lessons.Check(l) {
+		return e
+	}
+	sess := lessons.NewSession(r.opts.Session, ui{r: r, ctx: ctx})
+	defer func() {
+		if cerr := sess.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+
+	intro, err := r.md.render(l.Intro)
+	if err != nil {
+		return err
+	}
+	r.printf("%s\n", intro)
+
+	records := make([]stepRecord, len(l.Steps))
+	var shown int // timeline events already printed
+	for i := 0; i < len(l.Steps); i++ {
+		st := l.Steps[i]
+		rec := &records[i]
+		if !rec.ran {
+			rec.text, err = r.stepText(sess, l, i)
+			if err != nil {
+				return err
+			}
+		}
+		r.printf("%s\n", rec.text)
+		if rec.ran { // came back here: show what happened, do not rerun
+			r.printf("%s", rec.results.String())
+			continue
+		}
+		action, err := r.pause(ctx, st, i > 0, len(st.Directives) > 0)
+		if err != nil {
+			return r.stopErr(err)
+		}
+		switch action {
+		case choiceQuit:
+			return ErrQuit
+		case choiceExplain:
+			i--
+			continue
+		case choiceBack:
+			r.printf("\n%s\n", r.paint(colorDim, r.cat.T("step.back-note")))
+			i -= 2
+			if i < -1 {
+				i = -1
+			}
+			continue
+		}
+		out := r.out
+		r.out = io.MultiWriter(out, &rec.results)
+		err = r.runStep(ctx, sess, st)
+		r.out = out
+		if err != nil {
+			return r.stopErr(err)
+		}
+		rec.ran = true
+		if socks := sess.Sockets(); twoParty(socks) {
+			tl := sess.Timeline()
+			if len(tl) > shown {
+				text := r.timeline(tl[shown:], socks, true)
+				r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), text)
+				rec.results.WriteString("\n" + text)
+				shown = len(tl)
+			}
+		}
+	}
+	if socks := sess.Sockets(); twoParty(socks) {
+		r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), r.timeline(sess.Timeline(), socks, true))
+	}
+	r.printf("\n%s\n", r.paint(colorOK, r.cat.T("lesson.done", l.Title)))
+	return nil
+}
+
+// stopErr turns a context cancellation (Ctrl-C during a blocking call)
+// into ErrInterrupted.
+func (r *Runner) stopErr(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return ErrInterrupted
+	}
+	return err
+}
+
+// stepText renders a step's prose and the calls it is about to make.
+func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (string, error) {
+	st := l.Steps[i]
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
+	if len(st.Directives) > 0 {
+		b.WriteString("\n```\n")
+		peer := sess.PeerDirectives(st.Directives)
+		for i, d := range st.Directives {
+			who := ""
+			if peer[i] {
+				who = "  # " + r.who(true)
+			}
+			b.WriteString(sess.Preview(d) + who + "\n")
+		}
+		b.WriteString("```\n")
+	}
+	return r.md.render(b.String())
+}
+
+// pause asks what to do before a step runs.
+func (r *Runner) pause(ctx context.Context, st content.Step, canBack, hasCall bool) (string, error) {
+	first := choiceRun
+	if !hasCall {
+		first = choiceNext
+	}
+	opts := []string{first, choiceExplain}
+	if canBack {
+		opts = append(opts, choiceBack)
+	}
+	opts = append(opts, choiceQuit)
+	return r.prompt.choose(ctx, "prompt.what-next", nil, opts, first)
+}
+
+// runStep runs one step; on an error it explains it and, interactively,
+// offers to try again (after freeing the port, say).
+func (r *Runner) runStep(ctx context.Context, sess *lessons.Session, st content.Step) error {
+	for {
+		err := sess.RunStep(ctx, st.Directives)
+		if err == nil {
+			return nil
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, ErrInterrupted) {
+			return err
+		}
+		if lessons.ErrnoOf(err) == 0 { // not already explained with its call
+			r.printf("  %s\n", r.paint(colorErr, r.cat.T("step.failed")))
+			for _, line := range r.explain(err) {
+				r.printf("      %s\n", line)
+			}
+		}
+		if !r.opts.Interactive {
+			return &StepError{Step: st.Title, Err: err}
+		}
+		ans, perr := r.prompt.choose(ctx, "prompt.after-error", nil, []string{choiceRetry, choiceQuit}, choiceQuit)
+		if perr != nil {
+			return perr
+		}
+		if ans != choiceRetry {
+			return &StepError{Step: st.Title, Err: err}
+		}
+	}
+}
+
+// StepError is a step that could not be completed.
+type StepError struct {
+	Step string
+	Err  error
+}
+
+func (e *StepError) Error() string { return fmt.Sprintf("step %q: %v", e.Step, e.Err) }
+func (e *StepError) Unwrap() error { return e.Err }
