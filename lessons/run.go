@@ -174,6 +174,9 @@ func (s *Session) skipExternal(k *Socket, a args) {
 		}
 	case "listen":
 		k.Side = Server
+	case "accept":
+		// The connection the learner's own server accepts is theirs too.
+		s.add(&Socket{Name: a.get("as"), FD: -1, Peer: true, External: true, Proto: k.Proto, Side: Server})
 	case "socket":
 		return // announced with the commands
 	}
