@@ -254,7 +254,7 @@ func closedPort(host netip.Addr) (netip.AddrPort, error) {
 		lo = netip.MustParseAddr("127.0.0.1")
 	}
 	fam := familyOf(lo)
-	fd, err := unix.Socket(fam, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := unix.Socket(fam, unix.SOCK_STREAM, 0)
 	if err != nil {
 		return netip.AddrPort{}, err
 	}

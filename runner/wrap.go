@@ -50,11 +50,11 @@ func tokenize(line string) []token {
 			} else {
 				toks = append(toks, token{text: " ", width: 1, space: true})
 			}
-		case w == 2:
-			toks = append(toks, token{text: line[:size], width: 2, wide: true})
 		case strings.ContainsRune(noBreakBefore, r) && len(toks) > 0 && !toks[len(toks)-1].space:
 			toks[len(toks)-1].text += line[:size]
 			toks[len(toks)-1].width += w
+		case w == 2:
+			toks = append(toks, token{text: line[:size], width: 2, wide: true})
 		default:
 			if n := len(toks); n > 0 && !toks[n-1].space && !toks[n-1].wide && toks[n-1].width > 0 {
 				toks[n-1].text += line[:size]

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is sockstep built once for the tests that run it as a learner
+// would, from a shell with no terminal.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sockstep-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "sockstep")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// sockstep runs the binary with no terminal (stdin from /dev/null) and a
+// hard time limit; the whole process group is killed if it overstays.
+func sockstep(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = append(append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "LANG=C"), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code, stdout.String(), stderr.String()}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.LocalAddr().(*net.UDPAddr).Port
+}
+
+func TestCommandLine(t *testing.T) {
+	port := strconv.Itoa(freePort(t))
+	tests := []struct {
+		name     string
+		args     []string
+		env      []string
+		code     int
+		inStdout []string
+		inStderr []string
+	}{
+		{"no terminal: the menu lists lessons and exits", nil, nil, 0, []string{"Not a terminal", "udp-recv"}, nil},
+		{"help", []string{"--help"}, nil, 0, []string{"sockstep run LESSON", "--lang zh|en"}, nil},
+		{"help in Chinese from the locale", []string{"help"}, []string{"LANG=zh_CN.UTF-8"}, 0, []string{"用法"}, nil},
+		{"help for run", []string{"help", "run"}, nil, 0, []string{"one step at a time"}, nil},
+		{"list", []string{"list", "--lang", "en"}, nil, 0, []string{"udp-recv"}, nil},
+		{"plain run ends by itself", []string{"run", "udp-recv", "--port", port}, nil, 0, []string{"Lesson finished", "recvfrom("}, nil},
+		{"Chinese run", []string{"run", "udp-recv", "--lang", "zh", "--port", port}, nil, 0, []string{"本课完成"}, nil},
+		{"show", []string{"show", "udp-recv"}, nil, 0, []string{"Step 6 of 6"}, nil},
+		{"unknown lesson", []string{"run", "nope"}, nil, 2, nil, []string{`no lesson called "nope"`, "udp-recv"}},
+		{"unknown command", []string{"frobnicate"}, nil, 2, nil, []string{"unknown command"}},
+		{"bad flag", []string{"run", "udp-recv", "--colour"}, nil, 2, nil, []string{"--help"}},
+		{"bad port", []string{"run", "udp-recv", "--port", "70000"}, nil, 2, nil, []string{"out of range"}},
+		{"bad host", []string{"run", "udp-recv", "--host", "no.such.host.invalid"}, nil, 2, nil, []string{"cannot be used"}},
+		{"bad language", []string{"run", "udp-recv", "--lang", "fr"}, nil, 2, nil, []string{"--lang zh"}},
+		{"bad style", []string{"run", "udp-recv", "--style", "neon"}, nil, 2, nil, []string{"dark"}},
+		{"run needs a lesson", []string{"run"}, nil, 2, nil, []string{"name one lesson"}},
+		{"progress", []string{"progress"}, nil, 0, []string{"Lessons finished: 0"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := sockstep(t, tt.env, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.code, tail(r.stdout), r.stderr)
+			}
+			for _, s := range tt.inStdout {
+				if !strings.Contains(r.stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, tail(r.stdout))
+				}
+			}
+			for _, s := range tt.inStderr {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+			if strings.Contains(r.stdout, "\x1b") {
+				t.Error("output without a terminal contains escape sequences")
+			}
+		})
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return "…" + s[len(s)-2000:]
+	}
+	return s
+}
+
+// TestPortInUse: the lesson's port is taken; the learner is told so and
+// pointed at --port, and nothing hangs.
+func TestPortInUse(t *testing.T) {
+	l, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := strconv.Itoa(l.LocalAddr().(*net.UDPAddr).Port)
+	r := sockstep(t, nil, "run", "udp-recv", "--port", port)
+	if r.code != 1 {
+		t.Errorf("exit status %d, want 1", r.code)
+	}
+	for _, s := range []string{"EADDRINUSE", "--port"} {
+		if !strings.Contains(r.stdout+r.stderr, s) {
+			t.Errorf("output lacks %q:\n%s\n%s", s, tail(r.stdout), r.stderr)
+		}
+	}
+}
+
+// TestPrivilegedPort: a port below 1024 without privilege is explained.
+func TestPrivilegedPort(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root, which may bind ports below 1024; nothing to show")
+	}
+	r := sockstep(t, nil, "run", "udp-recv", "--port", "7")
+	if r.code != 1 || !strings.Contains(r.stdout, "EACCES") {
+		t.Errorf("exit %d, output:\n%s", r.code, tail(r.stdout))
+	}
+}
+
+// TestRemoteHostWarns: a non-loopback --host is the classroom opt-in and
+// always prints a warning first. The lesson is not run: only loopback is
+// used in tests.
+func TestRemoteHostWarns(t *testing.T) {
+	r := sockstep(t, nil, "show", "udp-recv", "--host", "0.0.0.0")
+	if r.code != 0 || !strings.Contains(r.stderr, "WARNING") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestInterruptExits130 sends SIGINT while a lesson blocks in recvfrom: the
+// process must end at once with status 130 and say every socket is closed.
+func TestInterruptExits130(t *testing.T) {
+	lessonFile := filepath.Join(t.TempDir(), "wait.md")
+	os.WriteFile(lessonFile, []byte("---\nid: wait\ntitle: wait\nsummary: waits\n---\n# wait\n\n## socket\n<!-- step: socket rx udp -->\n<!-- step: bind rx -->\n\n## wait\n<!-- step: recvfrom rx -->\n"), 0o644)
+	cmd := exec.Command(binary, "run", lessonFile, "--port", strconv.Itoa(freePort(t)))
+	cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "LANG=C")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "Step 2 of 2") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the lesson never reached its blocking step:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // recvfrom is waiting now
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("exit: %v, want status 130\n%s", err, out.String())
+		}
+		if !strings.Contains(out.String(), "every socket has been closed") {
+			t.Errorf("no word of the interruption:\n%s", out.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("still running 5 s after SIGINT:\n%s", out.String())
+	}
+}

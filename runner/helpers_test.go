@@ -1,0 +1,148 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/AlecAivazis/survey/v2/terminal"
+	expect "github.com/Netflix/go-expect"
+	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// freePort returns a loopback port that is free for both UDP and TCP right
+// now, so that tests in parallel packages never fight over 7788.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for i := 0; i < 50; i++ {
+		l, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.LocalAddr().(*net.UDPAddr).Port
+		tl, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		l.Close()
+		if err == nil {
+			tl.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port found")
+	return 0
+}
+
+// countSockets counts this process's open socket descriptors.
+func countSockets(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd on this system")
+	}
+	n := 0
+	for _, e := range ents {
+		if l, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && strings.HasPrefix(l, "socket:") {
+			n++
+		}
+	}
+	return n
+}
+
+// lesson loads a built-in lesson or fails the test.
+func lesson(t *testing.T, lang content.Lang, id string) *content.Lesson {
+	t.Helper()
+	l, err := content.Find(lang, id)
+	if err != nil || l == nil {
+		t.Fatalf("lesson %s/%s: %v", lang, id, err)
+	}
+	return l
+}
+
+// plainRun runs a lesson with the plain front end and returns its output.
+func plainRun(t *testing.T, lang content.Lang, id string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	r, err := New(Options{Lang: lang, Out: &out, Width: 80,
+		Session: lessons.Config{Port: freePort(t)}, StepWait: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err = r.Run(ctx, lesson(t, lang, id))
+	return out.String(), err
+}
+
+// console is a pseudo-terminal with a terminal emulator on the far side,
+// as survey's own tests use: vt10x answers the cursor-position queries that
+// survey sends, which a bare pty never would (survey would block forever).
+type console struct {
+	*expect.Console
+	t *testing.T
+}
+
+func newConsole(t *testing.T) (*console, terminal.Stdio) {
+	t.Helper()
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("cannot open a pseudo-terminal here: %v", err)
+	}
+	if err := pty.Setsize(ptm, &pty.Winsize{Rows: 50, Cols: 100}); err != nil {
+		t.Fatal(err)
+	}
+	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(100, 50))
+	c, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term),
+		expect.WithCloser(ptm, tty), expect.WithDefaultTimeout(15*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &console{c, t}, terminal.Stdio{In: c.Tty(), Out: c.Tty(), Err: c.Tty()}
+}
+
+func (c *console) expectString(s string) {
+	c.t.Helper()
+	if out, err := c.ExpectString(s); err != nil {
+		c.t.Errorf("waiting for %q: %v\nscreen so far (tail):\n%s", s, err, tail(out, 1500))
+	}
+}
+
+func (c *console) send(s string) {
+	c.t.Helper()
+	if _, err := c.Send(s); err != nil {
+		c.t.Errorf("send %q: %v", s, err)
+	}
+}
+
+// choose waits until a survey Select is on screen and ready for keys, then
+// moves down n entries and presses Enter. The "[Use arrows" hint is
+// printed only when a Select is first drawn, after survey has put the
+// terminal in raw mode, so keys sent after it are never typed ahead into
+// the wrong prompt (the question text alone appears again in the answer
+// line of the previous prompt).
+func (c *console) choose(n int) {
+	c.t.Helper()
+	c.expectString("[Use arrows to move")
+	c.send(strings.Repeat(keyDown, n) + keyEnter)
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// Keys as a terminal sends them.
+const (
+	keyEnter = "\r"
+	keyDown  = "\x1b[B"
+	keyCtrlC = "\x03"
+)

@@ -1,0 +1,172 @@
+package runner
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+	"github.com/sockstep/sockstep/content"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func TestWrapLine(t *testing.T) {
+	tests := []struct {
+		name  string
+		line  string
+		width int
+		want  []string
+	}{
+		{"fits", "  hello world", 20, []string{"  hello world"}},
+		{"english at spaces", "  one two three four", 12, []string{"  one two", "  three four"}},
+		{"chinese between characters", "  套接字是进程通信的端点", 12, []string{"  套接字是进", "  程通信的端", "  点"}},
+		{"no comma at line start", "  一二三四，五六", 10, []string{"  一二三", "  四，五六"}},
+		{"mixed", "  调用 bind 之后端口被占用", 14, []string{"  调用 bind 之", "  后端口被占用"}},
+		{"long word is cut", "  abcdefghijklmnop", 10, []string{"  abcdefgh", "  ijklmnop"}},
+		{"escapes take no room", "  \x1b[1m粗体\x1b[0m文字文字", 8, []string{"  \x1b[1m粗体\x1b[0m文", "  字文字"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := wrapLine(tt.line, tt.width)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("wrapLine(%q, %d) =\n%q\nwant\n%q", tt.line, tt.width, got, tt.want)
+			}
+			for _, l := range got {
+				if w := ansi.StringWidth(l); w > tt.width {
+					t.Errorf("line %q is %d columns wide, more than %d", l, w, tt.width)
+				}
+			}
+		})
+	}
+}
+
+func TestJoinCJKLines(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"第一行\n第二行", "第一行第二行"},
+		{"English line\nnext line", "English line\nnext line"},
+		{"中文结尾。\nEnglish", "中文结尾。English"},
+		{"段落\n\n新段落", "段落\n\n新段落"},
+		{"中文\n- 列表", "中文\n- 列表"},
+		{"```\n代码\n代码\n```", "```\n代码\n代码\n```"},
+	}
+	for _, tt := range tests {
+		if got := joinCJKLines(tt.in); got != tt.want {
+			t.Errorf("joinCJKLines(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestExpandTabs(t *testing.T) {
+	if got := expandTabs("a\tb\n\tc"); got != "a   b\n    c" {
+		t.Errorf("expandTabs = %q", got)
+	}
+}
+
+// TestRenderedWidth renders every lesson, in both languages and at several
+// widths, and checks that no line is wider than the terminal: the trap of
+// glamour v1 with Chinese, which has no spaces to break at.
+func TestRenderedWidth(t *testing.T) {
+	for _, lang := range content.Langs {
+		ls, err := content.Builtin(lang, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			for _, width := range []int{40, 60, 80, 120} {
+				for _, style := range []string{"notty", "dark"} {
+					var out strings.Builder
+					r, err := New(Options{Lang: lang, Out: &out, Width: width, Style: style, Interactive: style == "dark", Profile: termenv.ANSI256})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := r.Show(l); err != nil {
+						t.Fatal(err)
+					}
+					for i, line := range strings.Split(out.String(), "\n") {
+						if w := ansi.StringWidth(line); w > width {
+							t.Errorf("%s/%s at width %d (%s), line %d is %d columns: %q", lang, l.ID, width, style, i+1, w, ansi.Strip(line))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPlainHasNoEscapes: without a terminal the output is plain text.
+func TestPlainHasNoEscapes(t *testing.T) {
+	out, err := plainRun(t, content.Chinese, "udp-recv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Error("plain output contains an escape sequence")
+	}
+}
+
+// TestShowGolden compares `sockstep show` for every lesson with the golden
+// files in testdata/ (go test ./runner -update rewrites them).
+func TestShowGolden(t *testing.T) {
+	for _, lang := range content.Langs {
+		ls, err := content.Builtin(lang, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
+				var out strings.Builder
+				r, err := New(Options{Lang: lang, Out: &out, Width: 80})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := r.Show(l); err != nil {
+					t.Fatal(err)
+				}
+				golden(t, filepath.Join("testdata", "show", string(lang), l.ID+".golden"), out.String())
+			})
+		}
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./runner -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the output (go test ./runner -update rewrites it after review):\n%s", path, firstDiff(string(want), got))
+	}
+}
+
+// firstDiff shows the first line where two texts part.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
+		}
+	}
+	return "(same lines, different endings)"
+}
