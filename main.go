@@ -320,6 +320,12 @@ func finish(err error, cat *content.Catalog, e env) int {
 	case errors.Is(err, runner.ErrQuit):
 		return exitOK
 	}
+	var se *runner.StepError
+	if errors.As(err, &se) {
+		// The step already explained its error in the learner's language.
+		fmt.Fprintln(e.stderr, cat.T("cli.lesson-stopped-at", se.Step))
+		return exitFail
+	}
 	fmt.Fprintln(e.stderr, cat.T("cli.lesson-stopped", err))
 	return exitFail
 }

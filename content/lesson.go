@@ -164,7 +164,7 @@ func Parse(name string, data []byte) (*Lesson, error) {
 
 	var cur *Step
 	var body []string
-	inFence := false
+	var fence string // the opening fence of the code block we are in, or ""
 	flush := func() {
 		text := strings.Trim(strings.Join(body, "\n"), "\n")
 		if cur == nil {
@@ -177,10 +177,10 @@ func Parse(name string, data []byte) (*Lesson, error) {
 	}
 	for i := lineNo; i < len(lines); i++ {
 		line := lines[i]
-		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			inFence = !inFence
-		}
+		// The fence lines themselves belong to the code block.
+		inFence := fence != ""
+		fence = NextFence(fence, line)
+		inFence = inFence || fence != ""
 		if !inFence && strings.HasPrefix(line, "## ") {
 			flush()
 			cur = &Step{Title: strings.TrimSpace(line[3:]), Line: i + 1}
@@ -210,6 +210,31 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		l.Title = l.ID
 	}
 	return l, nil
+}
+
+// NextFence follows fenced code blocks as CommonMark does: a block opened
+// by ``` or ~~~ (three or more) closes only on a line of the same character,
+// at least as long, with nothing after it. open is the current opening
+// fence ("" outside a block); the result is the fence after line.
+func NextFence(open, line string) string {
+	t := strings.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 {
+		return open // indented code, not a fence
+	}
+	n := 0
+	for n < len(t) && (t[n] == '`' || t[n] == '~') && t[n] == t[0] {
+		n++
+	}
+	if n < 3 {
+		return open
+	}
+	if open == "" {
+		return t[:n]
+	}
+	if t[0] == open[0] && n >= len(open) && strings.TrimSpace(t[n:]) == "" {
+		return ""
+	}
+	return open
 }
 
 func parseDirective(s string) (Directive, error) {

@@ -24,7 +24,6 @@ type Param struct {
 }
 
 // Spec describes one step directive: its name, arguments and an example.
-// The catalog key "step.ACTION" documents it for `sockstep steps`.
 type Spec struct {
 	Action  string
 	Params  []Param
@@ -271,6 +270,14 @@ func Validate(d content.Directive) error {
 		if !p.Positional && p.Required {
 			if _, ok := d.Args[p.Name]; !ok {
 				return fmt.Errorf("step %q needs %s=...: %w", d.Action, p.Name, ErrLesson)
+			}
+		}
+	}
+	for _, k := range []string{"size", "backlog"} {
+		if v, ok := d.Args[k]; ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1<<20 {
+				return fmt.Errorf("step %q: %s=%q must be a whole number from 1 to %d: %w", d.Action, k, v, 1<<20, ErrLesson)
 			}
 		}
 	}

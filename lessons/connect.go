@@ -65,10 +65,23 @@ func (s *Session) connect(ctx context.Context, name string, addr netip.AddrPort)
 // socketAt finds the session socket that owns addr (to label the other
 // end of a packet), or a stand-in for a party outside the session.
 func (s *Session) socketAt(addr netip.AddrPort) *Socket {
+	var found *Socket
 	for _, k := range s.Sockets() {
-		if k.Local.Port() == addr.Port() && (k.Local.Addr() == addr.Addr() || k.Local.Addr().IsUnspecified()) && k.Side == Server {
+		if k.Proto != TCP || k.Side != Server || k.Local.Port() != addr.Port() {
+			continue
+		}
+		if k.Local.Addr() != addr.Addr() && !k.Local.Addr().IsUnspecified() {
+			continue
+		}
+		if k.Backlog > 0 && !k.closed { // the listening socket answers
 			return k
 		}
+		if found == nil {
+			found = k
+		}
+	}
+	if found != nil {
+		return found
 	}
 	return &Socket{Name: addr.String(), Side: Server, External: true}
 }

@@ -3,6 +3,7 @@ package lessons
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/sockstep/sockstep/content"
 )
@@ -12,9 +13,6 @@ import (
 // python3 (the language of the source notes). They only ever name the
 // session's own address.
 func (s *Session) externalCommands(ds []content.Directive) {
-	if s.ui == nil {
-		return
-	}
 	role := externalRole(ds)
 	var addr netip.AddrPort
 	text := "hello"
@@ -38,12 +36,20 @@ func (s *Session) externalCommands(ds []content.Directive) {
 		addr = netip.AddrPortFrom(loopbackFor(s.cfg.Host), uint16(s.cfg.Port))
 	}
 	for _, c := range ExternalCommands(role, addr, text) {
-		s.ui.Note("peer.command", c)
+		s.ui.Command(c)
 	}
 }
 
 // ExternalCommands returns shell commands that play role against addr.
 func ExternalCommands(role string, addr netip.AddrPort, text string) []string {
+	// The text goes inside quotes of a shell and of Python: keep only what
+	// needs no escaping in either.
+	text = strings.Map(func(r rune) rune {
+		if strings.ContainsRune("'\"\\$`!", r) || r < 0x20 {
+			return -1
+		}
+		return r
+	}, text)
 	host := addr.Addr().String()
 	port := addr.Port()
 	fam := "socket.AF_INET"

@@ -64,7 +64,7 @@ func (s *Session) inspect(k *Socket) Facts {
 	if k.closed {
 		f.FD = -1
 		if k.Proto == TCP && k.Local.IsValid() && k.Remote.IsValid() {
-			f.State, f.Limited = closedTCPState(k.Local, k.Remote)
+			f.State, f.Limited = closedTCPState(k.Family, k.Local, k.Remote)
 		}
 		return f
 	}

@@ -53,10 +53,13 @@ func kernelDetails(k *Socket, f *Facts) bool {
 // closedTCPState looks a closed socket's connection up in the kernel's
 // table (/proc/net/tcp or tcp6): a descriptor is gone after close, but the
 // connection may live on, in TIME_WAIT for instance.
-func closedTCPState(local, remote netip.AddrPort) (string, bool) {
+func closedTCPState(family int, local, remote netip.AddrPort) (string, bool) {
 	file := "/proc/net/tcp"
-	if !local.Addr().Is4() {
+	if family == unix.AF_INET6 {
+		// An IPv6 socket lists even IPv4 peers in tcp6, as ::ffff:a.b.c.d.
 		file = "/proc/net/tcp6"
+		local = netip.AddrPortFrom(netip.AddrFrom16(local.Addr().As16()), local.Port())
+		remote = netip.AddrPortFrom(netip.AddrFrom16(remote.Addr().As16()), remote.Port())
 	}
 	st, err := procTCPState(file, local, remote)
 	if err != nil {

@@ -9,4 +9,4 @@ import "net/netip"
 func kernelDetails(k *Socket, f *Facts) bool { return false }
 
 // closedTCPState has no portable source once the descriptor is gone.
-func closedTCPState(local, remote netip.AddrPort) (string, bool) { return "", true }
+func closedTCPState(family int, local, remote netip.AddrPort) (string, bool) { return "", true }

@@ -15,6 +15,15 @@ func (s *Session) listen(ctx context.Context, name string, backlog int) error {
 	if err != nil {
 		return err
 	}
+	if k.Proto == TCP && !s.cfg.AllowRemote {
+		if sa, e := unix.Getsockname(k.FD); e == nil {
+			if ap, ok := addrPort(sa); ok && ap.Port() == 0 {
+				// The kernel would bind 0.0.0.0 and a random port, which
+				// the whole network could reach.
+				return fmt.Errorf("socket %q must be bound (to a loopback address) before listen: %w", name, ErrLesson)
+			}
+		}
+	}
 	c := s.begin(k, "listen(%d, %d)", k.FD, backlog)
 	err = unix.Listen(k.FD, backlog)
 	if err == nil {
@@ -37,8 +46,12 @@ func (s *Session) accept(ctx context.Context, name, as string) error {
 		return err
 	}
 	c := s.begin(k, "accept(%d)", k.FD)
-	if err := s.wait(ctx, k.FD, unix.POLLIN); err != nil {
-		return err
+	// Only a stream socket can have connections to wait for; on anything
+	// else accept fails at once (EOPNOTSUPP), which is worth seeing.
+	if k.Proto == TCP {
+		if err := s.wait(ctx, k.FD, unix.POLLIN); err != nil {
+			return err
+		}
 	}
 	nfd, sa, err := acceptFD(k.FD)
 	if err != nil {

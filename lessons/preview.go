@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
@@ -24,7 +25,14 @@ func (s *Session) Preview(d content.Directive) string {
 	}
 	to := func() string {
 		if t := a.get("to"); t == "closed" {
-			return "127.0.0.1:<closed>"
+			lo := loopbackFor(s.cfg.Host)
+			if !lo.IsLoopback() {
+				lo = netip.MustParseAddr("127.0.0.1")
+			}
+			if lo.Is6() {
+				return "[" + lo.String() + "]:<closed>"
+			}
+			return lo.String() + ":<closed>"
 		}
 		if addr, err := s.target(a.get("to")); err == nil {
 			return addr.String()

@@ -48,9 +48,7 @@ func (s *Session) done(c *call, ret string, err error) (Call, error) {
 	for _, p := range c.packets {
 		s.event(p)
 	}
-	if s.ui != nil {
-		s.ui.Call(out)
-	}
+	s.ui.Call(out)
 	return out, err
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/sockstep/sockstep/content"
 	"golang.org/x/sys/unix"
@@ -31,7 +33,7 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 			return err
 		}
 	}
-	if peers := peerSockets(ds); len(peers) > 0 && s.ui != nil {
+	if peers := peerSockets(ds); len(peers) > 0 {
 		role := externalRole(ds)
 		ans, err := s.ui.Ask(ctx, Question{Key: "peer.who." + role, Default: ChoiceSockstep, Choices: []string{ChoiceSockstep, ChoiceMe}})
 		if err != nil {
@@ -81,7 +83,7 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 		s.externalCommands(ds)
 	}
 	s.noteStates()
-	if len(touched) > 0 && s.ui != nil {
+	if len(touched) > 0 {
 		s.ui.Facts(s.Inspect(touched...))
 	}
 	return nil
@@ -104,7 +106,7 @@ func (s *Session) Run(ctx context.Context, d content.Directive) error {
 		if err != nil && ErrnoOf(err) == s.expect {
 			return nil
 		}
-		if err == nil && s.ui != nil {
+		if err == nil {
 			s.ui.Note("step.expected-but-ok", ErrnoName(s.expect))
 		}
 	}
@@ -180,9 +182,7 @@ func (s *Session) skipExternal(k *Socket, a args) {
 	case "socket":
 		return // announced with the commands
 	}
-	if s.ui != nil {
-		s.ui.Note("peer.your-turn." + a.d.Action)
-	}
+	s.ui.Note("peer.your-turn." + a.d.Action)
 }
 
 // bindAddr is the address a bind directive asks for: the session's host
@@ -191,10 +191,21 @@ func (s *Session) skipExternal(k *Socket, a args) {
 func (s *Session) bindAddr(a args) (netip.AddrPort, error) {
 	addr := netip.AddrPortFrom(s.cfg.Host, uint16(s.cfg.Port))
 	if v := a.get("addr"); v != "" {
-		var err error
-		if addr, err = ParseHostPort(v); err != nil {
+		// Like ParseHostPort, but port 0 is allowed: bind lets the kernel
+		// pick a port then.
+		h, p, err := net.SplitHostPort(v)
+		if err != nil {
+			return addr, fmt.Errorf("%q is not HOST:PORT: %w", v, ErrBadHost)
+		}
+		ip, err := ParseHost(h)
+		if err != nil {
 			return addr, err
 		}
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return addr, fmt.Errorf("%q: %w", p, ErrBadPort)
+		}
+		addr = netip.AddrPortFrom(ip, uint16(n))
 	}
 	if v := a.get("port"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -203,10 +214,16 @@ func (s *Session) bindAddr(a args) (netip.AddrPort, error) {
 		}
 		addr = netip.AddrPortFrom(addr.Addr(), uint16(n))
 	}
-	if !addr.Addr().IsLoopback() && !s.cfg.AllowRemote && a.get("expect") == "" {
-		return addr, fmt.Errorf("binding %s: %w", addr.Addr(), ErrNotLocal)
+	if addr.Addr().IsLoopback() || s.cfg.AllowRemote {
+		return addr, nil
 	}
-	return addr, nil
+	// The one exception: showing that bind refuses an address this machine
+	// does not own. Such a bind fails before anything exists, so nothing
+	// can be reached or sent.
+	if a.get("expect") == "EADDRNOTAVAIL" && !addr.Addr().IsUnspecified() && !ownAddress(addr.Addr()) {
+		return addr, nil
+	}
+	return addr, fmt.Errorf("binding %s: %w", addr.Addr(), ErrNotLocal)
 }
 
 // target resolves where a connect or sendto goes: a socket of the session
@@ -225,7 +242,7 @@ func (s *Session) target(to string) (netip.AddrPort, error) {
 		addr = p
 	case s.Socket(to) != nil:
 		k := s.Socket(to)
-		if !k.Local.IsValid() {
+		if !k.Local.IsValid() || k.Local.Port() == 0 {
 			return addr, fmt.Errorf("socket %q has no address yet (bind it first): %w", to, ErrLesson)
 		}
 		addr = k.Local
@@ -254,7 +271,12 @@ func closedPort(host netip.Addr) (netip.AddrPort, error) {
 		lo = netip.MustParseAddr("127.0.0.1")
 	}
 	fam := familyOf(lo)
+	syscall.ForkLock.RLock()
 	fd, err := unix.Socket(fam, unix.SOCK_STREAM, 0)
+	if err == nil {
+		unix.CloseOnExec(fd)
+	}
+	syscall.ForkLock.RUnlock()
 	if err != nil {
 		return netip.AddrPort{}, err
 	}
@@ -339,4 +361,20 @@ func (s *Session) sendtoStep(ctx context.Context, a args) error {
 			return errors.New("too many lines")
 		}
 	}
+}
+
+// ownAddress reports whether a is one of this machine's addresses.
+func ownAddress(a netip.Addr) bool {
+	ifs, err := Interfaces()
+	if err != nil {
+		return true // unknown: treat as ours, which keeps the loopback rule
+	}
+	for _, i := range ifs {
+		for _, p := range i.Addrs {
+			if p.Addr().Unmap() == a.Unmap() {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -91,6 +91,9 @@ type UI interface {
 	Facts([]Facts)
 	// Note shows a message from the catalog.
 	Note(key string, args ...any)
+	// Command shows a shell command for the learner to paste into another
+	// terminal. It must be printed whole, on one line, never wrapped.
+	Command(cmd string)
 	// Ask asks the learner; a plain front end answers with the default.
 	Ask(ctx context.Context, q Question) (string, error)
 }
@@ -135,6 +138,9 @@ func NewSession(cfg Config, ui UI) *Session {
 	}
 	if cfg.Port == 0 {
 		cfg.Port = DefaultPort
+	}
+	if ui == nil {
+		ui = quietUI{}
 	}
 	return &Session{cfg: cfg, ui: ui, socks: map[string]*Socket{}, lastStates: map[string]string{}}
 }
@@ -297,4 +303,16 @@ func (s *Session) settle() {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// quietUI is the UI of a session nobody watches: it shows nothing and
+// answers every question with its default.
+type quietUI struct{}
+
+func (quietUI) Call(Call)           {}
+func (quietUI) Facts([]Facts)       {}
+func (quietUI) Note(string, ...any) {}
+func (quietUI) Command(string)      {}
+func (quietUI) Ask(ctx context.Context, q Question) (string, error) {
+	return q.Default, ctx.Err()
 }

@@ -30,8 +30,14 @@ func (s *Session) wait(ctx context.Context, fd int, events int16) error {
 		if s.cfg.WaitLimit > 0 && time.Since(start) > s.cfg.WaitLimit {
 			return fmt.Errorf("waited %s: %w", s.cfg.WaitLimit, ErrWaited)
 		}
+		slice := pollEvery
+		if s.cfg.WaitLimit > 0 {
+			if left := s.cfg.WaitLimit - time.Since(start); left < slice {
+				slice = max(left, time.Millisecond)
+			}
+		}
 		fds := []unix.PollFd{{Fd: int32(fd), Events: events}}
-		n, err := unix.Poll(fds, int(pollEvery/time.Millisecond))
+		n, err := unix.Poll(fds, int(slice/time.Millisecond))
 		if err == unix.EINTR {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/glamour"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+	"github.com/sockstep/sockstep/content"
 )
 
 // Styles a learner can pick with --style. "notty" is chosen automatically
@@ -107,13 +108,12 @@ func trimRightSpaces(s string) string { return strings.TrimRight(s, " ") }
 func joinCJKLines(md string) string {
 	lines := strings.Split(md, "\n")
 	out := make([]string, 0, len(lines))
-	fence := false
+	fence := ""
 	for i, line := range lines {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fence = !fence
-		}
-		if i > 0 && !fence && len(out) > 0 && canJoin(out[len(out)-1], line) {
+		inFence := fence != ""
+		fence = content.NextFence(fence, line)
+		inFence = inFence || fence != ""
+		if i > 0 && !inFence && len(out) > 0 && canJoin(out[len(out)-1], line) {
 			out[len(out)-1] += strings.TrimLeft(line, " ")
 			continue
 		}

@@ -25,6 +25,11 @@ func (u ui) Note(key string, args ...any) {
 	u.r.printf("  %s\n", u.r.cat.T(key, args...))
 }
 
+func (u ui) Command(cmd string) {
+	// Written directly: a wrapped command would break when pasted.
+	fmt.Fprintf(u.r.out, "      $ %s\n", u.r.paint(colorCode, cmd))
+}
+
 func (u ui) Ask(ctx context.Context, q lessons.Question) (string, error) {
 	return u.r.ask(ctx, q)
 }

@@ -21,6 +21,9 @@ func twoParty(socks []*lessons.Socket) bool {
 // sideOwner says whether the learner or sockstep plays a side.
 func (r *Runner) sideOwner(socks []*lessons.Socket, side lessons.Side) string {
 	for _, k := range socks {
+		if k.Side == side && k.External {
+			return r.cat.T("who.external")
+		}
 		if k.Side == side && !k.Peer {
 			return r.cat.T("who.you")
 		}

@@ -1,0 +1,353 @@
+package content_test
+
+import (
+	"errors"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+const sample = `---
+id: udp-recv
+title: UDP receiver
+summary: create, bind: a summary: with colons
+order: 30
+kind: lesson
+---
+
+# A heading that is not the title
+
+Intro text.
+
+## Create
+<!-- step: socket rx udp -->
+
+Prose about socket.
+
+## Two calls in one step
+<!-- step: socket wrong udp -->
+Prose between directives.
+<!--step:bind wrong addr=192.0.2.1:7788 expect=EADDRNOTAVAIL-->
+   <!--   step:   close wrong   -->
+
+## Code is not a directive
+
+` + "```markdown" + `
+## Not a step
+<!-- step: socket fenced udp -->
+` + "```" + `
+
+~~~
+<!-- step: socket tilde udp -->
+~~~
+
+Inline <!-- step: socket inline udp --> stays prose.
+
+### A sub-heading is not a step
+<!-- step: sendto tx to=rx text="hello, receiver" repeat=yes -->
+
+## Prose only
+Nothing runs here.
+`
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	l, err := content.Parse("sample.md", []byte(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.ID != "udp-recv" || l.Title != "UDP receiver" || l.Summary != "create, bind: a summary: with colons" ||
+		l.Order != 30 || l.Kind != content.KindLesson || l.Source != "sample.md" {
+		t.Errorf("front matter = %+v", l)
+	}
+	if l.Intro != "# A heading that is not the title\n\nIntro text." {
+		t.Errorf("intro = %q", l.Intro)
+	}
+	var titles []string
+	for _, st := range l.Steps {
+		titles = append(titles, st.Title)
+	}
+	want := []string{"Create", "Two calls in one step", "Code is not a directive", "Prose only"}
+	if !reflect.DeepEqual(titles, want) {
+		t.Fatalf("steps = %q, want %q", titles, want)
+	}
+	lines := []int{13, 18, 24, 40}
+	for i, st := range l.Steps {
+		if st.Line != lines[i] {
+			t.Errorf("step %q on line %d, want %d", st.Title, st.Line, lines[i])
+		}
+	}
+
+	d := l.Steps[0].Directives
+	if len(d) != 1 || d[0].Action != "socket" || !reflect.DeepEqual(d[0].Pos, []string{"rx", "udp"}) || len(d[0].Args) != 0 || d[0].Line != 14 {
+		t.Errorf("step 1 directives = %+v", d)
+	}
+	if l.Steps[0].Body != "Prose about socket." {
+		t.Errorf("step 1 body = %q: directives must be removed", l.Steps[0].Body)
+	}
+
+	d = l.Steps[1].Directives
+	if len(d) != 3 {
+		t.Fatalf("step 2 directives = %+v, want 3", d)
+	}
+	if d[1].Action != "bind" || d[1].Args["addr"] != "192.0.2.1:7788" || d[1].Args["expect"] != "EADDRNOTAVAIL" || d[1].Line != 21 {
+		t.Errorf("directive without spaces = %+v", d[1])
+	}
+	if d[2].Action != "close" || !reflect.DeepEqual(d[2].Pos, []string{"wrong"}) || d[2].Line != 22 {
+		t.Errorf("indented directive = %+v", d[2])
+	}
+	if l.Steps[1].Body != "Prose between directives." {
+		t.Errorf("step 2 body = %q", l.Steps[1].Body)
+	}
+
+	st := l.Steps[2]
+	if len(st.Directives) != 1 || st.Directives[0].Action != "sendto" {
+		t.Fatalf("step 3 directives = %+v, want only the sendto after the code", st.Directives)
+	}
+	sd := st.Directives[0]
+	if !reflect.DeepEqual(sd.Pos, []string{"tx"}) || !reflect.DeepEqual(sd.Args, map[string]string{"to": "rx", "text": "hello, receiver", "repeat": "yes"}) {
+		t.Errorf("quoted directive = %+v", sd)
+	}
+	for _, keep := range []string{"## Not a step", "socket fenced udp", "socket tilde udp", "Inline <!-- step: socket inline udp --> stays prose.", "### A sub-heading"} {
+		if !strings.Contains(st.Body, keep) {
+			t.Errorf("step 3 body lost %q:\n%s", keep, st.Body)
+		}
+	}
+	if l.Steps[3].Directives != nil || l.Steps[3].Body != "Nothing runs here." {
+		t.Errorf("prose-only step = %+v", l.Steps[3])
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src        string
+		title, kind      string
+		intro            string
+		steps, firstLine int
+	}{
+		{"title from the first heading", "---\nid: x\n---\n# Heading\n## S\n", "Heading", content.KindLesson, "# Heading", 1, 5},
+		{"title from the id", "---\nid: x\n---\n## S\n# Inside\n", "x", content.KindLesson, "", 1, 4},
+		{"kind experiment", "---\nid: x\nkind: experiment\n---\n", "x", content.KindExperiment, "", 0, 0},
+		{"kind exercise, CRLF", "---\r\nid: x\r\nkind: exercise\r\ntitle: T\r\n---\r\n\r\n## S\r\nbody\r\n", "T", content.KindExercise, "", 1, 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l, err := content.Parse("x.md", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Title != tt.title || l.Kind != tt.kind || l.Intro != tt.intro || len(l.Steps) != tt.steps {
+				t.Errorf("got title %q kind %q intro %q, %d steps", l.Title, l.Kind, l.Intro, len(l.Steps))
+			}
+			if tt.steps > 0 && l.Steps[0].Line != tt.firstLine {
+				t.Errorf("first step on line %d, want %d", l.Steps[0].Line, tt.firstLine)
+			}
+			if strings.Contains(l.Title+l.Intro, "\r") || (tt.steps > 0 && strings.Contains(l.Steps[0].Body, "\r")) {
+				t.Error("carriage returns kept")
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		line int
+		msg  string
+	}{
+		{"no front matter", "# Title\n## S\n", 1, "no id"},
+		{"no id", "---\ntitle: T\n---\n", 1, "no id"},
+		{"front matter not closed", "---\nid: x\n## S\n", 3, "key: value"},
+		{"front matter not closed at all", "---\nid: x\n", 1, "not closed"},
+		{"not key: value", "---\nid: x\njust words\n---\n", 3, "key: value"},
+		{"unknown key", "---\nid: x\nauthor: me\n---\n", 3, `unknown front matter key "author"`},
+		{"order not a number", "---\nid: x\norder: first\n---\n", 3, "whole number"},
+		{"unknown kind", "---\nid: x\nkind: quiz\n---\n", 1, `unknown kind "quiz"`},
+		{"directive outside a section", "---\nid: x\n---\nintro\n<!-- step: socket a udp -->\n## S\n", 5, `inside a "## " section`},
+		{"bad quoting", "---\nid: x\n---\n## S\n\n<!-- step: send c text=\"unclosed -->\n", 6, "cannot read the step directive"},
+		{"empty directive", "---\nid: x\n---\n## S\n<!-- step: -->\n", 5, "names no action"},
+		{"argument twice", "---\nid: x\n---\n## S\n<!-- step: bind a port=1 port=2 -->\n", 5, `argument "port" is given twice`},
+		{"positional after key=value", "---\nid: x\n---\n## S\n<!-- step: bind port=1 a -->\n", 5, `positional word "a" comes after`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l, err := content.Parse("bad.md", []byte(tt.src))
+			var pe *content.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse = %+v, %v; want a *ParseError", l, err)
+			}
+			if pe.File != "bad.md" || pe.Line != tt.line || !strings.Contains(pe.Msg, tt.msg) {
+				t.Errorf("error = %q (line %d), want line %d with %q", err, pe.Line, tt.line, tt.msg)
+			}
+			if want := "bad.md:" + strconv.Itoa(tt.line) + ": "; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("Error() = %q, want it to start %q", err, want)
+			}
+		})
+	}
+}
+
+// String writes a directive back in a form Parse reads as the same
+// directive.
+func TestDirectiveString(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		d    content.Directive
+		want string
+	}{
+		{content.Directive{Action: "addrs"}, "addrs"},
+		{content.Directive{Action: "socket", Pos: []string{"rx", "udp"}, Args: map[string]string{"by": "peer", "family": "4"}}, "socket rx udp by=peer family=4"},
+		{content.Directive{Action: "sendto", Pos: []string{"tx"}, Args: map[string]string{"text": "a|b", "to": "rx"}}, `sendto tx text="a|b" to=rx`},
+		{content.Directive{Action: "send", Pos: []string{"c"}, Args: map[string]string{"text": `say "hi", \ back`}}, `send c text="say \"hi\", \\ back"`},
+		{content.Directive{Action: "send", Pos: []string{"c"}, Args: map[string]string{"text": ""}}, `send c text=""`},
+		{content.Directive{Action: "send", Pos: []string{"c"}, Args: map[string]string{"text": "你好，接收方"}}, "send c text=你好，接收方"},
+		{content.Directive{Action: "send", Pos: []string{"c"}, Args: map[string]string{"text": "it's"}}, `send c text="it's"`},
+	}
+	for _, tt := range tests {
+		got := tt.d.String()
+		if got != tt.want {
+			t.Errorf("String() = %s, want %s", got, tt.want)
+		}
+		l, err := content.Parse("rt.md", []byte("---\nid: rt\n---\n## S\n<!-- step: "+got+" -->\n"))
+		if err != nil {
+			t.Errorf("Parse(%s): %v", got, err)
+			continue
+		}
+		back := l.Steps[0].Directives[0]
+		if back.Action != tt.d.Action || !reflect.DeepEqual(back.Pos, tt.d.Pos) || len(back.Args) != len(tt.d.Args) {
+			t.Errorf("round trip of %s = %+v", got, back)
+		}
+		for k, v := range tt.d.Args {
+			if back.Args[k] != v {
+				t.Errorf("round trip of %s: %s=%q, want %q", got, k, back.Args[k], v)
+			}
+		}
+	}
+}
+
+func TestDirectiveArg(t *testing.T) {
+	t.Parallel()
+	d := content.Directive{Action: "recv", Args: map[string]string{"size": "10", "empty": ""}}
+	for _, tt := range []struct{ key, def, want string }{
+		{"size", "1024", "10"}, {"missing", "1024", "1024"}, {"empty", "x", ""},
+	} {
+		if got := d.Arg(tt.key, tt.def); got != tt.want {
+			t.Errorf("Arg(%q, %q) = %q, want %q", tt.key, tt.def, got, tt.want)
+		}
+	}
+	if got := (content.Directive{}).Arg("x", "def"); got != "def" {
+		t.Errorf("Arg on a directive with no args = %q", got)
+	}
+}
+
+func TestLoadDir(t *testing.T) {
+	t.Parallel()
+	doc := func(id, order, kind string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\nid: " + id + "\norder: " + order + "\nkind: " + kind + "\n---\n## S\n")}
+	}
+	fsys := fstest.MapFS{
+		"mine/zh/b.md":      doc("b", "20", "lesson"),
+		"mine/zh/a.md":      doc("a", "20", "lesson"),
+		"mine/zh/first.md":  doc("z", "10", "experiment"),
+		"mine/zh/notes.txt": &fstest.MapFile{Data: []byte("not a lesson")},
+		"mine/zh/sub/c.md":  doc("c", "1", "lesson"),
+		"broken/en/x.md":    &fstest.MapFile{Data: []byte("no front matter")},
+	}
+	ls, err := content.LoadDir(fsys, "mine/zh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, l := range ls {
+		ids = append(ids, l.ID)
+		if l.Lang != content.Chinese {
+			t.Errorf("%s: Lang = %q, want zh from the directory name", l.ID, l.Lang)
+		}
+	}
+	if strings.Join(ids, " ") != "z a b" {
+		t.Errorf("LoadDir order = %q, want by order then id: z a b", ids)
+	}
+	_, err = content.LoadDir(fsys, "broken/en")
+	var pe *content.ParseError
+	if !errors.As(err, &pe) || pe.File != "broken/en/x.md" {
+		t.Errorf("LoadDir of a broken file = %v, want a ParseError naming it", err)
+	}
+	if ls, err := content.LoadDir(fsys, "nothing/here"); err != nil || len(ls) != 0 {
+		t.Errorf("LoadDir of an empty directory = %v, %v", ls, err)
+	}
+	if _, err := content.LoadDir(fsys, "[bad"); !errors.Is(err, path.ErrBadPattern) {
+		t.Errorf("LoadDir with a bad pattern = %v", err)
+	}
+}
+
+func TestBuiltin(t *testing.T) {
+	t.Parallel()
+	for _, lang := range content.Langs {
+		all, err := content.Builtin(lang, "")
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if len(all) == 0 {
+			t.Fatalf("no built-in documents in %s", lang)
+		}
+		ids := map[string]bool{}
+		for i, l := range all {
+			if l.Lang != lang || l.ID == "" || l.Title == "" || l.Summary == "" || len(l.Steps) == 0 {
+				t.Errorf("%s/%s: incomplete lesson: lang %q title %q summary %q, %d steps", lang, l.ID, l.Lang, l.Title, l.Summary, len(l.Steps))
+			}
+			if ids[l.ID] {
+				t.Errorf("%s: id %s twice", lang, l.ID)
+			}
+			ids[l.ID] = true
+			if i > 0 && all[i-1].Order > l.Order {
+				t.Errorf("%s: %s (order %d) listed after %s (order %d)", lang, l.ID, l.Order, all[i-1].ID, all[i-1].Order)
+			}
+			found, err := content.Find(lang, l.ID)
+			if err != nil || found == nil || found.ID != l.ID {
+				t.Errorf("Find(%s, %s) = %v, %v", lang, l.ID, found, err)
+			}
+		}
+		lessons, err := content.Builtin(lang, content.KindLesson)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lessons {
+			if l.Kind != content.KindLesson {
+				t.Errorf("Builtin(%s, lesson) returned a %s: %s", lang, l.Kind, l.ID)
+			}
+		}
+		if none, err := content.Builtin(lang, "no-such-kind"); err != nil || len(none) != 0 {
+			t.Errorf("Builtin with an unknown kind = %v, %v", none, err)
+		}
+	}
+	if l, err := content.Find(content.English, "no-such-lesson"); l != nil || err != nil {
+		t.Errorf("Find of an unknown id = %v, %v; want nil, nil", l, err)
+	}
+}
+
+// A fence closes only with the same kind of fence (CommonMark): a ``` line
+// inside a ~~~ block is code, and does not open or close anything.
+func TestParseFenceKinds(t *testing.T) {
+	t.Parallel()
+	src := "---\nid: x\n---\n## How to show code\nStart a line with three backticks:\n\n~~~\n```\n~~~\n\n## Next\n<!-- step: socket a udp -->\n"
+	l, err := content.Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Steps) != 2 || len(l.Steps[1].Directives) != 1 {
+		var titles []string
+		for _, st := range l.Steps {
+			titles = append(titles, st.Title)
+		}
+		t.Errorf("steps = %q; want the step after the ~~~ block, with its directive", titles)
+	}
+}
