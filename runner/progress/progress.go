@@ -72,6 +72,13 @@ func Update(path string, change func(*State)) error {
 		return fmt.Errorf("cannot lock progress file: %w", err)
 	}
 	defer unix.Flock(int(lock.Fd()), unix.LOCK_UN)
+	// Temporary files are only made under the lock, so any found now were
+	// left by a writer that was killed: clear them away.
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 
 	s, err := Load(path)
 	if err != nil {
