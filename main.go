@@ -56,14 +56,15 @@ type env struct {
 
 // flags shared by every command.
 type flags struct {
-	lang  string
-	auto  bool
-	host  string
-	port  int
-	style string
-	width int
-	help  bool
-	reset bool
+	lang     string
+	auto     bool
+	host     string
+	port     int
+	style    string
+	width    int
+	help     bool
+	reset    bool
+	solution bool
 }
 
 func (f *flags) register(fs *flag.FlagSet) {
@@ -76,6 +77,7 @@ func (f *flags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.help, "help", false, "")
 	fs.BoolVar(&f.help, "h", false, "")
 	fs.BoolVar(&f.reset, "reset", false, "")
+	fs.BoolVar(&f.solution, "solution", false, "")
 }
 
 // parseArgs reads flags wherever they stand among the words, so that
@@ -145,18 +147,28 @@ func run(ctx context.Context, args []string, e env) int {
 			fmt.Fprintln(e.stderr, cat.T("cli.need-lesson", cmd))
 			return exitUsage
 		}
+		if cmd == "show" && isExercise(words[0]) {
+			if l, _ := content.Find(lang, words[0]); l == nil {
+				// Only an exercise has this name: show its task.
+				return cmdExercises(f, words, lang, e)
+			}
+		}
 		l, code := findLesson(lang, words[0], e, cat)
 		if l == nil {
 			return code
 		}
 		if cmd == "show" {
-			return cmdShow(f, lang, l, e)
+			code := cmdShow(f, lang, l, e)
+			if isExercise(l.ID) {
+				fmt.Fprintln(e.stdout, cat.T("cli.also-exercise", l.ID))
+			}
+			return code
 		}
 		return cmdRun(ctx, f, lang, l, e)
 	case "progress":
 		return cmdProgress(f, lang, e)
-	case "exercises":
-		return cmdExercises(lang, e)
+	case "exercises", "exercise":
+		return cmdExercises(f, words, lang, e)
 	}
 	fmt.Fprintln(e.stderr, cat.T("cli.unknown-command", cmd))
 	fmt.Fprintln(e.stderr, cat.T("cli.see-help"))

@@ -1,0 +1,135 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/escape"
+)
+
+// Statuses of a batch row; stable codes for JSON and CSV.
+const (
+	statusPass        = "pass"
+	statusFail        = "fail"
+	statusBuildError  = "build-error"
+	statusUnsupported = "unsupported"
+	statusError       = "error"
+)
+
+// row is the outcome of one submission.
+type row struct {
+	Submission      string   `json:"submission"`
+	Status          string   `json:"status"`
+	Passed          bool     `json:"passed"`
+	FirstDifference string   `json:"first_difference,omitempty"`
+	Hints           []string `json:"hints,omitempty"`     // catalog keys
+	HintText        []string `json:"hint_text,omitempty"` // in the chosen language
+	DurationMS      int64    `json:"duration_ms"`
+}
+
+func rowFor(cat *content.Catalog, name string, r *Result) row {
+	w := row{Submission: name, Passed: r.Passed, DurationMS: r.Elapsed.Milliseconds()}
+	w.Status = statusFail
+	if r.Passed {
+		w.Status = statusPass
+	}
+	w.FirstDifference = firstDifference(cat, r)
+	for _, h := range r.Hints {
+		w.Hints = append(w.Hints, h.Key)
+		w.HintText = append(w.HintText, showHint(cat, h))
+	}
+	return w
+}
+
+// runBatch grades every entry of a folder in parallel. One submission that
+// does not build, crashes or hangs costs only its own row.
+func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *content.Catalog) int {
+	subs, err := findSubmissions(a.batchDir)
+	if err != nil {
+		fmt.Fprintln(stderr, cat.T("verify.batch.cannot_read", escape.String(a.batchDir), err))
+		return ExitUsage
+	}
+	tmp, err := os.MkdirTemp("", "sockstep-batch-")
+	if err != nil {
+		fmt.Fprintln(stderr, cat.T("verify.error.tempdir", err))
+		return ExitFail
+	}
+	defer os.RemoveAll(tmp)
+
+	rows := gradeAll(ctx, a, subs, tmp, newProgress(stderr, cat, len(subs)), cat)
+	writeTable(stdout, cat, styleFor(stdout), rows)
+	if err := writeExports(a, cat, rows); err != nil {
+		fmt.Fprintln(stderr, cat.T("verify.error.export", err))
+		return ExitFail
+	}
+	for _, r := range rows {
+		if !r.Passed {
+			return ExitFail
+		}
+	}
+	return ExitPass
+}
+
+// gradeAll runs up to a.jobs submissions at a time; rows keep the folder's
+// order whatever the order of completion.
+func gradeAll(ctx context.Context, a cmdArgs, subs []submission, tmp string, pr *progress, cat *content.Catalog) []row {
+	rows := make([]row, len(subs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(a.jobs, len(subs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				rows[i] = grade(ctx, a, &subs[i], tmp, cat)
+				pr.done(rows[i])
+			}
+		}()
+	}
+	for i := range subs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	pr.finish()
+	return rows
+}
+
+// grade builds (if needed) and checks one submission.
+func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *content.Catalog) row {
+	name := escape.String(s.name)
+	if ctx.Err() != nil { // Ctrl-C: the rest are not started
+		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
+	}
+	if s.kind == "" {
+		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}
+	}
+	if err := s.prepare(ctx, tmp); err != nil {
+		var be *errBuild
+		if errors.As(err, &be) {
+			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", firstLine(be.msg))}
+		}
+		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}
+	}
+	r, err := Run(ctx, a.exercise, s.argv, Options{Timeout: a.timeout, Dir: s.dir})
+	if err != nil {
+		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}
+	}
+	return rowFor(cat, name, r)
+}
+
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		// go build starts with "# command-line-arguments"; the error is next.
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return escape.String(l)
+		}
+	}
+	return escape.String(strings.TrimSpace(s))
+}

@@ -1,0 +1,147 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+func copyFile(t *testing.T, from, to string, mode os.FileMode) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A folder of mixed submissions: every one gets its row, in name order,
+// and no broken one stops the others.
+func TestBatch(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "subs")
+	copyFile(t, "../../content/solutions/udp-send/main.go", filepath.Join(sub, "alice.go"), 0o644)
+	copyFile(t, "testdata/go/udp-send--newline/main.go", filepath.Join(sub, "bob", "main.go"), 0o644)
+	copyFile(t, bin("udp-send--joined"), filepath.Join(sub, "carol"), 0o755)
+	copyFile(t, bin("hang"), filepath.Join(sub, "dave"), 0o755)
+	os.WriteFile(filepath.Join(sub, "erin.go"), []byte("package main\n\nfunc main() { oops }\n"), 0o644)
+	os.WriteFile(filepath.Join(sub, "notes.txt"), []byte("not a program"), 0o644)
+	os.WriteFile(filepath.Join(sub, ".hidden.py"), []byte("raise SystemExit(1)"), 0o644)
+	want := map[string]string{
+		"alice.go":  statusPass,
+		"bob":       statusFail,
+		"carol":     statusFail,
+		"dave":      statusFail,
+		"erin.go":   statusBuildError,
+		"notes.txt": statusUnsupported,
+	}
+	if _, err := exec.LookPath("python3"); err == nil {
+		copyFile(t, "testdata/python/udp-send--ok.py", filepath.Join(sub, "frank.py"), 0o644)
+		copyFile(t, "testdata/python/udp-send--typo.py", filepath.Join(sub, "grace.py"), 0o644)
+		want["frank.py"], want["grace.py"] = statusPass, statusFail
+	} else {
+		t.Log("python3 is not installed: the batch has no Python submissions")
+	}
+
+	jsonFile, csvFile := filepath.Join(dir, "out.json"), filepath.Join(dir, "out.csv")
+	var stdout, stderr bytes.Buffer
+	code := Command(context.Background(),
+		[]string{"udp-send", "--batch", sub, "-j", "3", "--timeout", "1s", "--json", jsonFile, "--csv", csvFile},
+		nil, &stdout, &stderr, content.English, nil)
+	if code != ExitFail {
+		t.Errorf("exit status %d, want %d (some submissions fail)", code, ExitFail)
+	}
+
+	var rep report
+	data, err := os.ReadFile(jsonFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	var names []string
+	for _, r := range rep.Results {
+		got[r.Submission] = r.Status
+		names = append(names, r.Submission)
+		if r.Status != statusPass && r.FirstDifference == "" {
+			t.Errorf("%s: status %s without a first difference", r.Submission, r.Status)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("rows for %v, want %d rows", names, len(want))
+	}
+	for name, status := range want {
+		if got[name] != status {
+			t.Errorf("%s: status %q, want %q", name, got[name], status)
+		}
+	}
+	if !isSorted(names) {
+		t.Errorf("rows are not in name order: %v", names)
+	}
+	if rep.Total != len(want) {
+		t.Errorf("total %d, want %d", rep.Total, len(want))
+	}
+
+	rows, err := csv.NewReader(bytes.NewReader(must(os.ReadFile(csvFile)))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(want)+1 {
+		t.Errorf("CSV has %d rows, want a header and %d", len(rows), len(want))
+	}
+
+	table := stdout.String()
+	for _, s := range []string{"submission", "alice.go", "build error", "unsupported", "datagram 1"} {
+		if !strings.Contains(table, s) {
+			t.Errorf("the table lacks %q:\n%s", s, table)
+		}
+	}
+	// Not a terminal: one plain progress line per submission, no \r.
+	if n := strings.Count(stderr.String(), "\n"); n != len(want) || strings.Contains(stderr.String(), "\r") {
+		t.Errorf("progress on stderr:\n%q", stderr.String())
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".out.*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestBatchMissingFolder(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := Command(context.Background(), []string{"udp-send", "--batch", filepath.Join(t.TempDir(), "nope")},
+		nil, &stdout, &stderr, content.Chinese, nil)
+	if code != ExitUsage || !strings.Contains(stderr.String(), "读不了目录") {
+		t.Errorf("status %d, stderr %q", code, stderr.String())
+	}
+}
+
+func isSorted(s []string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i-1] > s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -1,0 +1,71 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+// Exit statuses of Command.
+const (
+	ExitPass  = 0
+	ExitFail  = 1
+	ExitUsage = 2
+)
+
+// Command runs `sockstep verify ARGS...` (args is everything after
+// "verify"): one program checked against an exercise, or with --batch a
+// folder of submissions. It returns the exit status: 0 passed, 1 failed,
+// 2 the command line was wrong. onPass, if not nil, is called with the
+// exercise id when a single check passes.
+//
+// stdin is not used: the learner's program gets the exercise's input, never
+// the terminal's, so a check never waits for a person.
+func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, lang content.Lang, onPass func(exercise string)) int {
+	cat := content.Text(lang)
+	a, err := parseArgs(args)
+	if a.help {
+		fmt.Fprintln(stdout, cat.T("verify.usage.text", joinList(IDs())))
+		return ExitPass
+	}
+	if err == nil && !Known(a.exercise) {
+		err = badUsage("unknown_exercise", a.exercise)
+	}
+	if err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, cat.T(ue.key, ue.args...))
+		}
+		fmt.Fprintln(stderr, cat.T("verify.usage.text", joinList(IDs())))
+		return ExitUsage
+	}
+	if a.batchDir != "" {
+		return runBatch(ctx, a, stdout, stderr, cat)
+	}
+
+	r, err := Run(ctx, a.exercise, a.command, Options{Timeout: a.timeout})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return ExitUsage
+	}
+	writeReport(stdout, cat, styleFor(stdout), r)
+	res := rowFor(cat, quoteArgs(a.command), r)
+	if err := writeExports(a, cat, []row{res}); err != nil {
+		fmt.Fprintln(stderr, cat.T("verify.error.export", err))
+		return ExitFail
+	}
+	if !r.Passed {
+		return ExitFail
+	}
+	if onPass != nil {
+		onPass(a.exercise)
+	}
+	return ExitPass
+}
+
+// seconds rounds a duration for people.
+func seconds(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }

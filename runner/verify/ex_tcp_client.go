@@ -1,0 +1,112 @@
+package verify
+
+import (
+	"net"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// tcp-client: the program connects, sends one line from stdin, prints the
+// reply. verify is the server: it replies once the whole message is in,
+// then, like the notes' server, keeps the connection open until the client
+// closes it.
+const (
+	tcpClientMessage = "你好, server!"
+	tcpClientReply   = "收到了 (got it): 你好, server!"
+)
+
+// idleWait is how long verify waits for more bytes once some have come, when
+// fewer than expected have: long for loopback, short for a person.
+const idleWait = 300 * time.Millisecond
+
+func init() {
+	register(&exercise{
+		id:      "tcp-client",
+		stdin:   []byte(tcpClientMessage + "\n"),
+		newPeer: func() peer { return &oneShotServer{} },
+		want: func(o *Observation) Facts {
+			return Facts{
+				Conns:  []ConnFacts{{FromProgram: tcpClientMessage, Closed: true}},
+				Stdout: []string{tcpClientReply},
+				Exit:   exitOK,
+			}
+		},
+		got: func(o *Observation) Facts {
+			return Facts{Conns: connFacts(o), Stdout: lines(o.Stdout), Exit: exitFact(o, false)}
+		},
+		diagnose: diagnoseTCPClient,
+	})
+}
+
+// connFacts is what the program sent on each connection and whether it
+// closed it.
+func connFacts(o *Observation) []ConnFacts {
+	var out []ConnFacts
+	for _, c := range o.Conns {
+		out = append(out, ConnFacts{FromProgram: string(c.Received), Closed: c.Closed})
+	}
+	return out
+}
+
+// oneShotServer is verify as a server for one client.
+type oneShotServer struct{ l *net.TCPListener }
+
+func (p *oneShotServer) setup(s *session) (int, error) {
+	l, port, err := listenLoopback()
+	p.l = l
+	return port, err
+}
+
+func (p *oneShotServer) play(s *session) {
+	c := accept(s, p.l)
+	if c == nil {
+		return
+	}
+	defer c.close()
+	if !c.readUntil(len(tcpClientMessage), idleWait) && s.over() {
+		s.gaveUp(waitData)
+		return
+	}
+	if c.rec().Closed {
+		return
+	}
+	c.send([]byte(tcpClientReply))
+	if !c.readToEOF() {
+		s.gaveUp(waitClose)
+	}
+}
+
+func (p *oneShotServer) close() {
+	if p.l != nil {
+		p.l.Close()
+	}
+}
+
+func diagnoseTCPClient(o *Observation, want, got Facts) []Hint {
+	var hs []Hint
+	if o.WaitedFor == waitClose {
+		// Waiting for the end of the stream explains a missing print too.
+		hs = append(hs, hint("client_never_closed"))
+	}
+	if len(got.Conns) == 0 {
+		return hs
+	}
+	sent := got.Conns[0].FromProgram
+	out := strings.Join(got.Stdout, "\n")
+	switch {
+	case sent == "":
+		hs = append(hs, hint("nothing_sent_tcp"))
+	case strings.HasSuffix(sent, "\n") || strings.HasSuffix(sent, "\r"):
+		hs = append(hs, hint("newline_in_stream"))
+	case !utf8.ValidString(sent) || strings.HasPrefix(sent, "b'"):
+		hs = append(hs, hint("encoding"))
+	}
+	switch {
+	case strings.Contains(out, "b'") || strings.Contains(out, `b"`):
+		hs = append(hs, hint("not_decoded"))
+	case !strings.Contains(out, tcpClientReply) && sent != "" && o.WaitedFor != waitClose:
+		hs = append(hs, hint("reply_missing"))
+	}
+	return hs
+}

@@ -1,0 +1,108 @@
+package verify
+
+import (
+	"net"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// udp-recv: the program binds HOST:PORT and waits for one datagram; verify
+// sends it, from a port of its own, once the program has bound.
+const udpRecvMessage = "你好, sockstep!"
+
+func init() {
+	register(&exercise{
+		id:      "udp-recv",
+		binds:   true,
+		newPeer: func() peer { return &udpSender{} },
+		want: func(o *Observation) Facts {
+			from := o.Sender
+			if from == "" {
+				from = o.Host + ":PORT" // verify never got to send
+			}
+			return Facts{Stdout: []string{from + " " + udpRecvMessage}, Exit: exitOK}
+		},
+		got: func(o *Observation) Facts {
+			return Facts{Stdout: lines(o.Stdout), Exit: exitFact(o, false)}
+		},
+		diagnose: diagnoseUDPRecv,
+	})
+}
+
+// udpSender is verify as the sender of one datagram.
+type udpSender struct{ conn *net.UDPConn }
+
+func (p *udpSender) setup(s *session) (int, error) { return 0, nil }
+
+func (p *udpSender) play(s *session) {
+	if !waitUDPBound(s) {
+		s.gaveUp(waitBind)
+		return
+	}
+	s.obs.Reached = true
+	c, err := net.DialUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)},
+		&net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: s.port})
+	if err != nil {
+		return
+	}
+	p.conn = c
+	s.obs.Sender = c.LocalAddr().String()
+	_, _ = c.Write([]byte(udpRecvMessage))
+}
+
+// waitUDPBound polls the kernel's socket table until something is bound to
+// the port, the program exits, or time is up. Where the table cannot be
+// read, it waits a fixed moment instead.
+func waitUDPBound(s *session) bool {
+	for i := 0; ; i++ {
+		bound, known := udpBound(s.port)
+		if !known {
+			time.Sleep(300 * time.Millisecond)
+			return !s.proc.HasExited()
+		}
+		if bound {
+			return true
+		}
+		select {
+		case <-s.proc.Done():
+			return false
+		case <-s.ctx.Done():
+			return false
+		case <-time.After(backoff(i)):
+		}
+	}
+}
+
+func (p *udpSender) close() {
+	if p.conn != nil {
+		p.conn.Close()
+	}
+}
+
+// The ways the notes' receiver prints the sender: Python's tuple, or ip and
+// port as separate print arguments.
+var reTupleAddr = regexp.MustCompile(`\(\s*'?127\.0\.0\.1'?\s*,\s*\d+\s*\)|127\.0\.0\.1\s+\d+`)
+
+func diagnoseUDPRecv(o *Observation, want, got Facts) []Hint {
+	var hs []Hint
+	out := got.Stdout
+	all := strings.Join(out, "\n")
+	if o.Reached && o.WaitedFor == waitExit && strings.Contains(all, udpRecvMessage) {
+		hs = append(hs, hint("no_exit"))
+	}
+	if len(out) > 1 {
+		hs = append(hs, hint("extra_output", len(out)))
+	}
+	if strings.Contains(all, "b'") || strings.Contains(all, `b"`) {
+		hs = append(hs, hint("not_decoded"))
+	}
+	_, port, _ := strings.Cut(o.Sender, ":")
+	if reTupleAddr.MatchString(all) || (port != "" && strings.Contains(all, port) && !strings.Contains(all, o.Sender)) {
+		hs = append(hs, hint("address_format", o.Sender))
+	}
+	if o.Reached && len(out) == 0 && o.Exit.Exited() && o.Exit.Code == 0 {
+		hs = append(hs, hint("printed_nothing"))
+	}
+	return hs
+}

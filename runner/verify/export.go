@@ -1,0 +1,89 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+// report is the JSON written by --json.
+type report struct {
+	Exercise string `json:"exercise"`
+	Passed   int    `json:"passed"`
+	Total    int    `json:"total"`
+	Results  []row  `json:"results"`
+}
+
+// writeExports writes --json and --csv, each atomically: a reader (a
+// gradebook script, a file watcher) never sees half a file.
+func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
+	if a.jsonFile != "" {
+		rep := report{Exercise: a.exercise, Total: len(rows), Results: rows}
+		for _, r := range rows {
+			if r.Passed {
+				rep.Passed++
+			}
+		}
+		data, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(a.jsonFile, append(data, '\n')); err != nil {
+			return err
+		}
+	}
+	if a.csvFile != "" {
+		var b bytes.Buffer
+		cw := csv.NewWriter(&b)
+		_ = cw.Write([]string{cat.T("verify.table.submission"), cat.T("verify.table.result"),
+			cat.T("verify.table.difference"), cat.T("verify.table.hint"), cat.T("verify.table.duration_ms")})
+		for _, r := range rows {
+			_ = cw.Write([]string{r.Submission, r.Status, r.FirstDifference, strings.Join(r.HintText, " "),
+				strconv.FormatInt(r.DurationMS, 10)})
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		if err := writeAtomic(a.csvFile, b.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeAtomic writes a temporary file beside path, then renames it over
+// path: the rename is atomic within one file system.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,40 @@
+package verify
+
+import "fmt"
+
+// Facts is the behaviour an exercise's contract fixes. Expected and
+// observed Facts are compared with go-cmp; a field an exercise does not
+// check stays zero on both sides.
+type Facts struct {
+	Datagrams []string    // payloads, in order
+	Conns     []ConnFacts // per connection, in order
+	File      *FileFacts  // tcp-file: the upload, summarised
+	Stdout    []string    // lines of standard output, without line ends
+	Exit      Exit        // how the program ended
+}
+
+// ConnFacts is what the contract fixes about one connection.
+type ConnFacts struct {
+	FromProgram string // the bytes the program sent on it
+	Closed      bool   // whether the program closed its side
+}
+
+// FileFacts summarises a length-prefixed upload, which is too big to show.
+type FileFacts struct {
+	Prefix string // the first 4 bytes in hex, and their big-endian value
+	Length int    // bytes after the prefix
+	SHA256 string // start of the SHA-256 of those bytes, in hex
+}
+
+// Exit is how the program ended, as a code the report translates:
+// "exit:N", "signal:NAME", "running" (a server still serving when verify
+// stopped it) or "timeout" (a program that should have ended did not).
+type Exit string
+
+const (
+	exitRunning Exit = "running"
+	exitTimeout Exit = "timeout"
+	exitOK      Exit = "exit:0"
+)
+
+func exitCode(n int) Exit { return Exit(fmt.Sprintf("exit:%d", n)) }

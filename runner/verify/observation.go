@@ -1,0 +1,59 @@
+package verify
+
+import (
+	"time"
+
+	"github.com/sockstep/sockstep/runner/verify/proc"
+)
+
+// Observation is everything verify saw during one run, raw. The Facts
+// compared with the reference are derived from it; the rest feeds hints.
+type Observation struct {
+	Host string // always 127.0.0.1
+	Port int    // the port handed to the program
+	Pgid int    // the program's process group (gone once the run is over)
+
+	Datagrams []Datagram // in arrival order
+	Conns     []Conn     // in the order verify opened or accepted them
+
+	Stdout, Stderr         []byte // capped starts of the streams
+	StderrTail             []byte // the last few KiB of stderr
+	StdoutTruncated        bool
+	Exit                   proc.Result
+	TimedOut               bool   // the time limit ran out before the peer was done
+	WaitedFor              string // what verify was waiting for when it gave up (a wait* constant)
+	Reached                bool   // the program bound/listened/connected where it should
+	Sender                 string // udp-recv: the address verify sent from
+	OtherSockets           []string
+	StartErr               error // the program could not be started at all
+	Attempts               int   // runs needed (a port taken by someone else is retried)
+	Elapsed                time.Duration
+	Interrupted            bool // the caller's context was cancelled (Ctrl-C)
+	SecondClientWaited     bool // tcp-server-concurrent: the second client got no answer while the first was open
+	ClosedBeforeClientDone bool // a server closed a connection before verify's client had finished
+}
+
+// Datagram is one UDP datagram the program sent.
+type Datagram struct {
+	From string
+	Data []byte
+}
+
+// Conn is one TCP connection between verify and the program.
+type Conn struct {
+	Received []byte // every byte the program sent on it
+	Closed   bool   // the program closed its side (verify read end of stream)
+	Reset    bool   // the connection was reset
+	Refused  bool   // verify could not connect
+}
+
+// What verify was waiting for when time ran out or the program ended.
+const (
+	waitBind    = "bind"    // the program to bind/listen on HOST:PORT
+	waitConnect = "connect" // the program to connect to verify
+	waitData    = "data"    // the program to send (more) data
+	waitEcho    = "echo"    // a server to send back what it got
+	waitSecond  = "second"  // a concurrent server to answer the second client
+	waitClose   = "close"   // the program to close its side of a connection
+	waitExit    = "exit"    // the program to exit
+)

@@ -1,0 +1,161 @@
+// Package proc runs a learner's program so that nothing it does can outlive
+// or outgrow the check: it gets its own process group, its output is capped,
+// and stopping it means SIGTERM to the whole group, a short grace, then
+// SIGKILL to the group, before the leader is reaped.
+package proc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Spec says what to run.
+type Spec struct {
+	Path      string   // program to run (looked up in PATH when it has no slash)
+	Args      []string // arguments after the program name
+	Dir       string   // working directory; "" for the current one
+	Env       []string // environment; nil for verify's own
+	Stdin     []byte   // fed to the program's standard input, then closed; nil for /dev/null
+	OutputCap int      // bytes kept of stdout and of stderr; 0 for DefaultCap
+}
+
+// Result is how the program ended.
+type Result struct {
+	Code       int           // exit status; -1 when a signal ended it
+	Signal     string        // the signal that ended it, if any
+	Stopped    bool          // verify had to stop it (it had not exited by itself)
+	NeededKill bool          // SIGTERM was not enough and SIGKILL was sent
+	Runtime    time.Duration // from start until it exited or was killed
+}
+
+// Exited reports whether the program ended by itself.
+func (r Result) Exited() bool { return !r.Stopped }
+
+// Process is a started program.
+type Process struct {
+	Stdout, Stderr *CapBuffer
+
+	cmd      *exec.Cmd
+	pgid     int
+	started  time.Time
+	exited   chan struct{} // closed once the leader has exited (not yet reaped)
+	exitedAt time.Time
+
+	stopOnce sync.Once
+	result   Result
+	waitErr  error // from cmd.Wait where the platform reaps in watch
+}
+
+// waitDelay bounds how long reaping waits for output pipes that a program
+// that escaped its group still holds open.
+const waitDelay = time.Second
+
+// Start runs the program in a new process group.
+func Start(s Spec) (*Process, error) {
+	path := s.Path
+	if !bytes.ContainsRune([]byte(path), os.PathSeparator) {
+		lp, err := exec.LookPath(path)
+		if err != nil {
+			return nil, fmt.Errorf("the command %q was not found: %w", s.Path, err)
+		}
+		path = lp
+	}
+	p := &Process{
+		Stdout: NewCapBuffer(s.OutputCap),
+		Stderr: NewCapBuffer(s.OutputCap),
+		exited: make(chan struct{}),
+	}
+	cmd := exec.Command(path, s.Args...)
+	cmd.Dir = s.Dir
+	cmd.Env = s.Env
+	if s.Stdin != nil {
+		cmd.Stdin = bytes.NewReader(s.Stdin)
+	}
+	cmd.Stdout = p.Stdout
+	cmd.Stderr = p.Stderr
+	cmd.SysProcAttr = sysProcAttr()
+	cmd.WaitDelay = waitDelay
+	becomeSubreaper()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("could not start %q: %w", s.Path, err)
+	}
+	p.cmd = cmd
+	p.pgid = cmd.Process.Pid
+	p.started = time.Now()
+	go p.watch()
+	return p, nil
+}
+
+// watch closes p.exited when the leader exits, without reaping it, so its
+// pid (and so the group id) cannot be reused before Stop kills the group.
+func (p *Process) watch() {
+	p.waitExit()
+	p.exitedAt = time.Now()
+	close(p.exited)
+}
+
+// Pgid is the program's process group id (equal to its pid).
+func (p *Process) Pgid() int { return p.pgid }
+
+// Started is when the program was started.
+func (p *Process) Started() time.Time { return p.started }
+
+// Done is closed when the program has exited by itself or been killed.
+func (p *Process) Done() <-chan struct{} { return p.exited }
+
+// HasExited reports whether the program has ended.
+func (p *Process) HasExited() bool {
+	select {
+	case <-p.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// Stop ends the program if it is still running (SIGTERM to the group, then
+// after grace SIGKILL), kills whatever is left of its group, reaps it and
+// returns how it ended. It is safe to call more than once.
+func (p *Process) Stop(grace time.Duration) Result {
+	p.stopOnce.Do(func() {
+		r := Result{}
+		if !p.HasExited() {
+			r.Stopped = true
+			_ = killGroup(p.pgid, syscall.SIGTERM)
+			t := time.NewTimer(grace)
+			select {
+			case <-p.exited:
+			case <-t.C:
+				r.NeededKill = true
+				_ = killGroup(p.pgid, syscall.SIGKILL)
+				<-p.exited
+			}
+			t.Stop()
+		}
+		// The leader has exited but is not reaped yet, so the group id is
+		// still ours: children it left behind die here.
+		_ = killGroup(p.pgid, syscall.SIGKILL)
+		err := p.reap()
+		p.reapOrphans()
+		r.Runtime = p.exitedAt.Sub(p.started)
+		r.Code = -1
+		if st := p.cmd.ProcessState; st != nil {
+			r.Code = st.ExitCode()
+			if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				r.Signal = ws.Signal().String()
+			}
+		}
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) && !errors.Is(err, exec.ErrWaitDelay) && r.Code == -1 && r.Signal == "" {
+			r.Signal = err.Error()
+		}
+		p.result = r
+	})
+	return p.result
+}

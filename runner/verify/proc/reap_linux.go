@@ -1,0 +1,72 @@
+package proc
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+var subreaperOnce sync.Once
+
+// becomeSubreaper makes this process the parent of every orphan among its
+// descendants. Without it, the children a killed program leaves are handed
+// to init, which may take seconds to reap them; as zombies they still count
+// as members of the group. As their subreaper we reap them at once.
+func becomeSubreaper() {
+	subreaperOnce.Do(func() { _ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+}
+
+// reapOrphans waits for the killed members of the group that were
+// reparented to us, so that the group is gone when Stop returns.
+func (p *Process) reapOrphans() {
+	deadline := time.Now().Add(2 * time.Second)
+	for GroupAlive(p.pgid) && time.Now().Before(deadline) {
+		for _, pid := range groupMembers(p.pgid) {
+			var ws unix.WaitStatus
+			_, _ = unix.Wait4(pid, &ws, unix.WNOHANG, nil)
+		}
+		if GroupAlive(p.pgid) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// groupMembers lists the pids whose process group is pgid, from /proc.
+func groupMembers(pgid int) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// Fields after the command name, which is in parentheses and may
+		// itself hold spaces: state ppid pgrp ...
+		i := bytes.LastIndexByte(data, ')')
+		if i < 0 {
+			continue
+		}
+		f := bytes.Fields(data[i+1:])
+		if len(f) < 3 {
+			continue
+		}
+		if g, err := strconv.Atoi(string(f[2])); err == nil && g == pgid {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// Members lists the processes of a group (read from /proc).
+func Members(pgid int) []int { return groupMembers(pgid) }

@@ -1,0 +1,23 @@
+package proc
+
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
+
+// waitExit blocks until the leader has exited, leaving it unreaped
+// (WNOWAIT) so that its pid, and so the group id, stays reserved until
+// Stop has killed the rest of the group.
+func (p *Process) waitExit() {
+	var info unix.Siginfo
+	for {
+		err := unix.Waitid(unix.P_PID, p.pgid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if !errors.Is(err, unix.EINTR) {
+			return
+		}
+	}
+}
+
+// reap collects the exit status and waits for the output to be copied.
+func (p *Process) reap() error { return p.cmd.Wait() }

@@ -1,0 +1,56 @@
+package verify
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/sockstep/sockstep/content"
+	"golang.org/x/term"
+)
+
+// progress reports a batch as it goes, on stderr: a bar redrawn in place
+// on a terminal, plain lines otherwise (a log or CI has no use for \r, and
+// a pipe must never make verify wait).
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	cat   *content.Catalog
+	tty   bool
+	total int
+	n     int
+}
+
+func newProgress(w io.Writer, cat *content.Catalog, total int) *progress {
+	p := &progress{w: w, cat: cat, total: total}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty = true
+	}
+	return p
+}
+
+const barWidth = 30
+
+func (p *progress) done(r row) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	status := p.cat.T("verify.status." + r.Status)
+	if !p.tty {
+		fmt.Fprintln(p.w, p.cat.T("verify.batch.progress_line", p.n, p.total, r.Submission, status))
+		return
+	}
+	filled := barWidth * p.n / max(1, p.total)
+	bar := strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled)
+	fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d %s", bar, p.n, p.total, r.Submission)
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty && p.n > 0 {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}

@@ -1,0 +1,119 @@
+package verify
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/escape"
+)
+
+// maxDiffs is how many differences a report lists; the first few say it
+// all, and a flood of them hides the hint.
+const maxDiffs = 8
+
+// stderrLines is how many of the last lines of a failed program's error
+// output are shown: enough for a Python traceback's point.
+const stderrLines = 12
+
+// maxLine bounds each shown line of error output, in columns.
+const maxLine = 200
+
+// WriteReport prints the outcome of one check for a learner.
+func WriteReport(w io.Writer, lang content.Lang, r *Result) {
+	writeReport(w, content.Text(lang), styleFor(w), r)
+}
+
+func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
+	name := r.Exercise
+	if l, err := content.FindExercise(cat.Lang(), r.Exercise); err == nil && l != nil {
+		name = cat.T("verify.exercise_name", r.Exercise, l.Title)
+	}
+	if r.Passed {
+		fmt.Fprintln(w, st.good("✓ "+cat.T("verify.pass", name, r.Elapsed.Seconds())))
+		return
+	}
+	fmt.Fprintln(w, st.bad("✗ "+cat.T("verify.fail", name)))
+	o := r.Obs
+	if o.StartErr == nil {
+		fmt.Fprintln(w, st.dim(cat.T("verify.ran", quoteArgs(r.Command), o.Host, o.Port)))
+	}
+	if len(r.Diffs) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.bold(cat.T("verify.diff.title")))
+		for i, d := range r.Diffs {
+			if i == maxDiffs {
+				fmt.Fprintln(w, "  "+cat.T("verify.diff.more", len(r.Diffs)-maxDiffs))
+				break
+			}
+			fmt.Fprintln(w, "  • "+showLabel(cat, d))
+			fmt.Fprintln(w, "      "+st.good(cat.T("verify.diff.want")+" "+showValue(cat, d.Want)))
+			fmt.Fprintln(w, "      "+st.bad(cat.T("verify.diff.got")+" "+showValue(cat, d.Got)))
+		}
+	}
+	if len(r.Hints) > 0 {
+		fmt.Fprintln(w)
+		for _, h := range r.Hints {
+			fmt.Fprintln(w, st.note(cat.T("verify.hint.title"))+" "+showHint(cat, h))
+		}
+	}
+	if tail := lastLines(o.Stderr, o.StderrTail, stderrLines); len(tail) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.bold(cat.T("verify.stderr.title")))
+		for _, l := range tail {
+			fmt.Fprintln(w, "  "+st.dim(truncate(escape.String(l), maxLine)))
+		}
+	}
+	if o.StdoutTruncated {
+		fmt.Fprintln(w, st.dim(cat.T("verify.stdout.truncated")))
+	}
+}
+
+// lastLines returns the last n lines of a stream, from its tail when the
+// start was all that could be kept.
+func lastLines(head, tail []byte, n int) []string {
+	b := head
+	if len(tail) > 0 {
+		b = tail
+	}
+	b = bytes.TrimRight(b, "\n")
+	if len(b) == 0 {
+		return nil
+	}
+	ls := strings.Split(string(b), "\n")
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
+	}
+	return ls
+}
+
+// firstDifference is a one-line summary of why a check failed, for tables.
+func firstDifference(cat *content.Catalog, r *Result) string {
+	if r.Passed {
+		return ""
+	}
+	if len(r.Diffs) == 0 {
+		if len(r.Hints) > 0 {
+			return showHint(cat, r.Hints[0])
+		}
+		return ""
+	}
+	d := r.Diffs[0]
+	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showValue(cat, d.Got))
+}
+
+// quoteArgs shows a command line as it could be typed again: arguments
+// with spaces or quotes are quoted, and everything is escaped.
+func quoteArgs(argv []string) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		if a == "" || strings.ContainsAny(a, " \t\"'\\$`|&;<>()*?") {
+			a = strconv.Quote(a)
+		}
+		out[i] = escape.String(a)
+	}
+	return strings.Join(out, " ")
+}

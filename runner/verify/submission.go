@@ -1,0 +1,149 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// submission is one entry of a batch folder and how to run it.
+type submission struct {
+	name string
+	path string
+	kind string   // "python", "go-file", "go-dir", "exec" or "" (unsupported)
+	argv []string // set by prepare
+	dir  string   // working directory of the program
+}
+
+// buildTimeout bounds one `go build`; a cold build cache takes seconds.
+const buildTimeout = 2 * time.Minute
+
+// findSubmissions lists the entries of dir, sorted by name. Hidden entries
+// (".git", editor files) are skipped.
+func findSubmissions(dir string) ([]submission, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []submission
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		out = append(out, submission{name: e.Name(), path: p, kind: kindOf(p), dir: dir})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out, nil
+}
+
+// kindOf says how a submission is run: by its extension, or a folder of Go
+// files, or any executable file.
+func kindOf(p string) string {
+	info, err := os.Stat(p)
+	if err != nil {
+		return ""
+	}
+	switch {
+	case info.IsDir():
+		if files, _ := goFiles(p); len(files) > 0 {
+			return "go-dir"
+		}
+		return ""
+	case strings.HasSuffix(p, ".py"):
+		return "python"
+	case strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go"):
+		return "go-file"
+	case info.Mode().IsRegular() && info.Mode().Perm()&0o111 != 0:
+		return "exec"
+	}
+	return ""
+}
+
+func goFiles(dir string) ([]string, error) {
+	m, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	var out []string
+	for _, f := range m {
+		if !strings.HasSuffix(f, "_test.go") {
+			out = append(out, filepath.Base(f))
+		}
+	}
+	return out, err
+}
+
+// errBuild is a submission that does not compile; its text is the
+// compiler's message.
+type errBuild struct{ msg string }
+
+func (e *errBuild) Error() string { return e.msg }
+
+// prepare makes the command line of a submission, building Go code once
+// into tmp.
+func (s *submission) prepare(ctx context.Context, tmp string) error {
+	abs, err := filepath.Abs(s.path)
+	if err != nil {
+		return err
+	}
+	switch s.kind {
+	case "python":
+		py, err := exec.LookPath("python3")
+		if err != nil {
+			return fmt.Errorf("python3 is not installed: %w", err)
+		}
+		s.argv = []string{py, abs}
+		s.dir = filepath.Dir(abs)
+	case "exec":
+		s.argv = []string{abs}
+		s.dir = filepath.Dir(abs)
+	case "go-file", "go-dir":
+		out, err := os.MkdirTemp(tmp, "build-")
+		if err != nil {
+			return err
+		}
+		bin := filepath.Join(out, "prog")
+		args := []string{"build", "-o", bin}
+		dir := filepath.Dir(abs)
+		if s.kind == "go-file" {
+			args = append(args, filepath.Base(abs))
+		} else {
+			dir = abs
+			if _, err := os.Stat(filepath.Join(abs, "go.mod")); err == nil {
+				args = append(args, ".")
+			} else {
+				files, _ := goFiles(abs)
+				args = append(args, files...)
+			}
+		}
+		if err := goBuild(ctx, dir, args); err != nil {
+			return err
+		}
+		s.argv = []string{bin}
+		s.dir = dir
+	}
+	return nil
+}
+
+func goBuild(ctx context.Context, dir string, args []string) error {
+	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-buildvcs=false")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return &errBuild{msg: strings.TrimSpace(out.String())}
+		}
+		return fmt.Errorf("go build could not run: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// tcpConn is one connection verify holds with the program, recorded as
+// obs.Conns[i]. The peer runs in one goroutine, so the index stays valid
+// while connections are appended.
+type tcpConn struct {
+	s    *session
+	c    *net.TCPConn
+	i    int
+	sent int // bytes verify has sent on it
+}
+
+func (t *tcpConn) rec() *Conn { return &t.s.obs.Conns[t.i] }
+
+// newTCPConn records c as the next connection.
+func newTCPConn(s *session, c *net.TCPConn) *tcpConn {
+	s.obs.Conns = append(s.obs.Conns, Conn{})
+	s.track(c, false)
+	return &tcpConn{s: s, c: c, i: len(s.obs.Conns) - 1}
+}
+
+// dial connects a client to the program. With poll, a refused connection
+// is retried with backoff until the program listens, exits, or time is up:
+// that is how verify waits for a server without a fixed sleep. Without
+// poll, a refusal is recorded (the server should be listening by now).
+func dial(s *session, poll bool) *tcpConn {
+	addr := net.JoinHostPort(s.host, strconv.Itoa(s.port))
+	var d net.Dialer
+	for i := 0; ; i++ {
+		c, err := d.DialContext(s.ctx, "tcp4", addr)
+		if err == nil {
+			s.obs.Reached = true
+			return newTCPConn(s, c.(*net.TCPConn))
+		}
+		if !poll || !errors.Is(err, syscall.ECONNREFUSED) {
+			if !s.over() {
+				s.obs.Conns = append(s.obs.Conns, Conn{Refused: true})
+			}
+			return nil
+		}
+		select {
+		case <-s.proc.Done():
+			return nil
+		case <-s.ctx.Done():
+			return nil
+		case <-time.After(backoff(i)):
+		}
+	}
+}
+
+// lateAccept is how long verify looks for a connection made by a program
+// that has already exited. Loopback connections are in the backlog at
+// once, so only a program that never connected waits this long.
+const lateAccept = 20 * time.Millisecond
+
+// accept waits for the program to connect to l.
+func accept(s *session, l *net.TCPListener) *tcpConn {
+	s.track(l, true)
+	c, err := l.AcceptTCP()
+	if err != nil && s.proc.HasExited() && !s.over() {
+		// Cut short because the program exited: it may have connected,
+		// sent and exited before verify accepted. The connection then
+		// waits in the backlog; one more short accept finds it.
+		s.shorten(l, lateAccept)
+		c, err = l.AcceptTCP()
+	}
+	if err != nil {
+		s.gaveUp(waitConnect)
+		return nil
+	}
+	s.obs.Reached = true
+	return newTCPConn(s, c)
+}
+
+func (t *tcpConn) send(b []byte) bool {
+	n, err := t.c.Write(b)
+	t.sent += n
+	return err == nil
+}
+
+// readUntil reads until the program has sent at least n bytes in all, the
+// program closes, or the wait ends. With idle > 0, once some bytes have
+// arrived the wait for more is cut to idle: a program that sends fewer
+// bytes than expected is not waited for until the time limit.
+func (t *tcpConn) readUntil(n int, idle time.Duration) (ok bool) {
+	buf := make([]byte, 64<<10)
+	defer t.s.restore(t.c)
+	for len(t.rec().Received) < n {
+		if idle > 0 && len(t.rec().Received) > 0 {
+			t.s.shorten(t.c, idle)
+		}
+		m, err := t.c.Read(buf)
+		t.rec().Received = append(t.rec().Received, buf[:m]...)
+		if err != nil {
+			t.noteEnd(err)
+			return false
+		}
+	}
+	return true
+}
+
+// readToEOF reads until the program closes its side or the wait ends.
+func (t *tcpConn) readToEOF() bool {
+	buf := make([]byte, 64<<10)
+	for {
+		m, err := t.c.Read(buf)
+		t.rec().Received = append(t.rec().Received, buf[:m]...)
+		if err != nil {
+			t.noteEnd(err)
+			return t.rec().Closed
+		}
+	}
+}
+
+// noteEnd records how a read ended: end of stream and reset both mean the
+// program closed its socket (a reset is a close with unread data).
+func (t *tcpConn) noteEnd(err error) {
+	switch {
+	case errors.Is(err, io.EOF):
+		t.rec().Closed = true
+	case errors.Is(err, syscall.ECONNRESET):
+		t.rec().Closed, t.rec().Reset = true, true
+	}
+}
+
+// closeWrite says "I am done sending" (a FIN), as a client that closes
+// does, while still reading what the program sends back.
+func (t *tcpConn) closeWrite() { _ = t.c.CloseWrite() }
+
+func (t *tcpConn) close() { _ = t.c.Close() }
+
+// listenLoopback opens verify's own listener on a free loopback port.
+func listenLoopback() (*net.TCPListener, int, error) {
+	var lc net.ListenConfig
+	l, err := lc.Listen(context.Background(), "tcp4", "127.0.0.1:0")
+	if err != nil {
+		return nil, 0, err
+	}
+	tl := l.(*net.TCPListener)
+	return tl, tl.Addr().(*net.TCPAddr).Port, nil
+}

@@ -1,0 +1,24 @@
+// Wrong: one goroutine per client, but the whole program exits when a
+// client leaves.
+package main
+
+import (
+	"io"
+	"net"
+	"os"
+)
+
+func main() {
+	ln, err := net.Listen("tcp", net.JoinHostPort(os.Args[1], os.Args[2]))
+	if err != nil {
+		panic(err)
+	}
+	for {
+		c, _ := ln.Accept()
+		go func() {
+			io.Copy(c, c)
+			c.Close()
+			os.Exit(0)
+		}()
+	}
+}

@@ -1,0 +1,16 @@
+# Wrong: decodes each chunk, which fails when a character is split.
+import socket
+import sys
+
+server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server.bind((sys.argv[1], int(sys.argv[2])))
+server.listen(128)
+while True:
+    client, addr = server.accept()
+    while True:
+        data = client.recv(1024)
+        if not data:
+            break
+        text = data.decode("utf-8")
+        client.sendall(text.encode("utf-8"))
+    client.close()

@@ -1,0 +1,94 @@
+package verify
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/escape"
+)
+
+// maxShown is how many characters of a value the report shows.
+const maxShown = 160
+
+// showValue renders one side of a Difference for a learner: untrusted bytes
+// escaped (escape.String turns control characters, ANSI escapes and
+// invalid UTF-8 into visible text), codes translated.
+func showValue(cat *content.Catalog, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return cat.T("verify.value.missing")
+	case string:
+		return showText(cat, x)
+	case bool:
+		if x {
+			return cat.T("verify.value.closed")
+		}
+		return cat.T("verify.value.open")
+	case Exit:
+		return showExit(cat, x)
+	case ConnFacts:
+		closed := showValue(cat, x.Closed)
+		if x.FromProgram == "" {
+			return cat.T("verify.value.conn_nothing", closed)
+		}
+		return cat.T("verify.value.conn", showText(cat, x.FromProgram), closed)
+	case FileFacts:
+		return cat.T("verify.value.file", x.Prefix, x.Length, x.SHA256)
+	case int:
+		return strconv.Itoa(x)
+	}
+	return escape.String(fmt.Sprint(v))
+}
+
+// showText quotes escaped text, so that spaces at either end are seen,
+// and shortens it past maxShown characters.
+func showText(cat *content.Catalog, s string) string {
+	if s == "" {
+		return cat.T("verify.value.empty")
+	}
+	e := escape.String(s)
+	if r := []rune(e); len(r) > maxShown {
+		return cat.T("verify.value.text_long", string(r[:maxShown]), len(s))
+	}
+	return cat.T("verify.value.text", e)
+}
+
+func showExit(cat *content.Catalog, e Exit) string {
+	switch {
+	case e == "":
+		return cat.T("verify.exit.not_started")
+	case e == exitRunning:
+		return cat.T("verify.exit.running")
+	case e == exitTimeout:
+		return cat.T("verify.exit.timeout")
+	case strings.HasPrefix(string(e), "signal:"):
+		return cat.T("verify.exit.signal", escape.String(strings.TrimPrefix(string(e), "signal:")))
+	case strings.HasPrefix(string(e), "exit:"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(string(e), "exit:"))
+		return cat.T("verify.exit.code", n)
+	}
+	return escape.String(string(e))
+}
+
+// showLabel names the place of a Difference.
+func showLabel(cat *content.Catalog, d Difference) string {
+	if d.Index > 0 {
+		return cat.T(d.Label, d.Index)
+	}
+	return cat.T(d.Label)
+}
+
+// showHint renders a hint in the learner's language.
+// String arguments (commands, addresses, error text) are escaped too.
+func showHint(cat *content.Catalog, h Hint) string {
+	args := make([]any, len(h.Args))
+	for i, a := range h.Args {
+		if s, ok := a.(string); ok {
+			a = escape.String(s)
+		}
+		args[i] = a
+	}
+	return cat.T(h.Key, args...)
+}

@@ -1,0 +1,237 @@
+package verify
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sockstep/sockstep/runner/verify/proc"
+)
+
+// wrongTimeout keeps the checks of wrong programs that hang short. A
+// correct program finishes in milliseconds, so it is not a timing
+// assertion: it only bounds how long a stuck one costs the test.
+const wrongTimeout = 1500 * time.Millisecond
+
+func check(t *testing.T, id string, argv []string, timeout time.Duration) *Result {
+	t.Helper()
+	r, err := Run(context.Background(), id, argv, Options{Timeout: timeout})
+	if err != nil {
+		t.Fatalf("Run(%s): %v", id, err)
+	}
+	return r
+}
+
+func hintKeys(r *Result) []string {
+	var keys []string
+	for _, h := range r.Hints {
+		keys = append(keys, h.Key)
+	}
+	return keys
+}
+
+func TestReferenceSolutionsPass(t *testing.T) {
+	for _, id := range IDs() {
+		t.Run(id, func(t *testing.T) {
+			t.Parallel()
+			r := check(t, id, []string{bin(id)}, 0)
+			if !r.Passed {
+				t.Errorf("the reference solution fails: diffs %+v, hints %v, stderr %q", r.Diffs, hintKeys(r), r.Obs.Stderr)
+			}
+		})
+	}
+}
+
+// Each wrong Go program in testdata/go is named EXERCISE--MISTAKE and must
+// fail with the hint for that mistake first.
+func TestWrongGoSolutions(t *testing.T) {
+	want := map[string]string{
+		"udp-send--newline":                        "newline_in_datagram",
+		"udp-send--sends-exit":                     "sent_exit",
+		"udp-send--joined":                         "split_joined",
+		"udp-send--gbk":                            "encoding",
+		"udp-send--nothing":                        "nothing_sent",
+		"udp-recv--tuple":                          "address_format",
+		"udp-recv--bytes":                          "not_decoded",
+		"udp-recv--own-port":                       "wrong_port",
+		"udp-recv--no-exit":                        "no_exit",
+		"udp-recv--addr-not-avail":                 "addr_not_avail",
+		"tcp-client--newline":                      "newline_in_stream",
+		"tcp-client--until-eof":                    "client_never_closed",
+		"tcp-client--no-reply":                     "reply_missing",
+		"tcp-client--refused":                      "refused",
+		"tcp-server--fixed-reply":                  "not_echo",
+		"tcp-server--one-client":                   "server_exited",
+		"tcp-server--decode":                       "decode_error",
+		"tcp-server--never-closes":                 "server_never_closed",
+		"tcp-server--adds-newline":                 "newline_in_stream",
+		"tcp-server-concurrent--one-recv":          "closed_early",
+		"tcp-server-concurrent--no-echo":           "no_echo",
+		"tcp-server-concurrent--exits-with-client": "server_exited",
+		"tcp-file--little-endian":                  "byte_order",
+		"tcp-file--no-prefix":                      "no_prefix",
+		"tcp-file--partial-send":                   "truncated",
+		"tcp-file--text-mode":                      "text_mode",
+	}
+	dirs, _ := filepath.Glob("testdata/go/*")
+	if len(dirs) != len(want) {
+		t.Errorf("testdata/go has %d programs, the table %d", len(dirs), len(want))
+	}
+	perExercise := map[string]int{}
+	for name, key := range want {
+		id, _, _ := strings.Cut(name, "--")
+		perExercise[id]++
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := check(t, id, []string{bin(name)}, wrongTimeout)
+			if r.Passed {
+				t.Fatal("a wrong program passed")
+			}
+			if got := hintKeys(r); len(got) == 0 || got[0] != "verify.hint."+key {
+				t.Errorf("hints = %v, want %s first; diffs %+v", got, key, r.Diffs)
+			}
+		})
+	}
+	for _, id := range IDs() {
+		if perExercise[id] < 3 {
+			t.Errorf("exercise %s has %d wrong programs, want at least 3", id, perExercise[id])
+		}
+	}
+}
+
+// The same in Python, the learners' language, when python3 is installed.
+func TestPythonSolutions(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed: the Python solutions in testdata/python are not checked")
+	}
+	want := map[string]string{ // "" means it must pass
+		"udp-send--ok":                      "",
+		"udp-send--newline":                 "newline_in_datagram",
+		"udp-send--typo":                    "crashed",
+		"udp-recv--ok":                      "",
+		"udp-recv--tuple":                   "address_format",
+		"udp-recv--fixed-lan-address":       "addr_not_avail",
+		"tcp-client--ok":                    "",
+		"tcp-client--bytes":                 "not_decoded",
+		"tcp-client--until-eof":             "client_never_closed",
+		"tcp-server--ok":                    "",
+		"tcp-server--decode":                "decode_error",
+		"tcp-server--fixed-reply":           "not_echo",
+		"tcp-server-concurrent--ok":         "",
+		"tcp-server-concurrent--sequential": "not_concurrent",
+		"tcp-file--ok":                      "",
+		"tcp-file--text-stdin":              "decode_error",
+		"tcp-file--little-endian":           "byte_order",
+	}
+	files, _ := filepath.Glob("testdata/python/*.py")
+	if len(files) != len(want) {
+		t.Errorf("testdata/python has %d programs, the table %d", len(files), len(want))
+	}
+	for name, key := range want {
+		id, _, _ := strings.Cut(name, "--")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			timeout := wrongTimeout
+			if key == "" {
+				timeout = 0 // the default: python3 may start slowly on a busy machine
+			}
+			r := check(t, id, []string{py, filepath.Join("testdata", "python", name+".py")}, timeout)
+			switch {
+			case key == "" && !r.Passed:
+				t.Errorf("a correct program fails: diffs %+v, hints %v, stderr %q", r.Diffs, hintKeys(r), r.Obs.Stderr)
+			case key != "" && r.Passed:
+				t.Error("a wrong program passed")
+			case key != "" && (len(r.Hints) == 0 || r.Hints[0].Key != "verify.hint."+key):
+				t.Errorf("hints = %v, want %s first; diffs %+v", hintKeys(r), key, r.Diffs)
+			}
+		})
+	}
+}
+
+func countFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("cannot count open files here: %v", err)
+	}
+	return len(ents)
+}
+
+// Programs that fight back: verify must fail them cleanly, with the right
+// hint, and leave no process and no open file behind. Not parallel, so
+// that the file counts are this test's alone.
+func TestMisbehavingPrograms(t *testing.T) {
+	tests := []struct {
+		prog, exercise, hint string
+	}{
+		{"hang", "udp-send", "timeout"},
+		{"hang", "tcp-server", "never_bound"},
+		{"crash", "tcp-client", "crashed"},
+		{"flood", "tcp-client", "timeout"},
+		{"children", "udp-recv", "never_bound"},
+		{"ignores-term", "tcp-file", "timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.prog+"/"+tt.exercise, func(t *testing.T) {
+			before := countFDs(t)
+			r := check(t, tt.exercise, []string{bin(tt.prog)}, 500*time.Millisecond)
+			if r.Passed {
+				t.Fatal("a misbehaving program passed")
+			}
+			found := false
+			for _, k := range hintKeys(r) {
+				found = found || k == "verify.hint."+tt.hint
+			}
+			if !found {
+				t.Errorf("hints = %v, want %s among them", hintKeys(r), tt.hint)
+			}
+			if pg := r.Obs.Pgid; pg > 0 && proc.GroupAlive(pg) {
+				t.Errorf("process group %d is still alive", pg)
+			}
+			if err := syscall.Kill(-r.Obs.Pgid, 0); err != syscall.ESRCH {
+				t.Errorf("kill(-%d, 0) = %v, want ESRCH", r.Obs.Pgid, err)
+			}
+			if after := countFDs(t); after > before {
+				t.Errorf("open files: %d before, %d after", before, after)
+			}
+			if len(r.Obs.Stdout) > proc.DefaultCap || len(r.Obs.Stderr) > proc.DefaultCap {
+				t.Errorf("kept %d bytes of stdout and %d of stderr, more than the cap", len(r.Obs.Stdout), len(r.Obs.Stderr))
+			}
+		})
+	}
+}
+
+func TestMissingCommand(t *testing.T) {
+	r := check(t, "udp-send", []string{"sockstep-no-such-command"}, time.Second)
+	if r.Passed || len(r.Hints) != 1 || r.Hints[0].Key != "verify.hint.cannot_start" {
+		t.Errorf("passed %v, hints %v; want the cannot_start hint alone", r.Passed, hintKeys(r))
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	if _, err := Run(context.Background(), "no-such-exercise", []string{"true"}, Options{}); err == nil {
+		t.Error("an unknown exercise gave no error")
+	}
+	if _, err := Run(context.Background(), "udp-send", nil, Options{}); err == nil {
+		t.Error("an empty command gave no error")
+	}
+}
+
+// A cancelled context (Ctrl-C) ends the check at once and fails it.
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := Run(ctx, "tcp-server", []string{bin("hang")}, Options{Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Passed || !r.Obs.Interrupted {
+		t.Errorf("passed %v, interrupted %v; want a failed, interrupted check", r.Passed, r.Obs.Interrupted)
+	}
+}
