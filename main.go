@@ -354,26 +354,29 @@ func cmdShow(f flags, lang content.Lang, l *content.Lesson, e env) int {
 	return exitOK
 }
 
+// menuItems lists the lessons, then the exercises, each marked when the
+// progress file says it is finished or passed.
 func menuItems(lang content.Lang) ([]runner.MenuItem, error) {
 	ls, err := content.Builtin(lang, "")
 	if err != nil {
 		return nil, err
 	}
-	var keep []*content.Lesson
-	for _, l := range ls {
-		if l.Kind != content.KindExercise {
-			keep = append(keep, l)
-		}
+	exs, err := content.Exercises(lang)
+	if err != nil {
+		return nil, err
 	}
-	done := map[string]bool{}
+	lessonsDone, exercisesDone := map[string]bool{}, map[string]bool{}
 	if path, err := progress.DefaultPath(); err == nil {
 		if st, err := progress.Load(path); err == nil {
 			for id := range st.Lessons {
-				done[id] = true
+				lessonsDone[id] = true
+			}
+			for id := range st.Exercises {
+				exercisesDone[id] = true
 			}
 		}
 	}
-	return runner.Items(keep, done), nil
+	return append(runner.Items(ls, lessonsDone), runner.Items(exs, exercisesDone)...), nil
 }
 
 func cmdList(f flags, lang content.Lang, e env) int {
@@ -382,7 +385,7 @@ func cmdList(f flags, lang content.Lang, e env) int {
 		fmt.Fprintln(e.stderr, err)
 		return exitFail
 	}
-	r, code := newRunner(flags{host: "127.0.0.1", port: lessons.DefaultPort, auto: true}, lang, e)
+	r, code := newRunner(flags{host: "127.0.0.1", port: lessons.DefaultPort, auto: true, width: f.width}, lang, e)
 	if r == nil {
 		return code
 	}
@@ -409,16 +412,24 @@ func cmdMenu(ctx context.Context, f flags, lang content.Lang, e env) int {
 			fmt.Fprintln(e.stderr, err)
 			return exitFail
 		}
-		id, err := r.Menu(ctx, items)
+		it, ok, err := r.Menu(ctx, items)
 		if err != nil {
 			return finish(err, cat, e)
 		}
-		if id == runner.MenuQuit {
+		if !ok {
 			return exitOK
 		}
-		l, err := content.Find(lang, id)
+		if it.Kind == content.KindExercise {
+			// An exercise is done in the learner's own editor: show the
+			// task and how to check it, then come back to the menu.
+			if ex, err := content.FindExercise(lang, it.ID); err == nil && ex != nil {
+				r.Show(ex)
+			}
+			continue
+		}
+		l, err := content.Find(lang, it.ID)
 		if err != nil || l == nil {
-			fmt.Fprintln(e.stderr, cat.T("cli.unknown-lesson", id))
+			fmt.Fprintln(e.stderr, cat.T("cli.unknown-lesson", it.ID))
 			return exitFail
 		}
 		err = runLesson(ctx, r, l)

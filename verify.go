@@ -50,6 +50,7 @@ func runVerify(ctx context.Context, args []string, e env) int {
 		if path, err := progress.DefaultPath(); err == nil {
 			_ = progress.MarkExercise(path, id) // progress is a convenience, never a failure
 		}
+		fmt.Fprintln(e.stdout, content.Text(lang).T("cli.passed-next", id))
 	})
 }
 

@@ -144,18 +144,18 @@ func TestInterruptDuringBlockingCall(t *testing.T) {
 // TestMenu picks the second lesson with the arrow keys.
 func TestMenu(t *testing.T) {
 	r, c := interactiveRunner(t, content.English)
-	items := []MenuItem{{ID: "intro", Title: "Intro"}, {ID: "udp-recv", Title: "UDP receiver", Done: true}}
+	items := []MenuItem{{ID: "intro", Title: "Intro", Kind: content.KindLesson}, {ID: "udp-recv", Title: "UDP receiver", Kind: content.KindLesson, Done: true}}
 	got := make(chan string, 1)
 	go func() {
-		id, err := r.Menu(context.Background(), items)
+		it, _, err := r.Menu(context.Background(), items)
 		if err != nil {
 			t.Error(err)
 		}
-		got <- id
+		got <- it.ID
 	}()
 	c.expectString("pick a lesson")
 	c.expectString("[Use arrows to move")
-	c.expectString("✓ udp-recv") // finished lessons are marked
+	c.expectString("✓ lesson udp-recv") // finished lessons are marked
 	c.send(keyDown + keyEnter)
 	select {
 	case id := <-got:

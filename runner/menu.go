@@ -25,17 +25,17 @@ func Items(ls []*content.Lesson, done map[string]bool) []MenuItem {
 	return out
 }
 
-// MenuQuit is what Menu returns when the learner leaves.
-const MenuQuit = ""
-
-// Menu lets the learner pick a lesson; it returns its id, or MenuQuit.
-func (r *Runner) Menu(ctx context.Context, items []MenuItem) (string, error) {
+// Menu lets the learner pick a lesson or an exercise; ok is false when
+// they choose to leave.
+func (r *Runner) Menu(ctx context.Context, items []MenuItem) (it MenuItem, ok bool, err error) {
 	keys := make([]string, 0, len(items)+1)
 	labels := map[string]string{}
-	for _, it := range items {
-		key := "menu.item:" + it.ID
+	byKey := map[string]MenuItem{}
+	for i, it := range items {
+		key := fmt.Sprintf("menu.item:%d", i)
 		keys = append(keys, key)
 		labels[key] = r.menuLabel(it)
+		byKey[key] = it
 	}
 	keys = append(keys, "menu.quit")
 	p := r.prompt
@@ -45,12 +45,10 @@ func (r *Runner) Menu(ctx context.Context, items []MenuItem) (string, error) {
 	}
 	ans, err := p.choose(ctx, "menu.title", nil, keys, keys[0])
 	if err != nil {
-		return "", err
+		return MenuItem{}, false, err
 	}
-	if ans == "menu.quit" {
-		return MenuQuit, nil
-	}
-	return ans[len("menu.item:"):], nil
+	it, ok = byKey[ans]
+	return it, ok, nil
 }
 
 func (r *Runner) menuLabel(it MenuItem) string {
@@ -58,7 +56,8 @@ func (r *Runner) menuLabel(it MenuItem) string {
 	if it.Done {
 		mark = "✓ "
 	}
-	return fmt.Sprintf("%s%s  %s", mark, pad(it.ID, 14), ansi.Truncate(it.Title, 50, "…"))
+	kind := r.cat.T("menu.kind." + it.Kind)
+	return fmt.Sprintf("%s%s %s  %s", mark, pad(kind, 6), pad(it.ID, 22), ansi.Truncate(it.Title, 46, "…"))
 }
 
 // List prints the menu items as plain lines: the menu for a run without a
