@@ -260,9 +260,7 @@ func newRunner(f flags, lang content.Lang, e env) (*runner.Runner, int) {
 		if w, _, err := term.GetSize(int(e.stdout.Fd())); err == nil && opts.Width == 0 {
 			opts.Width = min(w, 120)
 		}
-		// EnvColorProfile reads TERM, COLORTERM and NO_COLOR; it does not
-		// query the terminal.
-		opts.Profile = termenv.NewOutput(e.stdout, termenv.WithEnvironment(environ{e.getenv})).EnvColorProfile()
+		opts.Profile = colorProfile(e.stdout, e.getenv)
 	}
 	r, err := runner.New(opts)
 	if err != nil {
@@ -270,6 +268,14 @@ func newRunner(f flags, lang content.Lang, e env) (*runner.Runner, int) {
 		return nil, exitFail
 	}
 	return r, exitOK
+}
+
+// colorProfile picks colours from TERM and COLORTERM, and none at all when
+// NO_COLOR is set. It reads only the environment: asking the terminal
+// (as glamour's auto style does) can block for seconds where no answer
+// comes.
+func colorProfile(out *os.File, getenv func(string) string) termenv.Profile {
+	return termenv.NewOutput(out, termenv.WithEnvironment(environ{getenv})).EnvColorProfile()
 }
 
 type environ struct{ getenv func(string) string }

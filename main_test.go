@@ -13,6 +13,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
+	"github.com/muesli/termenv"
+	"golang.org/x/term"
 )
 
 // binary is sockstep built once for the tests that run it as a learner
@@ -207,5 +211,35 @@ func TestInterruptExits130(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatalf("still running 5 s after SIGINT:\n%s", out.String())
+	}
+}
+
+// TestColorProfile: colour follows the terminal's TERM, and NO_COLOR turns
+// it off.
+func TestColorProfile(t *testing.T) {
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	if p := colorProfile(tty, env("TERM", "xterm-256color")); p == termenv.Ascii {
+		t.Error("a 256-colour terminal got no colour")
+	}
+	if p := colorProfile(tty, env("TERM", "xterm-256color", "NO_COLOR", "1")); p != termenv.Ascii {
+		t.Errorf("NO_COLOR set, profile %v, want Ascii", p)
+	}
+	if p := colorProfile(os.Stdin, env("TERM", "xterm-256color")); p != termenv.Ascii && !term.IsTerminal(int(os.Stdin.Fd())) {
+		t.Errorf("not a terminal, profile %v, want Ascii", p)
 	}
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -131,7 +132,7 @@ func TestLessonsEndToEnd(t *testing.T) {
 		}
 		for _, l := range ls {
 			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
-				before := countSockets(t)
+				before, goroutines := countSockets(t), runtime.NumGoroutine()
 				out, err := plainRun(t, lang, l.ID)
 				if err != nil {
 					t.Fatalf("lesson failed: %v\n%s", err, tail(out, 3000))
@@ -153,6 +154,11 @@ func TestLessonsEndToEnd(t *testing.T) {
 				}
 				if after := countSockets(t); after != before {
 					t.Errorf("open sockets: %d before, %d after", before, after)
+				}
+				// A lesson runs in the caller's goroutine and starts none
+				// that outlive it.
+				if after := runtime.NumGoroutine(); after > goroutines {
+					t.Errorf("goroutines: %d before, %d after the lesson", goroutines, after)
 				}
 			})
 		}
