@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -107,4 +108,23 @@ func procAddr(ap netip.AddrPort) string {
 	}
 	fmt.Fprintf(&b, ":%04X", ap.Port())
 	return b.String()
+}
+
+// waitAcked waits up to limit for every byte sent on fd to be
+// acknowledged (SIOCOUTQ reaches 0) and reports whether it was.
+func waitAcked(fd int, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for {
+		n, err := unix.IoctlGetInt(fd, unix.SIOCOUTQ)
+		if err != nil {
+			return false
+		}
+		if n == 0 {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }

@@ -2,7 +2,10 @@
 
 package lessons
 
-import "net/netip"
+import (
+	"net/netip"
+	"time"
+)
 
 // kernelDetails cannot read TCP state or queue lengths portably; the step
 // says so instead of guessing.
@@ -10,3 +13,7 @@ func kernelDetails(k *Socket, f *Facts) bool { return false }
 
 // closedTCPState has no portable source once the descriptor is gone.
 func closedTCPState(family int, local, remote netip.AddrPort) (string, bool) { return "", true }
+
+// waitAcked cannot see acknowledgements portably; the timeline then shows
+// the data without its ACK rather than guessing.
+func waitAcked(fd int, limit time.Duration) bool { return false }

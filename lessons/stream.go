@@ -3,6 +3,7 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,7 +19,12 @@ func (s *Session) send(ctx context.Context, name string, data []byte) error {
 	n, err := unix.SendmsgN(k.FD, data, nil, nil, unix.MSG_NOSIGNAL)
 	if err == nil && k.Proto == TCP {
 		c.packet(k.Side, k, fmt.Sprintf("data %d B", n))
-		c.packet(k.Side.Other(), k, "ACK")
+		// Draw the ACK only when the kernel says it came: the receiver may
+		// delay it (delayed ACK, up to 40 ms on Linux), and then the facts
+		// below show the bytes still unacknowledged.
+		if waitAcked(k.FD, 60*time.Millisecond) {
+			c.packet(k.Side.Other(), k, "ACK")
+		}
 	} else if err == nil {
 		c.packet(k.Side, k, fmt.Sprintf("datagram %d B", n))
 	}

@@ -107,4 +107,3 @@ func waitInPoll(t *testing.T, tid int, errs chan error) {
 		time.Sleep(time.Millisecond)
 	}
 }
-
