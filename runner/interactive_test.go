@@ -166,3 +166,41 @@ func TestMenu(t *testing.T) {
 		t.Fatal("menu did not return")
 	}
 }
+
+// TestInteractiveTypedInput drives tcp-client's text prompts: the learner
+// keeps the suggested host and port and types their own line, which must
+// arrive at sockstep's server byte for byte.
+func TestInteractiveTypedInput(t *testing.T) {
+	before := countSockets(t)
+	r, c := interactiveRunner(t, content.English)
+	done := runAsync(context.Background(), r, lesson(t, content.English, "tcp-client"))
+	c.choose(0) // step 1: run
+	c.expectString("Who runs the server")
+	c.choose(0) // sockstep does
+	c.expectString("LISTEN")
+	c.choose(0) // step 2: socket
+	c.choose(0) // step 3: refused connect
+	c.expectString("ECONNREFUSED")
+	c.choose(0) // step 4: connect, asks host and port
+	c.expectString("Server address (host):")
+	c.send(keyEnter)
+	c.expectString("Server port:")
+	c.send(keyEnter)
+	c.expectString("ESTABLISHED")
+	c.choose(0) // step 5: accept
+	c.choose(0) // step 6: send, asks the text
+	c.expectString("Text to send:")
+	c.send("typed 你好" + keyEnter)
+	c.choose(0) // step 7: the server receives it
+	c.expectString(`"typed 你好"`)
+	for i := 8; i <= 11; i++ {
+		c.choose(0)
+	}
+	c.expectString("Lesson finished")
+	if err := wait(t, done); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	if after := countSockets(t); after != before {
+		t.Errorf("open sockets: %d before, %d after", before, after)
+	}
+}
