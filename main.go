@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/AlecAivazis/survey/v2/terminal"
 	"github.com/muesli/termenv"
@@ -40,11 +41,29 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go exitIfStuck(ctx)
 	code := run(ctx, os.Args[1:], env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
 	})
 	stop()
 	os.Exit(code)
+}
+
+// exitIfStuck ends the process if it has not ended by itself soon after
+// Ctrl-C. The flow normally returns at once; but survey draws a prompt
+// before it puts the terminal in raw mode, and a Ctrl-C typed in that
+// instant arrives as a signal while survey goes on waiting for a key. The
+// terminal's mode is put back as it was, and exiting closes every socket.
+func exitIfStuck(ctx context.Context) {
+	fd := int(os.Stdin.Fd())
+	state, err := term.GetState(fd)
+	<-ctx.Done()
+	time.Sleep(2 * time.Second)
+	if err == nil {
+		term.Restore(fd, state)
+	}
+	fmt.Fprintln(os.Stderr, "\n"+content.Text(content.DetectLang(os.Getenv)).T("cli.interrupted"))
+	os.Exit(exitInterrupted)
 }
 
 // env is the outside world main talks to, so tests can give it another.

@@ -16,6 +16,7 @@ import (
 	"github.com/hinshun/vt10x"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"golang.org/x/sys/unix"
 )
 
 // freePort returns a loopback port that is free for both UDP and TCP right
@@ -130,7 +131,38 @@ func (c *console) send(s string) {
 func (c *console) choose(n int) {
 	c.t.Helper()
 	c.expectString("[Use arrows to move")
+	c.waitRaw()
 	c.send(strings.Repeat(keyDown, n) + keyEnter)
+}
+
+// waitRaw waits until survey has put the terminal in raw mode. survey
+// draws a prompt first and switches modes after, so a key sent in between
+// would meet a cooked terminal: Enter turned into a newline, and Ctrl-C
+// into a signal instead of the byte survey reads as an interrupt.
+func (c *console) waitRaw() {
+	c.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		tio, err := unix.IoctlGetTermios(int(c.Tty().Fd()), getTermios)
+		if err != nil {
+			c.t.Fatalf("reading the terminal mode: %v", err)
+		}
+		if tio.Lflag&unix.ICANON == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatal("the prompt never put the terminal in raw mode")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// answer waits for a text prompt and types line.
+func (c *console) answer(prompt, line string) {
+	c.t.Helper()
+	c.expectString(prompt)
+	c.waitRaw()
+	c.send(line + keyEnter)
 }
 
 func tail(s string, n int) string {

@@ -102,6 +102,7 @@ func TestInteractiveInterrupt(t *testing.T) {
 	c.choose(0) // bind()
 	c.expectString("第 3 步")
 	c.expectString("[Use arrows to move")
+	c.waitRaw()
 	c.send(keyCtrlC)
 	err := wait(t, done)
 	if !errors.Is(err, ErrInterrupted) {
@@ -156,6 +157,7 @@ func TestMenu(t *testing.T) {
 	c.expectString("pick a lesson")
 	c.expectString("[Use arrows to move")
 	c.expectString("✓ lesson udp-recv") // finished lessons are marked
+	c.waitRaw()
 	c.send(keyDown + keyEnter)
 	select {
 	case id := <-got:
@@ -182,15 +184,12 @@ func TestInteractiveTypedInput(t *testing.T) {
 	c.choose(0) // step 3: refused connect
 	c.expectString("ECONNREFUSED")
 	c.choose(0) // step 4: connect, asks host and port
-	c.expectString("Server address (host):")
-	c.send(keyEnter)
-	c.expectString("Server port:")
-	c.send(keyEnter)
+	c.answer("Server address (host):", "")
+	c.answer("Server port:", "")
 	c.expectString("ESTABLISHED")
 	c.choose(0) // step 5: accept
 	c.choose(0) // step 6: send, asks the text
-	c.expectString("Text to send:")
-	c.send("typed 你好" + keyEnter)
+	c.answer("Text to send:", "typed 你好")
 	c.choose(0) // step 7: the server receives it
 	c.expectString(`"typed 你好"`)
 	for i := 8; i <= 11; i++ {

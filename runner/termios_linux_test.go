@@ -1,0 +1,8 @@
+//go:build linux
+
+package runner
+
+import "golang.org/x/sys/unix"
+
+// getTermios is the ioctl that reads a terminal's mode.
+const getTermios = unix.TCGETS
