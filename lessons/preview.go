@@ -127,6 +127,17 @@ func (s *Session) PeerDirectives(ds []content.Directive) []bool {
 	return out
 }
 
+// ExternalDirective reports whether a directive acts on a socket the
+// learner plays from another terminal (sockstep will not run it).
+func (s *Session) ExternalDirective(d content.Directive) bool {
+	if name := socketName(d); name != "" {
+		if k := s.Socket(name); k != nil {
+			return k.External
+		}
+	}
+	return false
+}
+
 func orDefault(s, def string) string {
 	if s == "" {
 		return def

@@ -180,7 +180,10 @@ func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (stri
 		peer := sess.PeerDirectives(st.Directives)
 		for i, d := range st.Directives {
 			who := ""
-			if peer[i] {
+			switch {
+			case sess.ExternalDirective(d):
+				who = "  # " + r.cat.T("who.external")
+			case peer[i]:
 				who = "  # " + r.who(true)
 			}
 			b.WriteString(sess.Preview(d) + who + "\n")
