@@ -243,3 +243,30 @@ func TestColorProfile(t *testing.T) {
 		t.Errorf("not a terminal, profile %v, want Ascii", p)
 	}
 }
+
+// TestReadmeLessonExample runs the example lesson of the README's
+// "Writing a lesson" section, so that the example stays true.
+func TestReadmeLessonExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i := strings.Index(s, "## Writing a lesson")
+	if i < 0 {
+		t.Fatal("README has no Writing a lesson section")
+	}
+	s = s[i:]
+	start := strings.Index(s, "```markdown\n")
+	end := strings.Index(s[start+1:], "\n```\n")
+	if start < 0 || end < 0 {
+		t.Fatal("no markdown example in the section")
+	}
+	lesson := s[start+len("```markdown\n") : start+1+end+1]
+	file := filepath.Join(t.TempDir(), "my-udp.md")
+	os.WriteFile(file, []byte(lesson), 0o644)
+	r := sockstep(t, nil, "run", file, "--port", strconv.Itoa(freePort(t)))
+	if r.code != 0 || !strings.Contains(r.stdout, `data (2 bytes): "hi"`) {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, tail(r.stdout), r.stderr)
+	}
+}
