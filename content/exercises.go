@@ -33,15 +33,7 @@ func Exercises(lang Lang) ([]*Lesson, error) {
 // is none.
 func FindExercise(lang Lang, id string) (*Lesson, error) {
 	all, err := Exercises(lang)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range all {
-		if l.ID == id {
-			return l, nil
-		}
-	}
-	return nil, nil
+	return byID(all, id), err
 }
 
 // Solution returns the Go source of the reference solution of exercise id.

@@ -281,15 +281,17 @@ func Builtin(lang Lang, kind string) ([]*Lesson, error) {
 // Find returns the built-in document id in lang, or nil.
 func Find(lang Lang, id string) (*Lesson, error) {
 	all, err := Builtin(lang, "")
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range all {
+	return byID(all, id), err
+}
+
+// byID returns the document called id, or nil.
+func byID(ls []*Lesson, id string) *Lesson {
+	for _, l := range ls {
 		if l.ID == id {
-			return l, nil
+			return l
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // LoadDir parses every *.md file of a directory tree (an instructor's own

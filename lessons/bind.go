@@ -11,11 +11,7 @@ import (
 // address must be one of this machine's own; anything else fails with
 // EADDRNOTAVAIL, which is itself worth seeing.
 func (s *Session) bind(ctx context.Context, name string, addr netip.AddrPort) error {
-	k, err := s.need(name)
-	if err != nil {
-		return err
-	}
-	sa, err := sockaddr(k.Family, addr)
+	k, sa, err := s.needAddr(name, addr)
 	if err != nil {
 		return err
 	}

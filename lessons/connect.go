@@ -15,11 +15,7 @@ import (
 // poll, so Ctrl-C can end a connect that hangs; the learner still sees one
 // connect, with its real result.
 func (s *Session) connect(ctx context.Context, name string, addr netip.AddrPort) error {
-	k, err := s.need(name)
-	if err != nil {
-		return err
-	}
-	sa, err := sockaddr(k.Family, addr)
+	k, sa, err := s.needAddr(name, addr)
 	if err != nil {
 		return err
 	}

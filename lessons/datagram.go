@@ -11,11 +11,7 @@ import (
 // sendto sends one datagram to addr: "post a letter". No connection is
 // needed and nothing comes back to say it arrived.
 func (s *Session) sendto(ctx context.Context, name string, data []byte, addr netip.AddrPort) error {
-	k, err := s.need(name)
-	if err != nil {
-		return err
-	}
-	sa, err := sockaddr(k.Family, addr)
+	k, sa, err := s.needAddr(name, addr)
 	if err != nil {
 		return err
 	}

@@ -245,6 +245,16 @@ func (s *Session) need(name string) (*Socket, error) {
 	return k, nil
 }
 
+// needAddr is need, plus addr in the kernel's form for that socket.
+func (s *Session) needAddr(name string, addr netip.AddrPort) (*Socket, unix.Sockaddr, error) {
+	k, err := s.need(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	sa, err := sockaddr(k.Family, addr)
+	return k, sa, err
+}
+
 // ErrLesson marks a mistake in a lesson's directives, as opposed to an error
 // the kernel returned.
 var ErrLesson = errors.New("the lesson text has a mistake")
