@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -507,4 +506,3 @@ func printHelp(w io.Writer, cat *content.Catalog, topic string) {
 	fmt.Fprint(w, cat.T(key))
 }
 
-var _ = netip.Addr{}

@@ -13,8 +13,7 @@ import (
 // ui is the runner's side of lessons.UI: it prints what each step does as
 // it happens.
 type ui struct {
-	r   *Runner
-	ctx context.Context
+	r *Runner
 }
 
 func (u ui) Call(c lessons.Call) { u.r.printCall(c) }

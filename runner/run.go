@@ -89,7 +89,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	for _, e := range lessons.Check(l) {
 		return e
 	}
-	sess := lessons.NewSession(r.opts.Session, ui{r: r, ctx: ctx})
+	sess := lessons.NewSession(r.opts.Session, ui{r: r})
 	defer func() {
 		if cerr := sess.Close(); cerr != nil && err == nil {
 			err = cerr
