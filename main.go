@@ -505,4 +505,3 @@ func printHelp(w io.Writer, cat *content.Catalog, topic string) {
 	}
 	fmt.Fprint(w, cat.T(key))
 }
-
