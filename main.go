@@ -83,6 +83,7 @@ type flags struct {
 	help     bool
 	reset    bool
 	solution bool
+	plain    bool
 }
 
 func (f *flags) register(fs *flag.FlagSet) {
@@ -96,6 +97,7 @@ func (f *flags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.help, "h", false, "")
 	fs.BoolVar(&f.reset, "reset", false, "")
 	fs.BoolVar(&f.solution, "solution", false, "")
+	fs.BoolVar(&f.plain, "plain", false, "")
 }
 
 // parseArgs reads flags wherever they stand among the words, so that
@@ -185,6 +187,10 @@ func run(ctx context.Context, args []string, e env) int {
 		return cmdRun(ctx, f, lang, l, e)
 	case "progress":
 		return cmdProgress(f, lang, e)
+	case "lint":
+		return cmdLint(words, lang, e)
+	case "steps":
+		return cmdSteps(lang, e)
 	case "exercises", "exercise":
 		return cmdExercises(f, words, lang, e)
 	}
@@ -367,6 +373,10 @@ func finish(err error, cat *content.Catalog, e env) int {
 }
 
 func cmdShow(f flags, lang content.Lang, l *content.Lesson, e env) int {
+	if f.plain {
+		fmt.Fprint(e.stdout, plainMarkdown(l))
+		return exitOK
+	}
 	r, code := newRunner(f, lang, e)
 	if r == nil {
 		return code

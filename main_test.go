@@ -103,6 +103,11 @@ func TestCommandLine(t *testing.T) {
 		{"bad style", []string{"run", "udp-recv", "--style", "neon"}, nil, 2, nil, []string{"dark"}},
 		{"run needs a lesson", []string{"run"}, nil, 2, nil, []string{"name one lesson"}},
 		{"progress", []string{"progress"}, nil, 0, []string{"Lessons finished: 0"}, nil},
+		{"steps", []string{"steps"}, nil, 0, []string{"sendto", "expect=ERRNO", "<!-- step: accept srv as=conn -->"}, nil},
+		{"lint the built-in lessons", []string{"lint", "content/lessons/zh/tcp-server.md", "content/lessons/en/tcp-server.md"}, nil, 0, []string{"2 file(s) checked, no problems"}, nil},
+		{"lint needs files", []string{"lint"}, nil, 2, nil, []string{"name the lesson files"}},
+		{"lint a file without translation", []string{"lint", "README.md"}, nil, 1, []string{"README.md:1:", "problem(s)"}, nil},
+		{"show --plain is Markdown without directives", []string{"show", "udp-recv", "--plain"}, nil, 0, []string{"## Bind an address", "`bind`"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +124,9 @@ func TestCommandLine(t *testing.T) {
 				if !strings.Contains(r.stderr, s) {
 					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
 				}
+			}
+			if tt.name == "show --plain is Markdown without directives" && strings.Contains(r.stdout, "<!--") {
+				t.Error("--plain output still holds step directives")
 			}
 			if strings.Contains(r.stdout, "\x1b") {
 				t.Error("output without a terminal contains escape sequences")

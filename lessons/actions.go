@@ -333,6 +333,9 @@ func Check(l *content.Lesson) []error {
 			at := func(err error) error { return &content.ParseError{File: l.Source, Line: d.Line, Msg: err.Error()} }
 			if err := Validate(d); err != nil {
 				errs = append(errs, at(err))
+				if d.Action == "socket" && len(d.Pos) > 0 {
+					made[d.Pos[0]] = true // one mistake, one message
+				}
 				continue
 			}
 			sp := specs[d.Action]

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/runner/lint"
+)
+
+// cmdLint checks instructors' lesson files; exit status 1 when any has a
+// problem, so it can guard a course repository's CI.
+func cmdLint(files []string, lang content.Lang, e env) int {
+	cat := content.Text(lang)
+	if len(files) == 0 {
+		fmt.Fprintln(e.stderr, cat.T("cli.need-files"))
+		return exitUsage
+	}
+	problems, bad := 0, 0
+	for _, f := range files {
+		ps := lint.File(f)
+		for _, p := range ps {
+			fmt.Fprintln(e.stdout, lint.Format(cat, p))
+		}
+		if len(ps) > 0 {
+			problems += len(ps)
+			bad++
+		}
+	}
+	if problems > 0 {
+		fmt.Fprintln(e.stdout, cat.T("lint.found", problems, bad))
+		return exitFail
+	}
+	fmt.Fprintln(e.stdout, cat.T("lint.ok", len(files)))
+	return exitOK
+}
+
+// cmdSteps lists the step vocabulary with arguments and an example.
+func cmdSteps(lang content.Lang, e env) int {
+	cat := content.Text(lang)
+	fmt.Fprintln(e.stdout, cat.T("steps.title"))
+	for _, sp := range lessons.Specs() {
+		fmt.Fprintf(e.stdout, "\n%s\n  %s\n", sp.Action, cat.T("step.doc."+sp.Action))
+		var args []string
+		for _, p := range sp.Params {
+			a := p.Name
+			if !p.Positional {
+				a += "="
+				if len(p.Values) > 0 {
+					a += strings.Join(p.Values, "|")
+				} else {
+					a += "…"
+				}
+			} else if len(p.Values) > 0 {
+				a = strings.Join(p.Values, "|")
+			} else {
+				a = strings.ToUpper(a)
+			}
+			if !p.Required {
+				a = "[" + a + "]"
+			}
+			args = append(args, a)
+		}
+		if len(args) > 0 {
+			fmt.Fprintf(e.stdout, "  %s %s %s\n", cat.T("steps.args"), sp.Action, strings.Join(args, " "))
+		}
+		fmt.Fprintf(e.stdout, "  %s <!-- step: %s -->\n", cat.T("steps.example"), sp.Example)
+	}
+	fmt.Fprintf(e.stdout, "\n%s\n", cat.T("steps.common"))
+	return exitOK
+}
+
+// plainMarkdown is a lesson's text as Markdown, without its directives:
+// `sockstep show LESSON --plain > handout.md`.
+func plainMarkdown(l *content.Lesson) string {
+	var b strings.Builder
+	b.WriteString(l.Intro)
+	for _, st := range l.Steps {
+		fmt.Fprintf(&b, "\n\n## %s\n\n%s", st.Title, st.Body)
+	}
+	return strings.TrimSpace(b.String()) + "\n"
+}

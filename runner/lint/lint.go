@@ -1,0 +1,140 @@
+// Package lint checks lessons written by instructors before a class meets
+// them: the Markdown must parse, every step directive must be known and
+// well formed, sockets must exist before they are used, and each lesson
+// must have its translation with the same steps.
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// Problem is one finding, at a file and line.
+type Problem struct {
+	File string
+	Line int
+	// Key and Args give the message from the catalog (Key is empty when
+	// Detail says it all); Detail is the parser's or checker's own
+	// sentence, when there is one.
+	Key    string
+	Args   []any
+	Detail string
+}
+
+// File checks one lesson file and its translation.
+func File(path string) []Problem {
+	l, probs := parse(path)
+	if l == nil {
+		return probs
+	}
+	for _, err := range lessons.Check(l) {
+		probs = append(probs, fromErr(path, err))
+	}
+	return append(probs, translation(path, l)...)
+}
+
+func parse(path string) (*content.Lesson, []Problem) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, []Problem{{File: path, Key: "lint.unreadable", Detail: err.Error()}}
+	}
+	l, err := content.Parse(path, data)
+	if err != nil {
+		return nil, []Problem{fromErr(path, err)}
+	}
+	return l, nil
+}
+
+func fromErr(path string, err error) Problem {
+	var pe *content.ParseError
+	if errors.As(err, &pe) {
+		return Problem{File: pe.File, Line: pe.Line, Detail: pe.Msg}
+	}
+	return Problem{File: path, Detail: err.Error()}
+}
+
+// Counterpart names where the other language's version of path should be:
+// a lesson in .../zh/x.md has its English at .../en/x.md, and x.zh.md has
+// it at x.en.md. ok is false when the path follows neither convention.
+func Counterpart(path string) (other string, lang content.Lang, ok bool) {
+	dir, base := filepath.Split(path)
+	if l, found := content.ParseLang(filepath.Base(filepath.Clean(dir))); found && len(filepath.Base(filepath.Clean(dir))) == 2 {
+		o := otherLang(l)
+		return filepath.Join(filepath.Dir(filepath.Clean(dir)), string(o), base), o, true
+	}
+	stem := strings.TrimSuffix(base, ".md")
+	if ext := filepath.Ext(stem); len(ext) == 3 {
+		if l, found := content.ParseLang(ext[1:]); found {
+			o := otherLang(l)
+			return filepath.Join(dir, strings.TrimSuffix(stem, ext)+"."+string(o)+".md"), o, true
+		}
+	}
+	return "", "", false
+}
+
+func otherLang(l content.Lang) content.Lang {
+	if l == content.Chinese {
+		return content.English
+	}
+	return content.Chinese
+}
+
+// translation compares a lesson with its other-language version: it must
+// exist, and run the same directives step by step.
+func translation(path string, l *content.Lesson) []Problem {
+	other, lang, ok := Counterpart(path)
+	if !ok {
+		return []Problem{{File: path, Line: 1, Key: "lint.no-language"}}
+	}
+	if _, err := os.Stat(other); err != nil {
+		return []Problem{{File: path, Line: 1, Key: "lint.missing-translation", Args: []any{lang, other}}}
+	}
+	o, probs := parse(other)
+	if o == nil {
+		return nil // reported when that file is checked itself
+	}
+	if o.ID != l.ID {
+		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.id-differs", Args: []any{l.ID, other, o.ID}})
+	}
+	if len(o.Steps) != len(l.Steps) {
+		return append(probs, Problem{File: path, Line: 1, Key: "lint.step-count", Args: []any{len(l.Steps), other, len(o.Steps)}})
+	}
+	for i := range l.Steps {
+		a, b := signatures(l.Steps[i]), signatures(o.Steps[i])
+		if a != b {
+			probs = append(probs, Problem{File: path, Line: l.Steps[i].Line, Key: "lint.step-differs",
+				Args: []any{i + 1, other, o.Steps[i].Line, a, b}})
+		}
+	}
+	return probs
+}
+
+func signatures(st content.Step) string {
+	var out []string
+	for _, d := range st.Directives {
+		out = append(out, lessons.Signature(d))
+	}
+	return strings.Join(out, "; ")
+}
+
+// Format writes a problem as "file:line: message", in the catalog's
+// language.
+func Format(cat *content.Catalog, p Problem) string {
+	msg := ""
+	if p.Key != "" {
+		msg = cat.T(p.Key, p.Args...)
+	}
+	if p.Detail != "" {
+		msg = strings.TrimSpace(msg + " " + p.Detail)
+	}
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, msg)
+}

@@ -1,0 +1,118 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+const good = `---
+id: demo
+title: Demo
+summary: a demo
+---
+# Demo
+
+## Make it
+<!-- step: socket rx udp -->
+
+## Bind it
+<!-- step: bind rx -->
+`
+
+// both is the same lesson text in both languages.
+func both(text string) map[string]string {
+	return map[string]string{"en/demo.md": text, "zh/demo.md": text}
+}
+
+// write puts files (path → text) under a temporary directory.
+func write(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestFile(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		check string // file to lint
+		key   string // catalog key of the one problem expected; "" for the checker's own sentence
+		none  bool   // no problem expected
+		line  int
+		text  string // part of the message
+	}{
+		{"clean pair", both(good), "zh/demo.md", "", true, 0, ""},
+		{"clean pair, suffix names", map[string]string{"demo.zh.md": good, "demo.en.md": good}, "demo.en.md", "", true, 0, ""},
+		{"unknown step", both(strings.Replace(good, "bind rx", "bnid rx", 1)),
+			"en/demo.md", "", false, 12, `unknown step "bnid"`},
+		{"bad argument", both(strings.Replace(good, "bind rx", "bind rx colour=red", 1)),
+			"en/demo.md", "", false, 12, `no argument "colour"`},
+		{"bad value", both(strings.Replace(good, "socket rx udp", "socket rx sctp", 1)),
+			"en/demo.md", "", false, 9, "must be one of udp, tcp"},
+		{"socket used before it exists", both(strings.Replace(good, "bind rx", "bind tx", 1)),
+			"en/demo.md", "", false, 12, `socket "tx" is used before`},
+		{"directive outside a step", both(strings.Replace(good, "# Demo\n", "# Demo\n<!-- step: addrs -->\n", 1)),
+			"en/demo.md", "", false, 7, "inside a"},
+		{"no front matter id", both(strings.Replace(good, "id: demo\n", "", 1)),
+			"en/demo.md", "", false, 1, "no id"},
+		{"missing translation", map[string]string{"en/demo.md": good}, "en/demo.md", "lint.missing-translation", false, 1, "zh"},
+		{"translation with another step", map[string]string{"en/demo.md": good, "zh/demo.md": strings.Replace(good, "bind rx", "bind rx port=9000", 1)},
+			"en/demo.md", "lint.step-differs", false, 11, "port=9000"},
+		{"translation with fewer steps", map[string]string{"en/demo.md": good, "zh/demo.md": strings.SplitAfter(good, "socket rx udp -->\n")[0]},
+			"en/demo.md", "lint.step-count", false, 1, ""},
+		{"no language in the name", map[string]string{"demo.md": good}, "demo.md", "lint.no-language", false, 1, ""},
+	}
+	cat := content.Text(content.English)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := write(t, tt.files)
+			probs := File(filepath.Join(dir, tt.check))
+			if tt.none {
+				for _, p := range probs {
+					t.Errorf("unexpected problem: %s", Format(cat, p))
+				}
+				return
+			}
+			if len(probs) != 1 {
+				var got []string
+				for _, p := range probs {
+					got = append(got, Format(cat, p))
+				}
+				t.Fatalf("got %d problems, want 1 (%s):\n%s", len(probs), tt.key, strings.Join(got, "\n"))
+			}
+			p := probs[0]
+			if p.Key != tt.key || p.Line != tt.line {
+				t.Errorf("problem %s at line %d, want %s at line %d: %s", p.Key, p.Line, tt.key, tt.line, Format(cat, p))
+			}
+			if msg := Format(cat, p); !strings.Contains(msg, tt.text) || strings.Contains(msg, "«") {
+				t.Errorf("message %q lacks %q (or a catalog key is missing)", msg, tt.text)
+			}
+		})
+	}
+}
+
+// TestBuiltinLessonsAreClean: the lessons shipped with sockstep pass lint,
+// so they can serve instructors as examples.
+func TestBuiltinLessonsAreClean(t *testing.T) {
+	files, _ := filepath.Glob("../../content/lessons/*/*.md")
+	if len(files) == 0 {
+		t.Fatal("no built-in lessons found")
+	}
+	cat := content.Text(content.English)
+	for _, f := range files {
+		for _, p := range File(f) {
+			t.Errorf("%s", Format(cat, p))
+		}
+	}
+}
