@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -84,6 +85,8 @@ type flags struct {
 	reset    bool
 	solution bool
 	plain    bool
+	record   string
+	step     int
 }
 
 func (f *flags) register(fs *flag.FlagSet) {
@@ -98,6 +101,8 @@ func (f *flags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.reset, "reset", false, "")
 	fs.BoolVar(&f.solution, "solution", false, "")
 	fs.BoolVar(&f.plain, "plain", false, "")
+	fs.StringVar(&f.record, "record", "", "")
+	fs.IntVar(&f.step, "step", 1, "")
 }
 
 // parseArgs reads flags wherever they stand among the words, so that
@@ -252,6 +257,11 @@ func interactive(f flags, e env) bool {
 // newRunner builds the runner for the chosen front end, or explains why
 // the flags cannot be used.
 func newRunner(f flags, lang content.Lang, e env) (*runner.Runner, int) {
+	return newRunnerWith(f, lang, e, nil)
+}
+
+// newRunnerWith is newRunner with a last say on the options.
+func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Options)) (*runner.Runner, int) {
 	cat := content.Text(lang)
 	cfg, warn, err := sessionConfig(f)
 	if err != nil {
@@ -285,6 +295,9 @@ func newRunner(f flags, lang content.Lang, e env) (*runner.Runner, int) {
 			opts.Width = min(w, 120)
 		}
 		opts.Profile = colorProfile(e.stdout, e.getenv)
+	}
+	if adjust != nil {
+		adjust(&opts)
 	}
 	r, err := runner.New(opts)
 	if err != nil {
@@ -332,11 +345,32 @@ func sessionConfig(f flags) (cfg lessons.Config, warn bool, err error) {
 }
 
 func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, e env) int {
-	r, code := newRunner(f, lang, e)
+	cat := content.Text(lang)
+	if f.step < 1 || f.step > len(l.Steps) {
+		fmt.Fprintln(e.stderr, cat.T("cli.bad-step", f.step, len(l.Steps)))
+		return exitUsage
+	}
+	var transcript bytes.Buffer
+	r, code := newRunnerWith(f, lang, e, func(o *runner.Options) {
+		o.StartStep = f.step - 1
+		if f.record != "" {
+			o.Record = &transcript
+		}
+	})
 	if r == nil {
 		return code
 	}
-	return finish(runLesson(ctx, r, l), r.Catalog(), e)
+	err := runLesson(ctx, r, l)
+	if f.record != "" {
+		// Written whatever the outcome: a transcript of an interrupted
+		// class is still a handout. Replaced atomically, never half-written.
+		if werr := progress.WriteFileAtomic(f.record, transcript.Bytes()); werr != nil {
+			fmt.Fprintln(e.stderr, cat.T("cli.record-failed", f.record, werr))
+		} else {
+			fmt.Fprintln(e.stderr, cat.T("cli.recorded", f.record))
+		}
+	}
+	return finish(err, cat, e)
 }
 
 func runLesson(ctx context.Context, r *runner.Runner, l *content.Lesson) error {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -81,6 +82,12 @@ func (c *Catalog) T(key string, args ...any) string {
 		return f
 	}
 	return fmt.Sprintf(f, args...)
+}
+
+// TakesArgs reports whether the message key has formatting verbs, for
+// callers that have an argument to offer only where it is wanted.
+func (c *Catalog) TakesArgs(key string) bool {
+	return strings.Contains(c.msgs[key], "%")
 }
 
 // Has reports whether the catalog defines key.

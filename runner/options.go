@@ -33,6 +33,14 @@ type Options struct {
 	// StepWait bounds blocking calls in plain runs, where no one can
 	// answer: a lesson must end by itself. Zero means 10 s.
 	StepWait time.Duration
+	// Record, when set, receives a Markdown transcript of the run: each
+	// step's text, the calls, the kernel facts and the timeline, readable
+	// on its own as a handout.
+	Record io.Writer
+	// StartStep is the index of the first step to pause on (--step N is
+	// N-1). The steps before it still run, without output, so that the
+	// sockets they make exist.
+	StartStep int
 }
 
 func (o *Options) fill() {

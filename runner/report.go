@@ -140,8 +140,11 @@ func (r *Runner) explain(err error) []string {
 		} else {
 			out = append(out, r.cat.T("errno.other", name, errno.Error()))
 		}
-		if r.cat.Has(key + ".hint") {
-			out = append(out, r.cat.T(key+".hint", r.opts.Session.Port))
+		switch hint := key + ".hint"; {
+		case r.cat.TakesArgs(hint):
+			out = append(out, r.cat.T(hint, r.opts.Session.Port))
+		case r.cat.Has(hint):
+			out = append(out, r.cat.T(hint))
 		}
 		return out
 	}

@@ -102,9 +102,13 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	}
 	r.printf("%s\n", intro)
 
+	r.record("%s\n", l.Intro)
 	records := make([]stepRecord, len(l.Steps))
 	var shown int // timeline events already printed
-	for i := 0; i < len(l.Steps); i++ {
+	if err := r.fastForward(ctx, sess, l, records, &shown); err != nil {
+		return err
+	}
+	for i := r.opts.StartStep; i < len(l.Steps); i++ {
 		st := l.Steps[i]
 		rec := &records[i]
 		if !rec.ran {
@@ -139,26 +143,84 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		out := r.out
 		r.out = io.MultiWriter(out, &rec.results)
 		err = r.runStep(ctx, sess, st)
+		if err == nil {
+			r.stepTimeline(sess, &shown)
+		}
 		r.out = out
+		r.recordStep(l, i, rec)
 		if err != nil {
 			return r.stopErr(err)
 		}
 		rec.ran = true
-		if socks := sess.Sockets(); twoParty(socks) {
-			tl := sess.Timeline()
-			if len(tl) > shown {
-				text := r.timeline(tl[shown:], socks, true)
-				r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), text)
-				rec.results.WriteString("\n" + text)
-				shown = len(tl)
-			}
-		}
 	}
 	if socks := sess.Sockets(); twoParty(socks) {
-		r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), r.timeline(sess.Timeline(), socks, true))
+		full := r.timeline(sess.Timeline(), socks, true)
+		r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), full)
+		r.record("\n## %s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(full))
 	}
 	r.printf("\n%s\n", r.paint(colorOK, r.cat.T("lesson.done", l.Title)))
+	r.record("\n%s\n", r.cat.T("lesson.done", l.Title))
 	return nil
+}
+
+// stepTimeline prints the timeline rows a step added, under the column
+// headings.
+func (r *Runner) stepTimeline(sess *lessons.Session, shown *int) {
+	socks := sess.Sockets()
+	if !twoParty(socks) {
+		return
+	}
+	tl := sess.Timeline()
+	if len(tl) <= *shown {
+		return
+	}
+	r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), r.timeline(tl[*shown:], socks, true))
+	*shown = len(tl)
+}
+
+// fastForward runs the steps before StartStep without output or prompts,
+// so that a presenter can start in the middle of a lesson with every
+// socket the earlier steps made.
+func (r *Runner) fastForward(ctx context.Context, sess *lessons.Session, l *content.Lesson, records []stepRecord, shown *int) error {
+	if r.opts.StartStep <= 0 {
+		return nil
+	}
+	out, prompt := r.out, r.prompt
+	defer func() { r.out, r.prompt = out, prompt }()
+	r.prompt = plainPrompter{}
+	for i := 0; i < r.opts.StartStep && i < len(l.Steps); i++ {
+		rec := &records[i]
+		text, err := r.stepText(sess, l, i)
+		if err != nil {
+			return err
+		}
+		rec.text = text
+		r.out = &rec.results
+		if err := sess.RunStep(ctx, l.Steps[i].Directives); err != nil {
+			return r.stopErr(&StepError{Step: l.Steps[i].Title, Err: err})
+		}
+		r.stepTimeline(sess, shown)
+		rec.ran = true
+		r.recordStep(l, i, rec)
+	}
+	return nil
+}
+
+// record writes to the transcript, if one is kept.
+func (r *Runner) record(format string, args ...any) {
+	if r.opts.Record != nil {
+		fmt.Fprintf(r.opts.Record, format, args...)
+	}
+}
+
+// recordStep writes one step to the transcript: its text as written, then
+// what happened, as plain text in a code block.
+func (r *Runner) recordStep(l *content.Lesson, i int, rec *stepRecord) {
+	st := l.Steps[i]
+	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
+	if res := strings.Trim(ansi.Strip(rec.results.String()), "\n"); res != "" {
+		r.record("\n```\n%s\n```\n", res)
+	}
 }
 
 // stopErr turns a context cancellation (Ctrl-C during a blocking call)

@@ -1,0 +1,86 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// volatile are the parts of a transcript that change from run to run:
+// descriptors, ports, and what depends on the timing of a loopback ACK.
+var volatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\b(fd|socket|bind|listen|accept|connect|send|recv|sendto|recvfrom|close|shutdown)\((\d+)`), "$1(N"},
+	{regexp.MustCompile(`fd \d+`), "fd N"},
+	{regexp.MustCompile(`(127\.0\.0\.1|0\.0\.0\.0):\d+`), "$1:PORT"},
+	{regexp.MustCompile(`(sent, not yet acknowledged|已发送、未确认)：?:? ?\d+`), "$1 N"},
+	{regexp.MustCompile(`(?m)^\s*◀?─+ ACK ─+▶?\n`), ""},
+	{regexp.MustCompile(`[ \t]+`), " "},
+}
+
+// normalize replaces volatile values, the session's port first (it also
+// appears in hints such as "the program using port N").
+func normalize(s string, port int) string {
+	s = strings.ReplaceAll(s, strconv.Itoa(port), "PORT")
+	for _, v := range volatile {
+		s = v.re.ReplaceAllString(s, v.with)
+	}
+	return s
+}
+
+// TestRecordGolden: the Markdown transcript of a plain run matches the
+// golden file once volatile values are normalised.
+func TestRecordGolden(t *testing.T) {
+	for _, c := range []struct {
+		lang content.Lang
+		id   string
+	}{{content.English, "udp-recv"}, {content.English, "tcp-server"}, {content.Chinese, "tcp-server"}} {
+		t.Run(string(c.lang)+"/"+c.id, func(t *testing.T) {
+			var out, rec bytes.Buffer
+			port := freePort(t)
+			r, err := New(Options{Lang: c.lang, Out: &out, Width: 80, Record: &rec,
+				Session: lessons.Config{Port: port}, StepWait: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Run(context.Background(), lesson(t, c.lang, c.id)); err != nil {
+				t.Fatalf("%v\n%s", err, tail(out.String(), 2000))
+			}
+			if strings.Contains(rec.String(), "\x1b") {
+				t.Error("the transcript holds escape sequences")
+			}
+			golden(t, filepath.Join("testdata", "record", string(c.lang), c.id+".golden.md"), normalize(rec.String(), port))
+		})
+	}
+}
+
+// TestStartStep: --step runs the earlier steps silently, so the sockets
+// they made exist, and pauses first on the chosen one.
+func TestStartStep(t *testing.T) {
+	var out bytes.Buffer
+	r, err := New(Options{Lang: content.English, Out: &out, Width: 80, StartStep: 4,
+		Session: lessons.Config{Port: freePort(t)}, StepWait: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background(), lesson(t, content.English, "udp-recv")); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	if strings.Contains(s, "Step 1 of 6") || strings.Contains(s, "Step 4 of 6") {
+		t.Error("steps before the start point were shown")
+	}
+	if !strings.Contains(s, "Step 5 of 6") || !strings.Contains(s, "recvfrom(") || !strings.Contains(s, `"hello, receiver"`) {
+		t.Errorf("the lesson did not go on from step 5 with the earlier sockets in place:\n%s", tail(s, 1500))
+	}
+}
