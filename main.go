@@ -87,6 +87,7 @@ type flags struct {
 	plain    bool
 	record   string
 	step     int
+	lessons  string
 }
 
 func (f *flags) register(fs *flag.FlagSet) {
@@ -103,6 +104,7 @@ func (f *flags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.plain, "plain", false, "")
 	fs.StringVar(&f.record, "record", "", "")
 	fs.IntVar(&f.step, "step", 1, "")
+	fs.StringVar(&f.lessons, "lessons", "", "")
 }
 
 // parseArgs reads flags wherever they stand among the words, so that
@@ -173,12 +175,12 @@ func run(ctx context.Context, args []string, e env) int {
 			return exitUsage
 		}
 		if cmd == "show" && isExercise(words[0]) {
-			if l, _ := content.Find(lang, words[0]); l == nil {
+			if l, _ := lessonByID(lang, f.lessons, words[0]); l == nil {
 				// Only an exercise has this name: show its task.
 				return cmdExercises(f, words, lang, e)
 			}
 		}
-		l, code := findLesson(lang, words[0], e, cat)
+		l, code := findLesson(lang, f.lessons, words[0], e, cat)
 		if l == nil {
 			return code
 		}
@@ -212,7 +214,7 @@ func pickLang(flagLang string, getenv func(string) string) content.Lang {
 	return content.DetectLang(getenv)
 }
 
-func findLesson(lang content.Lang, id string, e env, cat *content.Catalog) (*content.Lesson, int) {
+func findLesson(lang content.Lang, dir, id string, e env, cat *content.Catalog) (*content.Lesson, int) {
 	if strings.HasSuffix(id, ".md") {
 		// An instructor's own lesson, written in Markdown only.
 		data, err := os.ReadFile(id)
@@ -228,14 +230,14 @@ func findLesson(lang content.Lang, id string, e env, cat *content.Catalog) (*con
 		l.Lang = lang
 		return l, exitOK
 	}
-	l, err := content.Find(lang, id)
+	l, err := lessonByID(lang, dir, id)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
-		return nil, exitFail
+		return nil, exitUsage
 	}
 	if l == nil || l.Kind == content.KindExercise {
 		fmt.Fprintln(e.stderr, cat.T("cli.unknown-lesson", id))
-		if all, err := content.Builtin(lang, ""); err == nil {
+		if all, err := allLessons(lang, dir); err == nil {
 			var ids []string
 			for _, l := range all {
 				ids = append(ids, l.ID)
@@ -424,8 +426,8 @@ func cmdShow(f flags, lang content.Lang, l *content.Lesson, e env) int {
 
 // menuItems lists the lessons, then the exercises, each marked when the
 // progress file says it is finished or passed.
-func menuItems(lang content.Lang) ([]runner.MenuItem, error) {
-	ls, err := content.Builtin(lang, "")
+func menuItems(lang content.Lang, dir string) ([]runner.MenuItem, error) {
+	ls, err := allLessons(lang, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +450,7 @@ func menuItems(lang content.Lang) ([]runner.MenuItem, error) {
 }
 
 func cmdList(f flags, lang content.Lang, e env) int {
-	items, err := menuItems(lang)
+	items, err := menuItems(lang, f.lessons)
 	if err != nil {
 		fmt.Fprintln(e.stderr, err)
 		return exitFail
@@ -475,7 +477,7 @@ func cmdMenu(ctx context.Context, f flags, lang content.Lang, e env) int {
 		return code
 	}
 	for {
-		items, err := menuItems(lang)
+		items, err := menuItems(lang, f.lessons)
 		if err != nil {
 			fmt.Fprintln(e.stderr, err)
 			return exitFail
@@ -495,7 +497,7 @@ func cmdMenu(ctx context.Context, f flags, lang content.Lang, e env) int {
 			}
 			continue
 		}
-		l, err := content.Find(lang, it.ID)
+		l, err := lessonByID(lang, f.lessons, it.ID)
 		if err != nil || l == nil {
 			fmt.Fprintln(e.stderr, cat.T("cli.unknown-lesson", it.ID))
 			return exitFail

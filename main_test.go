@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -276,5 +277,28 @@ func TestReadmeLessonExample(t *testing.T) {
 	r := sockstep(t, nil, "run", file, "--port", strconv.Itoa(freePort(t)))
 	if r.code != 0 || !strings.Contains(r.stdout, `data (2 bytes): "hi"`) {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, tail(r.stdout), r.stderr)
+	}
+}
+
+// TestLessonsDir: an instructor's folder joins the menu and can be run;
+// a lesson with a built-in id replaces the built-in one.
+func TestLessonsDir(t *testing.T) {
+	dir := t.TempDir()
+	lesson := "---\nid: %s\ntitle: %s\nsummary: s\norder: 1\n---\n# t\n\n## one\n<!-- step: socket rx udp -->\n<!-- step: bind rx -->\n"
+	for _, lang := range []string{"en", "zh"} {
+		os.MkdirAll(filepath.Join(dir, lang), 0o755)
+		os.WriteFile(filepath.Join(dir, lang, "mine.md"), []byte(fmt.Sprintf(lesson, "mine", "Course lesson "+lang)), 0o644)
+		os.WriteFile(filepath.Join(dir, lang, "intro.md"), []byte(fmt.Sprintf(lesson, "intro", "Adapted intro "+lang)), 0o644)
+	}
+	r := sockstep(t, nil, "list", "--lessons", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "Course lesson en") || !strings.Contains(r.stdout, "Adapted intro en") || strings.Contains(r.stdout, "Introduction: programs") {
+		t.Errorf("list --lessons: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = sockstep(t, nil, "run", "mine", "--lessons", dir, "--lang", "zh", "--port", strconv.Itoa(freePort(t)))
+	if r.code != 0 || !strings.Contains(r.stdout, "Course lesson zh") {
+		t.Errorf("run from --lessons: exit %d\n%s%s", r.code, tail(r.stdout), r.stderr)
+	}
+	if r := sockstep(t, nil, "list", "--lessons", filepath.Join(dir, "missing")); r.code == 0 {
+		t.Error("a missing --lessons folder was accepted")
 	}
 }
