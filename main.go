@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -76,7 +77,7 @@ type env struct {
 // flags shared by every command.
 type flags struct {
 	lang     string
-	auto     bool
+	auto     autoFlag
 	host     string
 	port     int
 	style    string
@@ -92,7 +93,7 @@ type flags struct {
 
 func (f *flags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.lang, "lang", "", "")
-	fs.BoolVar(&f.auto, "auto", false, "")
+	fs.Var(&f.auto, "auto", "")
 	fs.StringVar(&f.host, "host", "127.0.0.1", "")
 	fs.IntVar(&f.port, "port", lessons.DefaultPort, "")
 	fs.StringVar(&f.style, "style", "", "")
@@ -111,6 +112,7 @@ func (f *flags) register(fs *flag.FlagSet) {
 // `sockstep run tcp-server --auto` and `sockstep --auto run tcp-server`
 // both work. Words after "--" are kept as they are (verify's command).
 func parseArgs(args []string) (f flags, words, rest []string, err error) {
+	args = joinAutoDelay(args)
 	fs := flag.NewFlagSet("sockstep", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	f.register(fs)
@@ -130,6 +132,56 @@ func parseArgs(args []string) (f flags, words, rest []string, err error) {
 		args = args[1:]
 	}
 	return f, words, rest, nil
+}
+
+// autoFlag is --auto (plain, no prompts) or --auto 3s (presenter mode: a
+// countdown between steps).
+type autoFlag struct {
+	on    bool
+	delay time.Duration
+}
+
+func (a *autoFlag) IsBoolFlag() bool { return true }
+
+func (a *autoFlag) String() string {
+	if a.delay > 0 {
+		return a.delay.String()
+	}
+	return strconv.FormatBool(a.on)
+}
+
+func (a *autoFlag) Set(s string) error {
+	if b, err := strconv.ParseBool(s); err == nil {
+		a.on, a.delay = b, 0
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("--auto takes no value, or a delay such as 3s")
+	}
+	a.on, a.delay = true, d
+	return nil
+}
+
+// joinAutoDelay turns "--auto 3s" into "--auto=3s": the flag package never
+// gives a boolean flag the next word.
+func joinAutoDelay(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if (a == "--auto" || a == "-auto") && i+1 < len(args) {
+			if d, err := time.ParseDuration(args[i+1]); err == nil && d > 0 {
+				out = append(out, a+"="+args[i+1])
+				i++
+				continue
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func run(ctx context.Context, args []string, e env) int {
@@ -253,7 +305,7 @@ func findLesson(lang content.Lang, dir, id string, e env, cat *content.Catalog) 
 // set: survey cannot work otherwise (it gets EOF at once, or waits forever
 // for a terminal's answer that never comes).
 func interactive(f flags, e env) bool {
-	return !f.auto && term.IsTerminal(int(e.stdin.Fd())) && term.IsTerminal(int(e.stdout.Fd()))
+	return !f.auto.on && term.IsTerminal(int(e.stdin.Fd())) && term.IsTerminal(int(e.stdout.Fd()))
 }
 
 // newRunner builds the runner for the chosen front end, or explains why
@@ -282,9 +334,14 @@ func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Option
 		return nil, exitUsage
 	}
 	inter := interactive(f, e)
+	// Presenter mode keeps the terminal's colours; without a terminal it
+	// is a plain run that waits between steps.
+	styled := f.auto.delay > 0 && term.IsTerminal(int(e.stdout.Fd()))
 	opts := runner.Options{
 		Lang:        lang,
 		Interactive: inter,
+		Delay:       f.auto.delay,
+		Styled:      styled,
 		Stdio:       terminal.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr},
 		Out:         e.stdout,
 		Style:       f.style,
@@ -292,7 +349,7 @@ func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Option
 		Session:     cfg,
 		Profile:     termenv.Ascii,
 	}
-	if inter {
+	if inter || styled {
 		if w, _, err := term.GetSize(int(e.stdout.Fd())); err == nil && opts.Width == 0 {
 			opts.Width = min(w, 120)
 		}
@@ -455,7 +512,7 @@ func cmdList(f flags, lang content.Lang, e env) int {
 		fmt.Fprintln(e.stderr, err)
 		return exitFail
 	}
-	r, code := newRunner(flags{host: "127.0.0.1", port: lessons.DefaultPort, auto: true, width: f.width}, lang, e)
+	r, code := newRunner(flags{host: "127.0.0.1", port: lessons.DefaultPort, auto: autoFlag{on: true}, width: f.width}, lang, e)
 	if r == nil {
 		return code
 	}

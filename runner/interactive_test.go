@@ -203,3 +203,34 @@ func TestInteractiveTypedInput(t *testing.T) {
 		t.Errorf("open sockets: %d before, %d after", before, after)
 	}
 }
+
+// TestPresenterPause: in presenter mode (--auto 3s) the lesson advances by
+// itself; a key press pauses the countdown and another resumes it.
+func TestPresenterPause(t *testing.T) {
+	c, stdio := newConsole(t)
+	r, err := New(Options{Lang: content.English, Delay: 400 * time.Millisecond, Styled: true,
+		Stdio: stdio, Out: stdio.Out, Width: 100, Style: "dark", Profile: termenv.ANSI256,
+		Session: lessons.Config{Port: freePort(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := runAsync(context.Background(), r, lesson(t, content.English, "udp-recv"))
+	c.expectString("Step 1 of 6")
+	c.expectString("next step in")
+	c.waitRaw()
+	c.send(" ") // pause
+	c.expectString("paused")
+	// Unpaused, the whole lesson takes 6 × 0.4 s; paused, it must still
+	// be waiting well after that.
+	select {
+	case err := <-done:
+		t.Fatalf("the lesson went on while paused and ended: %v", err)
+	case <-time.After(3 * time.Second):
+	}
+	c.send(" ") // resume
+	c.expectString("= fd ")
+	c.expectString("Lesson finished")
+	if err := wait(t, done); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+}

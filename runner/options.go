@@ -16,6 +16,12 @@ type Options struct {
 	// Interactive selects the survey front end. Leave it false when stdin
 	// or stdout is not a terminal, or for --auto.
 	Interactive bool
+	// Delay, when not zero, is presenter mode (--auto 3s): no prompts, a
+	// countdown of Delay before each step, any key pauses or resumes it.
+	Delay time.Duration
+	// Styled keeps colour and the chosen style without prompts (presenter
+	// mode on a terminal).
+	Styled bool
 	// Stdio is the terminal survey talks to (interactive only).
 	Stdio terminal.Stdio
 	// Out receives everything printed.
@@ -50,11 +56,13 @@ func (o *Options) fill() {
 	if o.Width <= 0 {
 		o.Width = 80
 	}
-	if !o.Interactive {
+	if !o.Interactive && !o.Styled {
 		o.Profile = termenv.Ascii
 		if o.Style == "" || o.Style == "dark" || o.Style == "light" {
 			o.Style = "notty"
 		}
+	}
+	if !o.Interactive {
 		if o.StepWait == 0 {
 			o.StepWait = 10 * time.Second
 		}

@@ -31,9 +31,12 @@ func New(opts Options) (*Runner, error) {
 		return nil, err
 	}
 	r := &Runner{opts: opts, cat: content.Text(opts.Lang), md: md, out: opts.Out}
-	if opts.Interactive {
+	switch {
+	case opts.Interactive:
 		r.prompt = surveyPrompter{cat: r.cat, stdio: opts.Stdio}
-	} else {
+	case opts.Delay > 0:
+		r.prompt = presenterPrompter{r: r, delay: opts.Delay, in: opts.Stdio.In, out: opts.Out}
+	default:
 		r.prompt = plainPrompter{}
 	}
 	return r, nil
