@@ -328,6 +328,16 @@ func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Option
 	}
 	if warn {
 		fmt.Fprintln(e.stderr, cat.T("cli.remote-warning", cfg.Host))
+		// The addresses students can reach this machine at.
+		if ifs, err := lessons.Interfaces(); err == nil {
+			for _, i := range ifs {
+				for _, p := range i.Addrs {
+					if a := p.Addr(); i.Up && !a.IsLoopback() && !a.IsLinkLocalUnicast() {
+						fmt.Fprintln(e.stderr, cat.T("cli.class-address", i.Name, a, cfg.Port))
+					}
+				}
+			}
+		}
 	}
 	if f.style != "" && !validStyle(f.style) {
 		fmt.Fprintln(e.stderr, cat.T("cli.bad-style", f.style, strings.Join(runner.Styles, ", ")))

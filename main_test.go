@@ -182,6 +182,10 @@ func TestRemoteHostWarns(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "WARNING") {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
+	// The addresses to give the class, when the machine has any.
+	if addrs, _ := net.InterfaceAddrs(); hasRoutable(addrs) && !strings.Contains(r.stderr, "students connect to:") {
+		t.Errorf("no address for the class in:\n%s", r.stderr)
+	}
 }
 
 // TestInterruptExits130 sends SIGINT while a lesson blocks in recvfrom: the
@@ -301,4 +305,13 @@ func TestLessonsDir(t *testing.T) {
 	if r := sockstep(t, nil, "list", "--lessons", filepath.Join(dir, "missing")); r.code == 0 {
 		t.Error("a missing --lessons folder was accepted")
 	}
+}
+
+func hasRoutable(addrs []net.Addr) bool {
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
+			return true
+		}
+	}
+	return false
 }
