@@ -25,6 +25,9 @@ var volatile = []struct {
 	{regexp.MustCompile(`(127\.0\.0\.1|0\.0\.0\.0):\d+`), "$1:PORT"},
 	{regexp.MustCompile(`(sent, not yet acknowledged|已发送、未确认)：?:? ?\d+`), "$1 N"},
 	{regexp.MustCompile(`(?m)^\s*◀?─+ ACK ─+▶?\n`), ""},
+	// A timeline cell cut to its column ends where the numbers before it
+	// put the cut: keep only that it was cut.
+	{regexp.MustCompile(`\S*…`), "…"},
 	{regexp.MustCompile(`[ \t]+`), " "},
 }
 
