@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/sockstep/sockstep/content"
 )
@@ -66,6 +65,3 @@ func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	return ExitPass
 }
-
-// seconds rounds a duration for people.
-func seconds(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }

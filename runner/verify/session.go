@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -111,13 +110,6 @@ func (s *session) waitExit() bool {
 		s.gaveUp(waitExit)
 		return false
 	}
-}
-
-// isTimeout reports whether err is a deadline cut (ours), as opposed to a
-// failure of the connection itself.
-func isTimeout(err error) bool {
-	var te interface{ Timeout() bool }
-	return errors.As(err, &te) && te.Timeout()
 }
 
 // backoff returns the successive pauses of a poll: short at first, since a

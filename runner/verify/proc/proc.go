@@ -49,7 +49,6 @@ type Process struct {
 
 	stopOnce sync.Once
 	result   Result
-	waitErr  error // from cmd.Wait where the platform reaps in watch
 }
 
 // waitDelay bounds how long reaping waits for output pipes that a program
