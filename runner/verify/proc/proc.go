@@ -49,6 +49,7 @@ type Process struct {
 
 	stopOnce sync.Once
 	result   Result
+	waitErr  error // cmd.Wait's result where waitExit reaps at once (not Linux)
 }
 
 // waitDelay bounds how long reaping waits for output pipes that a program
