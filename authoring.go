@@ -40,8 +40,20 @@ func cmdLint(files []string, lang content.Lang, e env) int {
 func cmdSteps(lang content.Lang, e env) int {
 	cat := content.Text(lang)
 	fmt.Fprintln(e.stdout, cat.T("steps.title"))
-	for _, sp := range lessons.Specs() {
-		fmt.Fprintf(e.stdout, "\n%s\n  %s\n", sp.Action, cat.T("step.doc."+sp.Action))
+	printSpecs(e, cat, lessons.Specs(), "step.doc.", "")
+	if exps := lessons.Experiments(); len(exps) > 0 {
+		fmt.Fprintf(e.stdout, "\n%s\n", cat.T("steps.experiments"))
+		printSpecs(e, cat, exps, "experiment.doc.", "experiment ")
+	}
+	fmt.Fprintf(e.stdout, "\n%s\n", cat.T("steps.common"))
+	return exitOK
+}
+
+// printSpecs lists step directives: name, what it does, its arguments and
+// an example. prefix is written before each name ("experiment ").
+func printSpecs(e env, cat *content.Catalog, specs []*lessons.Spec, docKey, prefix string) {
+	for _, sp := range specs {
+		fmt.Fprintf(e.stdout, "\n%s%s\n  %s\n", prefix, sp.Action, cat.T(docKey+sp.Action))
 		var args []string
 		for _, p := range sp.Params {
 			a := p.Name
@@ -63,12 +75,10 @@ func cmdSteps(lang content.Lang, e env) int {
 			args = append(args, a)
 		}
 		if len(args) > 0 {
-			fmt.Fprintf(e.stdout, "  %s %s %s\n", cat.T("steps.args"), sp.Action, strings.Join(args, " "))
+			fmt.Fprintf(e.stdout, "  %s %s%s %s\n", cat.T("steps.args"), prefix, sp.Action, strings.Join(args, " "))
 		}
 		fmt.Fprintf(e.stdout, "  %s <!-- step: %s -->\n", cat.T("steps.example"), sp.Example)
 	}
-	fmt.Fprintf(e.stdout, "\n%s\n", cat.T("steps.common"))
-	return exitOK
 }
 
 // plainMarkdown is a lesson's text as Markdown, without its directives:

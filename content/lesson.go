@@ -38,8 +38,12 @@ type Lesson struct {
 // Step is one "## " section: prose plus the directives that say what runs.
 // A step with no directive is prose only (the runner still pauses on it).
 type Step struct {
-	Title      string
-	Body       string // Markdown of the section, directives removed
+	Title string
+	Body  string // Markdown of the section, directives removed
+	// After is the prose below an <!-- after --> line: what the step's
+	// results mean, shown once it has run (an experiment's explanation
+	// comes after its numbers, not before).
+	After      string
 	Directives []Directive
 	Line       int // line of the heading in Source
 }
@@ -100,7 +104,10 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
-var directiveRE = regexp.MustCompile(`^\s*<!--\s*step:\s*(.*?)\s*-->\s*$`)
+var (
+	directiveRE = regexp.MustCompile(`^\s*<!--\s*step:\s*(.*?)\s*-->\s*$`)
+	afterRE     = regexp.MustCompile(`^\s*<!--\s*after\s*-->\s*$`)
+)
 
 // Parse reads one lesson document. name is used in error messages.
 func Parse(name string, data []byte) (*Lesson, error) {
@@ -163,7 +170,8 @@ func Parse(name string, data []byte) (*Lesson, error) {
 	}
 
 	var cur *Step
-	var body []string
+	var body, after []string
+	inAfter := false
 	var fence string // the opening fence of the code block we are in, or ""
 	flush := func() {
 		text := strings.Trim(strings.Join(body, "\n"), "\n")
@@ -171,9 +179,10 @@ func Parse(name string, data []byte) (*Lesson, error) {
 			l.Intro = text
 		} else {
 			cur.Body = text
+			cur.After = strings.Trim(strings.Join(after, "\n"), "\n")
 			l.Steps = append(l.Steps, *cur)
 		}
-		body = nil
+		body, after, inAfter = nil, nil, false
 	}
 	for i := lineNo; i < len(lines); i++ {
 		line := lines[i]
@@ -184,6 +193,13 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		if !inFence && strings.HasPrefix(line, "## ") {
 			flush()
 			cur = &Step{Title: strings.TrimSpace(line[3:]), Line: i + 1}
+			continue
+		}
+		if !inFence && afterRE.MatchString(line) {
+			if cur == nil || inAfter {
+				return nil, &ParseError{name, i + 1, "<!-- after --> must be inside a \"## \" section, once"}
+			}
+			inAfter = true
 			continue
 		}
 		if !inFence {
@@ -202,6 +218,10 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		}
 		if cur == nil && l.Title == "" && strings.HasPrefix(line, "# ") {
 			l.Title = strings.TrimSpace(line[2:])
+		}
+		if inAfter {
+			after = append(after, line)
+			continue
 		}
 		body = append(body, line)
 	}

@@ -29,6 +29,9 @@ type Spec struct {
 	Params  []Param
 	Example string
 	run     func(ctx context.Context, s *Session, a args) error
+	// preview, when set, writes the code shown before the step runs
+	// (experiments, which make many calls, sum them up this way).
+	preview func(s *Session, a args) string
 }
 
 // common parameters every action takes.
@@ -229,9 +232,9 @@ func (a args) int(name string, def int) (int, error) {
 // Validate checks a directive against its spec: a known action, known
 // arguments, required ones present, values from the allowed set.
 func Validate(d content.Directive) error {
-	sp, ok := specs[d.Action]
-	if !ok {
-		return fmt.Errorf("unknown step %q: %w", d.Action, ErrLesson)
+	sp, d, err := resolve(d)
+	if err != nil {
+		return err
 	}
 	var pos []Param
 	known := map[string]Param{}
@@ -242,7 +245,7 @@ func Validate(d content.Directive) error {
 			known[p.Name] = p
 		}
 	}
-	variadic := d.Action == "inspect"
+	variadic := d.Action == "inspect" || d.Action == "states"
 	if len(d.Pos) > len(pos) && !variadic {
 		return fmt.Errorf("step %q takes %d word(s) before its key=value arguments, not %d: %w", d.Action, len(pos), len(d.Pos), ErrLesson)
 	}
@@ -304,8 +307,8 @@ func checkValue(action string, p Param, v string) error {
 // Signature is a directive with its wording arguments left out: two
 // translations of a lesson must have the same signatures, step by step.
 func Signature(d content.Directive) string {
-	sp, ok := specs[d.Action]
-	if !ok {
+	sp, _, err := resolve(d)
+	if err != nil {
 		return d.String()
 	}
 	c := content.Directive{Action: d.Action, Pos: d.Pos, Args: map[string]string{}}
@@ -338,13 +341,13 @@ func Check(l *content.Lesson) []error {
 				}
 				continue
 			}
-			sp := specs[d.Action]
-			a := args{sp, d}
+			sp, rd, _ := resolve(d)
+			a := args{sp, rd}
 			switch d.Action {
 			case "socket":
 				made[a.get("name")] = true
 				continue
-			case "addrs":
+			case "addrs", "predict", "experiment":
 				continue
 			}
 			for _, n := range socketArgs(d) {
@@ -364,9 +367,9 @@ func Check(l *content.Lesson) []error {
 // creates).
 func socketArgs(d content.Directive) []string {
 	switch d.Action {
-	case "addrs", "socket":
+	case "addrs", "socket", "predict", "experiment":
 		return nil
-	case "inspect":
+	case "inspect", "states":
 		return d.Pos
 	}
 	if len(d.Pos) > 0 {

@@ -193,7 +193,7 @@ func TestSpecs(t *testing.T) {
 		names = append(names, sp.Action)
 	}
 	want := []string{"accept", "addrs", "bind", "close", "connect", "inspect", "listen",
-		"recv", "recvfrom", "send", "sendto", "shutdown", "socket"}
+		"predict", "recv", "recvfrom", "send", "sendto", "shutdown", "socket", "states"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Specs() = %q, want %q", names, want)
 	}

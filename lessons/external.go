@@ -17,7 +17,8 @@ func (s *Session) externalCommands(ds []content.Directive) {
 	var addr netip.AddrPort
 	text := "hello"
 	for _, d := range ds {
-		a := args{specs[d.Action], d}
+		sp, rd, _ := resolve(d)
+		a := args{sp, rd}
 		switch d.Action {
 		case "bind":
 			if k := s.Socket(a.get("name")); k != nil {

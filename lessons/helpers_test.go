@@ -27,15 +27,17 @@ type note struct {
 // (by question key, in order), then who for a "peer.who.*" question, then
 // the question's default.
 type fakeUI struct {
-	mu     sync.Mutex
-	calls  []lessons.Call
-	facts  [][]lessons.Facts
-	notes  []note
-	cmds   []string
-	asked  []lessons.Question
-	script map[string][]string
-	who    string
-	onCall func(lessons.Call)
+	mu    sync.Mutex
+	calls []lessons.Call
+	facts [][]lessons.Facts
+	notes []note
+	cmds  []string
+	asked []lessons.Question
+	// measures are the experiments' results, in order.
+	measures []lessons.Measurement
+	script   map[string][]string
+	who      string
+	onCall   func(lessons.Call)
 }
 
 var _ lessons.UI = (*fakeUI)(nil)
@@ -60,6 +62,12 @@ func (u *fakeUI) Note(key string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.notes = append(u.notes, note{key, args})
+}
+
+func (u *fakeUI) Measure(m lessons.Measurement) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.measures = append(u.measures, m)
 }
 
 func (u *fakeUI) Command(cmd string) {

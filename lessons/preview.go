@@ -12,11 +12,14 @@ import (
 // descriptors and addresses known so far. A socket that the same step will
 // create has no descriptor yet and is shown by its name.
 func (s *Session) Preview(d content.Directive) string {
-	sp, ok := specs[d.Action]
-	if !ok {
+	sp, rd, err := resolve(d)
+	if err != nil {
 		return d.String()
 	}
-	a := args{sp, d}
+	a := args{sp, rd}
+	if sp.preview != nil {
+		return sp.preview(s, a)
+	}
 	fd := func(name string) string {
 		if k := s.Socket(name); k != nil && k.Open() {
 			return fmt.Sprint(k.FD)
@@ -90,6 +93,12 @@ func (s *Session) Preview(d content.Directive) string {
 		out = fmt.Sprintf("shutdown(%s, %s)", fd(name), how)
 	case "inspect":
 		out = "# inspect " + strings.Join(d.Pos, " ")
+	case "states":
+		out = "# TCP_INFO tcpi_state: " + strings.Join(d.Pos, " ")
+	case "predict":
+		out = "# ?"
+	case "experiment":
+		out = "# " + d.String()
 	case "addrs":
 		out = "getifaddrs()"
 	default:

@@ -55,7 +55,8 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 	}
 	external := false
 	for _, d := range ds {
-		a := args{specs[d.Action], d}
+		sp, rd, _ := resolve(d)
+		a := args{sp, rd}
 		if name := socketName(d); name != "" {
 			if k := s.Socket(name); k != nil && k.External {
 				s.skipExternal(k, a)
@@ -86,6 +87,7 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 	if len(touched) > 0 {
 		s.ui.Facts(s.Inspect(touched...))
 	}
+	s.reveal()
 	return nil
 }
 
@@ -95,13 +97,16 @@ func (s *Session) Run(ctx context.Context, d content.Directive) error {
 	if err := Validate(d); err != nil {
 		return err
 	}
-	sp := specs[d.Action]
+	sp, d, err := resolve(d)
+	if err != nil {
+		return err
+	}
 	s.expect = 0
 	if e, ok := d.Args["expect"]; ok {
 		s.expect, _ = errnoByName(e)
 	}
 	defer func() { s.expect = 0 }()
-	err := sp.run(ctx, s, args{sp, d})
+	err = sp.run(ctx, s, args{sp, d})
 	if s.expect != 0 {
 		if err != nil && ErrnoOf(err) == s.expect {
 			return nil
@@ -116,7 +121,11 @@ func (s *Session) Run(ctx context.Context, d content.Directive) error {
 // socketName is the existing socket a directive acts on, or the one it
 // creates.
 func socketName(d content.Directive) string {
-	if d.Action == "addrs" || d.Action == "inspect" || len(d.Pos) == 0 {
+	switch d.Action {
+	case "addrs", "inspect", "states", "predict", "experiment":
+		return ""
+	}
+	if len(d.Pos) == 0 {
 		return ""
 	}
 	return d.Pos[0]

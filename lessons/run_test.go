@@ -430,10 +430,13 @@ func TestMessageKeysExist(t *testing.T) {
 	}
 	for _, sp := range lessons.Specs() {
 		switch sp.Action {
-		case "socket", "addrs", "inspect": // never skipped with a note
+		case "socket", "addrs", "inspect", "predict", "states": // never skipped with a note
 		default:
 			keys = append(keys, "peer.your-turn."+sp.Action)
 		}
+	}
+	for _, sp := range lessons.Experiments() {
+		keys = append(keys, "experiment.doc."+sp.Action)
 	}
 	for _, lang := range content.Langs {
 		cat := content.Text(lang)

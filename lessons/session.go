@@ -80,6 +80,9 @@ type Question struct {
 	// Choices, when set, are message keys of the allowed answers; the
 	// answer is the chosen key.
 	Choices []string
+	// Labels, when set, are the choices' words as the lesson wrote them
+	// (a prediction's answers), used instead of the catalog.
+	Labels []string
 }
 
 // UI is what a running step needs from its front end. The interactive and
@@ -129,6 +132,8 @@ type Session struct {
 	lastStates map[string]string
 	// expect is the errno the running directive sets out to show.
 	expect unix.Errno
+	// pending is a prediction waiting for the step's results.
+	pending *prediction
 }
 
 // NewSession starts an empty session. Close it to release every socket.

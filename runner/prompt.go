@@ -105,6 +105,9 @@ func surveyErr(err error) error {
 
 // ask adapts a step's question to the front end.
 func (r *Runner) ask(ctx context.Context, q lessons.Question) (string, error) {
+	if len(q.Labels) == len(q.Choices) && len(q.Labels) > 0 {
+		return r.chooseLabeled(ctx, q)
+	}
 	if len(q.Choices) > 0 {
 		return r.prompt.choose(ctx, q.Key, q.Args, q.Choices, q.Default)
 	}
@@ -114,4 +117,22 @@ func (r *Runner) ask(ctx context.Context, q lessons.Question) (string, error) {
 		r.printf("  %s %s\n", r.cat.T(q.Key, q.Args...), ans)
 	}
 	return ans, err
+}
+
+// chooseLabeled asks a question whose answers the lesson wrote itself (a
+// prediction). Without prompts the question and its answers are printed,
+// so a transcript or a projector shows them, and no answer is chosen.
+func (r *Runner) chooseLabeled(ctx context.Context, q lessons.Question) (string, error) {
+	if sp, ok := r.prompt.(surveyPrompter); ok {
+		sp.labels = map[string]string{}
+		for i, k := range q.Choices {
+			sp.labels[k] = q.Labels[i]
+		}
+		return sp.choose(ctx, q.Key, q.Args, q.Choices, q.Default)
+	}
+	r.printf("  %s\n", r.paint(colorHead, r.cat.T(q.Key, q.Args...)))
+	for i, l := range q.Labels {
+		r.printf("    %d. %s\n", i+1, l)
+	}
+	return q.Default, ctx.Err()
 }

@@ -67,6 +67,9 @@ func (r *Runner) Show(l *content.Lesson) error {
 	b.WriteString(l.Intro)
 	for i, st := range l.Steps {
 		fmt.Fprintf(&b, "\n\n## %s\n\n%s", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
+		if st.After != "" {
+			fmt.Fprintf(&b, "\n\n%s", st.After)
+		}
 	}
 	out, err := r.md.render(b.String())
 	if err != nil {
@@ -123,6 +126,9 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		r.printf("%s\n", rec.text)
 		if rec.ran { // came back here: show what happened, do not rerun
 			r.printf("%s", rec.results.String())
+			if err := r.after(st); err != nil {
+				return err
+			}
 			continue
 		}
 		action, err := r.pause(ctx, st, i > 0, len(st.Directives) > 0)
@@ -150,6 +156,9 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			r.stepTimeline(sess, &shown)
 		}
 		r.out = out
+		if err == nil {
+			err = r.after(st)
+		}
 		r.recordStep(l, i, rec)
 		if err != nil {
 			return r.stopErr(err)
@@ -209,6 +218,20 @@ func (r *Runner) fastForward(ctx context.Context, sess *lessons.Session, l *cont
 	return nil
 }
 
+// after prints what a step's results mean, written below <!-- after -->
+// in the lesson.
+func (r *Runner) after(st content.Step) error {
+	if st.After == "" {
+		return nil
+	}
+	out, err := r.md.render(st.After)
+	if err != nil {
+		return err
+	}
+	r.printf("\n%s\n", out)
+	return nil
+}
+
 // record writes to the transcript, if one is kept.
 func (r *Runner) record(format string, args ...any) {
 	if r.opts.Record != nil {
@@ -223,6 +246,9 @@ func (r *Runner) recordStep(l *content.Lesson, i int, rec *stepRecord) {
 	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
 	if res := strings.Trim(ansi.Strip(rec.results.String()), "\n"); res != "" {
 		r.record("\n```\n%s\n```\n", res)
+	}
+	if st.After != "" {
+		r.record("\n%s\n", st.After)
 	}
 }
 

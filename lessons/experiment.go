@@ -1,0 +1,251 @@
+package lessons
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+// Measurement is what an experiment found: lines of numbers, and where it
+// helps, a bar chart or the TCP states each socket went through. The front
+// end shows it after the calls that produced it. Keys are message keys, so
+// the words are in the learner's language.
+type Measurement struct {
+	Title  string // message key of the heading, or ""
+	Rows   []Row
+	Bars   []Bar
+	Tracks []StateTrack
+}
+
+// Row is one line of a measurement: a message key and its arguments.
+type Row struct {
+	Key  string
+	Args []any
+}
+
+// Bar is one bar of a chart. Bars of one chart share a unit.
+type Bar struct {
+	Key   string // message key of the label
+	Args  []any
+	Value float64
+	Unit  string // e.g. "MB/s", "datagrams"; shown as written
+}
+
+// StateTrack is the TCP states one socket passed through, as the kernel
+// reported them, oldest first; the last is where it is now.
+type StateTrack struct {
+	Socket string
+	Side   Side
+	Peer   bool
+	Seen   []string
+}
+
+// TCPStates is the TCP state diagram in the order a connection usually
+// moves through it; a StateTrack is drawn against it.
+var TCPStates = []string{"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECV", "ESTABLISHED",
+	"FIN_WAIT1", "FIN_WAIT2", "CLOSING", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK"}
+
+// Measurer is the part of a front end that shows measurements. A UI that
+// does not implement it gets the rows as notes.
+type Measurer interface {
+	Measure(Measurement)
+}
+
+// measure hands m to the front end.
+func (s *Session) measure(m Measurement) {
+	if mu, ok := s.ui.(Measurer); ok {
+		mu.Measure(m)
+		return
+	}
+	for _, r := range m.Rows {
+		s.ui.Note(r.Key, r.Args...)
+	}
+}
+
+// An experiment is a step too long to show one call at a time: thousands
+// of sends, two clients racing, a lossy link. It runs on real sockets like
+// any step, reports the calls that matter, closes everything it opened on
+// every path, and ends with a Measurement. It is written
+//
+//	<!-- step: experiment NAME [key=value...] -->
+//
+// and registered with registerExperiment.
+var experiments = map[string]*Spec{}
+
+// registerExperiment adds an experiment. Its Spec.Action is the
+// experiment's name; its Params are the arguments after the name.
+func registerExperiment(sp *Spec) {
+	if sp.Example == "" {
+		sp.Example = "experiment " + sp.Action
+	}
+	experiments[sp.Action] = sp
+}
+
+// Experiments returns every experiment, sorted by name.
+func Experiments() []*Spec {
+	out := make([]*Spec, 0, len(experiments))
+	for _, sp := range experiments {
+		out = append(out, sp)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })
+	return out
+}
+
+// resolve finds the spec a directive runs. For "experiment NAME ..." that
+// is the experiment's own spec, and the directive is returned without NAME,
+// so its arguments are checked against that experiment's parameters.
+func resolve(d content.Directive) (*Spec, content.Directive, error) {
+	if d.Action != "experiment" {
+		sp, ok := specs[d.Action]
+		if !ok {
+			return nil, d, fmt.Errorf("unknown step %q: %w", d.Action, ErrLesson)
+		}
+		return sp, d, nil
+	}
+	if len(d.Pos) == 0 {
+		return nil, d, fmt.Errorf("step \"experiment\" needs the experiment's name (%s): %w", strings.Join(experimentNames(), ", "), ErrLesson)
+	}
+	sp, ok := experiments[d.Pos[0]]
+	if !ok {
+		return nil, d, fmt.Errorf("unknown experiment %q (known: %s): %w", d.Pos[0], strings.Join(experimentNames(), ", "), ErrLesson)
+	}
+	inner := d
+	inner.Action = d.Pos[0]
+	inner.Pos = d.Pos[1:]
+	return sp, inner, nil
+}
+
+func experimentNames() []string {
+	var out []string
+	for _, sp := range Experiments() {
+		out = append(out, sp.Action)
+	}
+	return out
+}
+
+// Predictions: a step may ask "what do you think will happen?" before it
+// runs; the answer the lesson expects is revealed after the results.
+func init() {
+	register(&Spec{Action: "predict", Example: `predict choices="three datagrams|one datagram|it varies" answer=1`,
+		Params: []Param{
+			{Name: "choices", Required: true, Text: true},
+			{Name: "answer"},
+		},
+		run: func(ctx context.Context, s *Session, a args) error {
+			labels := splitChoices(a.get("choices"))
+			answer, err := a.int("answer", 0)
+			if err != nil {
+				return err
+			}
+			if answer < 0 || answer > len(labels) {
+				return fmt.Errorf("answer=%d, but there are %d choices: %w", answer, len(labels), ErrLesson)
+			}
+			keys := make([]string, len(labels))
+			for i := range labels {
+				keys[i] = "predict.choice." + strconv.Itoa(i+1)
+			}
+			ans, err := s.ui.Ask(ctx, Question{Key: "predict.question", Choices: keys, Labels: labels})
+			if err != nil {
+				return err
+			}
+			p := prediction{labels: labels, answer: answer}
+			for i, k := range keys {
+				if k == ans {
+					p.chosen = i + 1
+				}
+			}
+			s.pending = &p
+			return nil
+		}})
+	register(&Spec{Action: "states", Example: "states c srv conn",
+		Params: []Param{{Name: "name", Positional: true, Required: true}},
+		run: func(ctx context.Context, s *Session, a args) error {
+			s.settle()
+			var tracks []StateTrack
+			for _, n := range a.d.Pos {
+				k := s.Socket(n)
+				if k == nil {
+					return fmt.Errorf("the lesson draws the states of socket %q before creating it: %w", n, ErrLesson)
+				}
+				if k.Proto != TCP {
+					return fmt.Errorf("socket %q is UDP, which has no connection states: %w", n, ErrLesson)
+				}
+				tracks = append(tracks, s.track(k))
+			}
+			s.measure(Measurement{Title: "states.title", Tracks: tracks})
+			return nil
+		}})
+}
+
+// prediction is the learner's guess, kept until the step's results are in.
+type prediction struct {
+	labels []string
+	answer int // 1-based; 0 when the lesson leaves it open
+	chosen int // 1-based; 0 when no one was asked
+}
+
+func splitChoices(s string) []string {
+	var out []string
+	for _, c := range strings.Split(s, "|") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// reveal shows, after a step's results, what the learner predicted and
+// what the lesson expected.
+func (s *Session) reveal() {
+	p := s.pending
+	s.pending = nil
+	if p == nil {
+		return
+	}
+	if p.chosen > 0 {
+		s.ui.Note("predict.yours", p.labels[p.chosen-1])
+	}
+	switch {
+	case p.answer == 0:
+	case p.chosen == p.answer:
+		s.ui.Note("predict.right")
+	case p.chosen == 0:
+		s.ui.Note("predict.answer", p.labels[p.answer-1])
+	default:
+		s.ui.Note("predict.wrong", p.labels[p.answer-1])
+	}
+}
+
+// track is the states socket k went through, from the timeline, ending
+// with its state now.
+func (s *Session) track(k *Socket) StateTrack {
+	t := StateTrack{Socket: k.Name, Side: k.Side, Peer: k.Peer}
+	add := func(st string) {
+		if st != "" && (len(t.Seen) == 0 || t.Seen[len(t.Seen)-1] != st) {
+			t.Seen = append(t.Seen, st)
+		}
+	}
+	s.mu.Lock()
+	for _, e := range s.tl {
+		if e.Kind == EventState && e.Socket == k.Name {
+			if len(t.Seen) == 0 {
+				add(e.From)
+			}
+			add(e.To)
+		}
+	}
+	s.mu.Unlock()
+	now := s.inspect(k).State
+	if now == "" && !k.Open() {
+		now = "CLOSED"
+	}
+	add(now)
+	if len(t.Seen) == 0 {
+		t.Seen = []string{"CLOSED"}
+	}
+	return t
+}
