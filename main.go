@@ -89,6 +89,8 @@ type flags struct {
 	record   string
 	step     int
 	lessons  string
+	role     string
+	compact  bool
 }
 
 func (f *flags) register(fs *flag.FlagSet) {
@@ -106,6 +108,8 @@ func (f *flags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.record, "record", "", "")
 	fs.IntVar(&f.step, "step", 1, "")
 	fs.StringVar(&f.lessons, "lessons", "", "")
+	fs.StringVar(&f.role, "role", "", "")
+	fs.BoolVar(&f.compact, "compact", false, "")
 }
 
 // parseArgs reads flags wherever they stand among the words, so that
@@ -419,8 +423,13 @@ func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, 
 		fmt.Fprintln(e.stderr, cat.T("cli.bad-step", f.step, len(l.Steps)))
 		return exitUsage
 	}
+	pairCmd, code := roleCheck(f, l, cat, e)
+	if code != exitOK {
+		return code
+	}
 	var transcript bytes.Buffer
 	r, code := newRunnerWith(f, lang, e, func(o *runner.Options) {
+		o.Session.Role, o.Session.PairCommand = f.role, pairCmd
 		o.StartStep = f.step - 1
 		if f.record != "" {
 			o.Record = &transcript
@@ -440,6 +449,47 @@ func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, 
 		}
 	}
 	return finish(err, cat, e)
+}
+
+// roleCheck validates --role against the lesson and returns the command
+// the learner runs in the second terminal.
+func roleCheck(f flags, l *content.Lesson, cat *content.Catalog, e env) (string, int) {
+	if f.role == "" {
+		return "", exitOK
+	}
+	if f.role != lessons.RoleServer && f.role != lessons.RoleClient {
+		fmt.Fprintln(e.stderr, cat.T("cli.bad-role", f.role))
+		return "", exitUsage
+	}
+	if l.Role == "" || l.Pair == "" {
+		fmt.Fprintln(e.stderr, cat.T("cli.no-roles", l.ID))
+		return "", exitUsage
+	}
+	other := lessons.RoleServer
+	if l.Role == lessons.RoleServer {
+		other = lessons.RoleClient
+	}
+	if f.role != l.Role {
+		fmt.Fprintln(e.stderr, cat.T("cli.wrong-role", l.ID, l.Role, f.role, pairCommand(f, l.Pair, other)))
+		return "", exitUsage
+	}
+	return pairCommand(f, l.Pair, other), exitOK
+}
+
+// pairCommand is the command line that plays role in the pair lesson,
+// with the address flags that must match this terminal's.
+func pairCommand(f flags, lesson, role string) string {
+	parts := []string{"sockstep", "run", lesson, "--role", role}
+	if f.port != lessons.DefaultPort {
+		parts = append(parts, "--port", strconv.Itoa(f.port))
+	}
+	if f.host != "127.0.0.1" {
+		parts = append(parts, "--host", f.host)
+	}
+	if f.lang != "" {
+		parts = append(parts, "--lang", f.lang)
+	}
+	return strings.Join(parts, " ")
 }
 
 func runLesson(ctx context.Context, r *runner.Runner, l *content.Lesson) error {

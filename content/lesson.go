@@ -30,6 +30,11 @@ type Lesson struct {
 	Summary string // one line for menus and `sockstep list`
 	Order   int    // menu position
 	Kind    string // KindLesson (default), KindExperiment or KindExercise
+	// Role and Pair make a two-terminal lesson: this lesson plays Role
+	// ("server" or "client"), and the lesson Pair plays the other side
+	// (sockstep run LESSON --role ROLE in each terminal).
+	Role string
+	Pair string
 	Intro   string // Markdown before the first step
 	Steps   []Step
 	Source  string // file the lesson came from, for messages
@@ -145,6 +150,13 @@ func Parse(name string, data []byte) (*Lesson, error) {
 				l.Summary = v
 			case "kind":
 				l.Kind = v
+			case "role":
+				if v != "server" && v != "client" {
+					return nil, &ParseError{name, i + 1, fmt.Sprintf("role is server or client, not %q", v)}
+				}
+				l.Role = v
+			case "pair":
+				l.Pair = v
 			case "order":
 				n, err := strconv.Atoi(v)
 				if err != nil {

@@ -177,6 +177,9 @@ func TestParseErrors(t *testing.T) {
 		{"empty directive", "---\nid: x\n---\n## S\n<!-- step: -->\n", 5, "names no action"},
 		{"argument twice", "---\nid: x\n---\n## S\n<!-- step: bind a port=1 port=2 -->\n", 5, `argument "port" is given twice`},
 		{"positional after key=value", "---\nid: x\n---\n## S\n<!-- step: bind port=1 a -->\n", 5, `positional word "a" comes after`},
+		{"bad role", "---\nid: x\nrole: boss\n---\n", 3, `role is server or client`},
+		{"after outside a step", "---\nid: x\n---\nintro\n<!-- after -->\n## S\n", 5, `inside a "## " section, once`},
+		{"after twice", "---\nid: x\n---\n## S\n<!-- after -->\na\n<!-- after -->\n", 7, `once`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -349,5 +352,60 @@ func TestParseFenceKinds(t *testing.T) {
 			titles = append(titles, st.Title)
 		}
 		t.Errorf("steps = %q; want the step after the ~~~ block, with its directive", titles)
+	}
+}
+
+// Text below <!-- after --> is the step's After, not its Body; a marker in
+// a code block is text.
+func TestParseAfter(t *testing.T) {
+	t.Parallel()
+	src := "---\nid: x\n---\n## S\nbefore\n<!-- step: socket a udp -->\n```\n<!-- after -->\n```\n<!-- after -->\nafter\n## T\nnext\n"
+	l, err := content.Parse("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.Steps[0].Body, "before\n```\n<!-- after -->\n```"; got != want {
+		t.Errorf("Body = %q, want %q", got, want)
+	}
+	if got := l.Steps[0].After; got != "after" {
+		t.Errorf("After = %q, want %q", got, "after")
+	}
+	if l.Steps[1].After != "" || l.Steps[1].Body != "next" {
+		t.Errorf("second step = %+v", l.Steps[1])
+	}
+}
+
+// Two-terminal lessons come in pairs: each names the other, with the
+// opposite role, in every language.
+func TestRolePairs(t *testing.T) {
+	t.Parallel()
+	for _, lang := range content.Langs {
+		ls, err := content.Builtin(lang, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID := map[string]*content.Lesson{}
+		for _, l := range ls {
+			byID[l.ID] = l
+		}
+		pairs := 0
+		for _, l := range ls {
+			if l.Role == "" && l.Pair == "" {
+				continue
+			}
+			pairs++
+			p := byID[l.Pair]
+			switch {
+			case l.Role == "" || l.Pair == "":
+				t.Errorf("%s/%s: role %q and pair %q go together", lang, l.ID, l.Role, l.Pair)
+			case p == nil:
+				t.Errorf("%s/%s: pair %q does not exist", lang, l.ID, l.Pair)
+			case p.Pair != l.ID || p.Role == l.Role:
+				t.Errorf("%s/%s (%s) and its pair %s (%s, pair %s) do not match", lang, l.ID, l.Role, p.ID, p.Role, p.Pair)
+			}
+		}
+		if pairs < 4 {
+			t.Errorf("%s: %d two-terminal lessons, want the TCP and the UDP pair", lang, pairs)
+		}
 	}
 }

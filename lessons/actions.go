@@ -94,10 +94,13 @@ func init() {
 			if err != nil {
 				return err
 			}
-			if a.get("ask") == "yes" {
+			if a.get("ask") == "yes" && s.cfg.Role == "" {
 				if addr, err = s.askAddr(ctx, addr); err != nil {
 					return err
 				}
+			}
+			if s.cfg.Role != "" && s.externalTarget(a.get("to")) {
+				return s.connectWhenListening(ctx, a.get("name"), addr)
 			}
 			return s.connect(ctx, a.get("name"), addr)
 		}})

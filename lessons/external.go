@@ -13,6 +13,14 @@ import (
 // python3 (the language of the source notes). They only ever name the
 // session's own address.
 func (s *Session) externalCommands(ds []content.Directive) {
+	if s.cfg.Role != "" {
+		// Once per party the other terminal plays, not at every step.
+		if len(peerSockets(ds)) > 0 {
+			s.ui.Note("role.other-terminal")
+			s.ui.Command(s.cfg.PairCommand)
+		}
+		return
+	}
 	role := externalRole(ds)
 	var addr netip.AddrPort
 	text := "hello"

@@ -128,3 +128,35 @@ func waitAcked(fd int, limit time.Duration) bool {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
+
+// listeningOn reports whether a socket of this machine is bound to addr's
+// port in state st ("0A" LISTEN in tcp, "07" for a bound UDP socket),
+// at addr itself or at the wildcard address. known is false when the
+// kernel's tables cannot be read.
+func listeningOn(proto Proto, addr netip.AddrPort) (found, known bool) {
+	files := []string{"/proc/net/tcp", "/proc/net/tcp6"}
+	st := "0A"
+	if proto == UDP {
+		files = []string{"/proc/net/udp", "/proc/net/udp6"}
+		st = "07"
+	}
+	wants := map[string]bool{}
+	for _, a := range []netip.Addr{addr.Addr(), netip.IPv4Unspecified(), netip.IPv6Unspecified(),
+		netip.AddrFrom16(addr.Addr().As16())} {
+		wants[procAddr(netip.AddrPortFrom(a, addr.Port()))] = true
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		known = true
+		for _, line := range strings.Split(string(data), "\n") {
+			f := strings.Fields(line)
+			if len(f) > 3 && f[3] == st && wants[strings.ToUpper(f[1])] {
+				return true, true
+			}
+		}
+	}
+	return false, known
+}

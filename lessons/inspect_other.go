@@ -17,3 +17,6 @@ func closedTCPState(family int, local, remote netip.AddrPort) (string, bool) { r
 // waitAcked cannot see acknowledgements portably; the timeline then shows
 // the data without its ACK rather than guessing.
 func waitAcked(fd int, limit time.Duration) bool { return false }
+
+// listeningOn cannot read the kernel's socket tables portably.
+func listeningOn(proto Proto, addr netip.AddrPort) (found, known bool) { return false, false }

@@ -35,9 +35,13 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 	}
 	if peers := peerSockets(ds); len(peers) > 0 {
 		role := externalRole(ds)
-		ans, err := s.ui.Ask(ctx, Question{Key: "peer.who." + role, Default: ChoiceSockstep, Choices: []string{ChoiceSockstep, ChoiceMe}})
-		if err != nil {
-			return err
+		ans := ChoiceMe // two terminals: the other one plays every peer
+		if s.cfg.Role == "" {
+			var err error
+			ans, err = s.ui.Ask(ctx, Question{Key: "peer.who." + role, Default: ChoiceSockstep, Choices: []string{ChoiceSockstep, ChoiceMe}})
+			if err != nil {
+				return err
+			}
 		}
 		if ans == ChoiceMe {
 			for _, n := range peers {
@@ -63,6 +67,9 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 				external = true
 				continue
 			}
+		}
+		if s.hungUpSkip(d.Action, socketName(d)) {
+			continue
 		}
 		if err := s.Run(ctx, d); err != nil {
 			return err
@@ -190,6 +197,9 @@ func (s *Session) skipExternal(k *Socket, a args) {
 		s.add(&Socket{Name: a.get("as"), FD: -1, Peer: true, External: true, Proto: k.Proto, Side: Server})
 	case "socket":
 		return // announced with the commands
+	}
+	if s.cfg.Role != "" {
+		return // the other terminal shows its own steps
 	}
 	s.ui.Note("peer.your-turn." + a.d.Action)
 }
@@ -354,6 +364,11 @@ func (s *Session) sendtoStep(ctx context.Context, a args) error {
 		}
 		if repeat && strings.TrimSpace(text) == "exit" {
 			return nil
+		}
+		if s.cfg.Role != "" && s.externalTarget(a.get("to")) {
+			if err := s.waitReceiver(ctx, addr); err != nil {
+				return err
+			}
 		}
 		if err := s.sendto(ctx, name, []byte(text), addr); err != nil {
 			return err

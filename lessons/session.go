@@ -49,6 +49,8 @@ type Socket struct {
 	Remote   netip.AddrPort
 	Backlog  int
 	closed   bool
+	// hungUp is set once recv returned 0: the other side has closed.
+	hungUp bool
 }
 
 // Open reports whether the socket still has a file descriptor.
@@ -67,6 +69,11 @@ type Config struct {
 	// WaitLimit bounds a blocking call (accept, recv, recvfrom) when no one
 	// can answer it, as in --auto. Zero waits until the context ends.
 	WaitLimit time.Duration
+	// Role, when set (RoleServer or RoleClient), is two-terminal mode:
+	// the lesson's peer sockets are played by PairCommand, run by the
+	// learner in a second terminal.
+	Role        string
+	PairCommand string
 }
 
 // DefaultPort is the port the source notes use.

@@ -54,6 +54,7 @@ func (s *Session) recv(ctx context.Context, name string, size int) error {
 	if n == 0 && k.Proto == TCP {
 		c.note = "call.eof"
 		c.data = nil
+		k.hungUp = true
 	}
 	_, err = s.done(c, fmt.Sprintf("%d", n), nil)
 	return err

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"regexp"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// proc is the binary running in the background, as in a second terminal.
+type proc struct {
+	cmd  *exec.Cmd
+	out  syncBuffer
+	done chan error
+}
+
+func startSockstep(t *testing.T, args ...string) *proc {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	p := &proc{cmd: exec.CommandContext(ctx, binary, args...), done: make(chan error, 1)}
+	p.cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "LANG=C")
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p.cmd.Cancel = func() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	return p
+}
+
+// wait returns the exit status.
+func (p *proc) wait(t *testing.T) int {
+	t.Helper()
+	err := <-p.done
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0
+}
+
+// TestRoles runs the two sides of a lesson pair as two processes against
+// each other over loopback (--role), in both orders of starting. The
+// client started first must wait for the server (TCP: its first connect
+// is refused; UDP: it waits for the receiver's bind, or the datagram would
+// be lost), and both must finish the lesson.
+func TestRoles(t *testing.T) {
+	cases := []struct {
+		name           string
+		server, client string
+		clients        int // client runs the server lesson serves
+		clientFirst    bool
+		clientWaits    string // what the client says while it waits
+		serverSees     string // proof the server got the client's data
+	}{
+		{"tcp server first", "tcp-server", "tcp-client", 2, false, "", `recv\(\d+, 1024, 0\) = 13`},
+		{"tcp client first", "tcp-server", "tcp-client", 2, true, "is not listening yet", `recv\(\d+, 1024, 0\) = 13`},
+		{"udp receiver first", "udp-recv", "udp-send", 1, false, "", `recvfrom\(\d+, 1024, 0\) = 5, 127\.0\.0\.1:\d+`},
+		{"udp sender first", "udp-recv", "udp-send", 1, true, "Nobody has bound", `recvfrom\(\d+, 1024, 0\) = 5, 127\.0\.0\.1:\d+`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			port := strconv.Itoa(freePort(t))
+			serverArgs := []string{"run", c.server, "--role", "server", "--auto", "--port", port, "--lang", "en"}
+			clientArgs := []string{"run", c.client, "--role", "client", "--auto", "--port", port, "--lang", "en"}
+			var srv, cli *proc
+			if c.clientFirst {
+				cli = startSockstep(t, clientArgs...)
+				waitFor(t, &cli.out, c.clientWaits)
+				srv = startSockstep(t, serverArgs...)
+			} else {
+				srv = startSockstep(t, serverArgs...)
+				waitFor(t, &srv.out, "sockstep run "+c.client+" --role client")
+				cli = startSockstep(t, clientArgs...)
+			}
+			if code := cli.wait(t); code != 0 {
+				t.Fatalf("client exit %d:\n%s", code, tail(cli.out.String()))
+			}
+			for i := 1; i < c.clients; i++ { // the next caller
+				if code := startSockstep(t, clientArgs...).wait(t); code != 0 {
+					t.Fatalf("client %d exit %d", i+1, code)
+				}
+			}
+			if code := srv.wait(t); code != 0 {
+				t.Fatalf("server exit %d:\n%s", code, tail(srv.out.String()))
+			}
+			if !regexp.MustCompile(c.serverSees).MatchString(srv.out.String()) {
+				t.Errorf("the server did not receive the client's data:\n%s", tail(srv.out.String()))
+			}
+			if c.clientFirst && !strings.Contains(cli.out.String(), c.clientWaits) {
+				t.Errorf("the client did not say why it waits:\n%s", tail(cli.out.String()))
+			}
+		})
+	}
+}
+
+// waitFor waits until the process has printed want.
+func waitFor(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never printed %q:\n%s", want, tail(out.String()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRoleErrors: --role is checked against the lesson before anything runs.
+func TestRoleErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "tcp-server", "--role", "boss"}, "--role is server or client"},
+		{[]string{"run", "intro", "--role", "server"}, "no two-terminal mode"},
+		{[]string{"run", "tcp-client", "--role", "server"}, "sockstep run tcp-server --role server"},
+	} {
+		r := sockstep(t, nil, c.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+}
