@@ -33,11 +33,11 @@ type Lesson struct {
 	// Role and Pair make a two-terminal lesson: this lesson plays Role
 	// ("server" or "client"), and the lesson Pair plays the other side
 	// (sockstep run LESSON --role ROLE in each terminal).
-	Role string
-	Pair string
-	Intro   string // Markdown before the first step
-	Steps   []Step
-	Source  string // file the lesson came from, for messages
+	Role   string
+	Pair   string
+	Intro  string // Markdown before the first step
+	Steps  []Step
+	Source string // file the lesson came from, for messages
 }
 
 // Step is one "## " section: prose plus the directives that say what runs.
