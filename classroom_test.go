@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 // proc is the binary running in the background, as in a second terminal.
@@ -129,6 +131,110 @@ func TestRoleErrors(t *testing.T) {
 		r := sockstep(t, nil, c.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q, want 2 and %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+}
+
+// TestClassroomWithoutTerminal: no terminal means no tmux; the two
+// commands are printed, each a complete command line with the flags that
+// must match in both terminals.
+func TestClassroomWithoutTerminal(t *testing.T) {
+	r := sockstep(t, nil, "classroom", "udp-send", "--port", "9000", "--lang", "zh")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"$ sockstep run udp-recv --role server --port 9000 --lang zh",
+		"$ sockstep run udp-send --role client --port 9000 --lang zh",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r := sockstep(t, nil, "classroom", "intro"); r.code != 2 || !strings.Contains(r.stderr, "no two-terminal mode") {
+		t.Errorf("classroom intro: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestClassroomTmux opens the real thing on a pseudo-terminal: a tmux
+// session (on a private tmux server) with the server lesson in the left
+// pane and the client lesson in the right one.
+func TestClassroomTmux(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed: the printed-commands path is tested instead")
+	}
+	dir, err := os.MkdirTemp("", "tmx") // short: tmux socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	env := []string{"TMUX_TMPDIR=" + dir, "TMUX=", "TERM=xterm-256color"}
+	tmuxCmd := func(args ...string) (string, error) {
+		c := exec.Command(tmux, args...)
+		c.Env = append(os.Environ(), env...)
+		out, err := c.CombinedOutput()
+		return string(out), err
+	}
+	defer tmuxCmd("kill-server")
+
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptm.Close()
+	pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 160})
+	port := strconv.Itoa(freePort(t))
+	cmd := exec.Command(binary, "classroom", "tcp-server", "--port", port, "--lang", "en")
+	cmd.Env = append(append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json")), env...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	go func() { // keep the terminal's output flowing
+		buf := make([]byte, 4096)
+		for {
+			if _, err := ptm.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+	}()
+
+	var panes string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		panes, err = tmuxCmd("list-panes", "-t", "sockstep-tcp-server", "-F", "#{pane_index} #{pane_start_command}")
+		if err == nil && strings.Count(strings.TrimSpace(panes), "\n") == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the tmux session never had two panes: %v\n%s", err, panes)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	lines := strings.Split(strings.TrimSpace(panes), "\n")
+	for i, want := range []string{"run tcp-server --role server --port " + port, "run tcp-client --role client --port " + port} {
+		if !strings.Contains(lines[i], want) || !strings.Contains(lines[i], binary) {
+			t.Errorf("pane %d runs %q, want %s %s…", i, lines[i], binary, want)
+		}
+	}
+	// Both lessons are running, each waiting at its own prompt.
+	for _, pane := range []string{"sockstep-tcp-server.0", "sockstep-tcp-server.1"} {
+		for {
+			screen, _ := tmuxCmd("capture-pane", "-p", "-t", pane)
+			if strings.Contains(screen, "What next?") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("pane %s never showed the lesson's prompt:\n%s", pane, screen)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 }

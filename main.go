@@ -254,6 +254,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return cmdLint(words, lang, e)
 	case "steps":
 		return cmdSteps(lang, e)
+	case "classroom":
+		return cmdClassroom(ctx, f, words, lang, e)
 	case "exercises", "exercise":
 		return cmdExercises(f, words, lang, e)
 	}
@@ -362,6 +364,7 @@ func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Option
 		Width:       f.width,
 		Session:     cfg,
 		Profile:     termenv.Ascii,
+		Compact:     f.compact,
 	}
 	if inter || styled {
 		if w, _, err := term.GetSize(int(e.stdout.Fd())); err == nil && opts.Width == 0 {

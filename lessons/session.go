@@ -241,6 +241,7 @@ func (s *Session) add(k *Socket) {
 func (s *Session) event(e Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	e.Seq = len(s.tl) + 1
 	s.tl = append(s.tl, e)
 }
 

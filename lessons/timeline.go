@@ -24,6 +24,10 @@ type Event struct {
 	Text   string // EventCall: the call; EventPacket: the packet ("SYN", "FIN", "data 5 B")
 	From   string // EventState: previous state ("" = none yet)
 	To     string // EventState: new state
+	// Seq numbers the events of a session from 1, in the order they
+	// happened; a front end shows "what is new" as the events past the
+	// last Seq it showed.
+	Seq int
 }
 
 // Timeline is the ordered list of events of a session.

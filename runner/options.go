@@ -47,13 +47,17 @@ type Options struct {
 	// N-1). The steps before it still run, without output, so that the
 	// sockets they make exist.
 	StartStep int
+	// Compact fits each step on an 80×24 projector screen: at most 80
+	// columns, no blank lines in the text, one line of facts per socket,
+	// and on a terminal the screen is cleared before each step.
+	Compact bool
 }
 
 func (o *Options) fill() {
 	if o.Lang == "" {
 		o.Lang = content.English
 	}
-	if o.Width <= 0 {
+	if o.Width <= 0 || o.Compact && o.Width > 80 {
 		o.Width = 80
 	}
 	if !o.Interactive && !o.Styled {

@@ -22,11 +22,12 @@ var Styles = []string{"dark", "light", "notty", "ascii"}
 // and WithAutoStyle is never used because it queries the terminal's
 // background colour and blocks for seconds where no answer comes.
 type markdown struct {
-	r     *glamour.TermRenderer
-	width int
+	r       *glamour.TermRenderer
+	width   int
+	compact bool // no blank lines, for an 80×24 screen
 }
 
-func newMarkdown(style string, width int, profile termenv.Profile) (*markdown, error) {
+func newMarkdown(style string, width int, profile termenv.Profile, compact bool) (*markdown, error) {
 	if width < 20 {
 		width = 20
 	}
@@ -38,7 +39,7 @@ func newMarkdown(style string, width int, profile termenv.Profile) (*markdown, e
 	if err != nil {
 		return nil, fmt.Errorf("cannot set up the text renderer with style %q: %w", style, err)
 	}
-	return &markdown{r: r, width: width}, nil
+	return &markdown{r: r, width: width, compact: compact}, nil
 }
 
 // render turns Markdown into terminal text no wider than the width.
@@ -47,7 +48,23 @@ func (m *markdown) render(md string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(fitWidth(out, m.width), "\n") + "\n", nil
+	out = fitWidth(out, m.width)
+	if m.compact {
+		out = dropBlankLines(out)
+	}
+	return strings.TrimRight(out, "\n") + "\n", nil
+}
+
+// dropBlankLines removes the empty lines between blocks (compact mode).
+func dropBlankLines(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if ansi.Strip(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // expandTabs replaces tabs with spaces. glamour counts a tab as one column

@@ -76,6 +76,10 @@ func (r *Runner) printFacts(fs []lessons.Facts) {
 		return
 	}
 	r.printf("  %s\n", r.paint(colorHead, r.cat.T("facts.title")))
+	if r.opts.Compact {
+		r.printFactsCompact(fs)
+		return
+	}
 	for _, f := range fs {
 		head := fmt.Sprintf("%s (%s) · %s", f.Name, r.who(f.Peer), strings.ToUpper(string(f.Proto)))
 		switch {
@@ -164,4 +168,33 @@ func (r *Runner) explain(err error) []string {
 		}
 	}
 	return []string{err.Error()}
+}
+
+// printFactsCompact writes one line per socket (--compact): name, state,
+// local → peer, and the queue that matters for it.
+func (r *Runner) printFactsCompact(fs []lessons.Facts) {
+	for _, f := range fs {
+		parts := []string{fmt.Sprintf("%s (%s) %s", f.Name, r.who(f.Peer), strings.ToUpper(string(f.Proto)))}
+		switch {
+		case f.External:
+			parts = append(parts, r.cat.T("facts.external"))
+		case f.Closed:
+			parts = append(parts, r.cat.T("facts.closed"))
+		default:
+			parts = append(parts, "fd "+fmt.Sprint(f.FD))
+		}
+		if f.State != "" {
+			parts = append(parts, r.paint(colorState, f.State))
+		}
+		if !f.Closed && !f.External {
+			parts = append(parts, addrOr(f.Local, "—")+" → "+addrOr(f.Remote, "—"))
+			switch {
+			case f.State == "LISTEN" && f.AcceptQ >= 0:
+				parts = append(parts, r.cat.T("facts.acceptq", f.AcceptQ, f.Backlog))
+			case f.RecvQ > 0 || f.SendQ > 0:
+				parts = append(parts, fmt.Sprintf("in %d B, out %d B", f.RecvQ, f.SendQ))
+			}
+		}
+		r.printf("    %s\n", strings.Join(parts, " · "))
+	}
 }

@@ -26,7 +26,7 @@ type Runner struct {
 // for every step.
 func New(opts Options) (*Runner, error) {
 	opts.fill()
-	md, err := newMarkdown(opts.Style, opts.Width, opts.Profile)
+	md, err := newMarkdown(opts.Style, opts.Width, opts.Profile, opts.Compact)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 
 	r.record("%s\n", l.Intro)
 	records := make([]stepRecord, len(l.Steps))
-	var shown int // timeline events already printed
+	var shown int // Seq of the last timeline event printed
 	if err := r.fastForward(ctx, sess, l, records, &shown); err != nil {
 		return err
 	}
@@ -123,6 +123,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 				return err
 			}
 		}
+		r.clearScreen()
 		r.printf("%s\n", rec.text)
 		if rec.ran { // came back here: show what happened, do not rerun
 			r.printf("%s", rec.results.String())
@@ -149,11 +150,16 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			}
 			continue
 		}
+		if r.clearScreen() {
+			// The explanation has been read: the results get a screen of
+			// their own, under the step's title.
+			r.printf("%s\n", r.paint(colorHead, r.cat.T("step.heading", i+1, len(l.Steps), st.Title)))
+		}
 		out := r.out
 		r.out = io.MultiWriter(out, &rec.results)
 		err = r.runStep(ctx, sess, st)
 		if err == nil {
-			r.stepTimeline(sess, &shown)
+			r.stepTimeline(sess, &shown, &rec.results)
 		}
 		r.out = out
 		if err == nil {
@@ -177,17 +183,35 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 
 // stepTimeline prints the timeline rows a step added, under the column
 // headings.
-func (r *Runner) stepTimeline(sess *lessons.Session, shown *int) {
+//
+// used is what the step printed so far, when known: in compact mode the
+// timeline is left out if it would push the screen past 24 rows.
+func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buffer) {
 	socks := sess.Sockets()
 	if !twoParty(socks) {
 		return
 	}
-	tl := sess.Timeline()
-	if len(tl) <= *shown {
+	// Events are picked by sequence number, not position: an event of a
+	// socket joins the timeline only once the socket takes a side, so
+	// positions shift.
+	var fresh lessons.Timeline
+	for _, e := range sess.Timeline() {
+		if e.Seq > *shown {
+			fresh = append(fresh, e)
+			*shown = max(*shown, e.Seq)
+		}
+	}
+	if len(fresh) == 0 {
 		return
 	}
-	r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), r.timeline(tl[*shown:], socks, true))
-	*shown = len(tl)
+	tl := r.timeline(fresh, socks, true)
+	if r.opts.Compact && used != nil && strings.Count(used.String(), "\n")+strings.Count(tl, "\n")+3 > compactScreen {
+		// On a 24-row screen the calls above already tell this step's
+		// story; the whole timeline follows at the end of the lesson.
+		r.printf("  %s\n", r.paint(colorDim, r.cat.T("timeline.compact-later")))
+		return
+	}
+	r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), tl)
 }
 
 // fastForward runs the steps before StartStep without output or prompts,
@@ -211,12 +235,29 @@ func (r *Runner) fastForward(ctx context.Context, sess *lessons.Session, l *cont
 		if err := sess.RunStep(ctx, l.Steps[i].Directives); err != nil {
 			return r.stopErr(&StepError{Step: l.Steps[i].Title, Err: err})
 		}
-		r.stepTimeline(sess, shown)
+		r.stepTimeline(sess, shown, nil)
 		rec.ran = true
 		r.recordStep(l, i, rec)
 	}
 	return nil
 }
+
+// clearScreen starts a new screen in compact mode on a terminal (an
+// 80×24 projector shows one part of a step at a time) and reports whether
+// it did.
+func (r *Runner) clearScreen() bool {
+	if !r.opts.Compact || !(r.opts.Interactive || r.opts.Styled) {
+		return false
+	}
+	io.WriteString(r.out, clearSeq)
+	return true
+}
+
+// compactScreen is the height --compact fits a step's results into.
+const compactScreen = 24
+
+// clearSeq moves the cursor home and clears the screen.
+const clearSeq = "\x1b[H\x1b[2J"
 
 // after prints what a step's results mean, written below <!-- after -->
 // in the lesson.
