@@ -48,10 +48,18 @@ func (s *Session) connectWhenListening(ctx context.Context, name string, addr ne
 		return err
 	}
 	s.ui.Note("role.waiting-server", addr)
-	if err := s.until(ctx, func() bool { found, known := listeningOn(TCP, addr); return found || !known }); err != nil {
-		return err
+	// Only this machine's own table can be read; a server elsewhere (the
+	// classroom opt-in) is tried again every second instead.
+	if IsLocal(addr.Addr()) {
+		if err := s.until(ctx, func() bool { found, known := listeningOn(TCP, addr); return found || !known }); err != nil {
+			return err
+		}
 	}
+	start := time.Now()
 	for {
+		if s.cfg.WaitLimit > 0 && time.Since(start) > s.cfg.WaitLimit {
+			return fmt.Errorf("waited %s for the other terminal: %w", s.cfg.WaitLimit, ErrWaited)
+		}
 		// A socket whose connect failed cannot connect again (Linux says
 		// ECONNABORTED): like a real client, start over with a new one.
 		k := s.Socket(name)
@@ -66,8 +74,8 @@ func (s *Session) connectWhenListening(ctx context.Context, name string, addr ne
 		if ErrnoOf(err) != unix.ECONNREFUSED {
 			return err
 		}
-		// The table could not be read (not Linux), or the server went
-		// away again: try once more after a pause.
+		// The table could not be read (not Linux, another machine), or
+		// the server went away again: try once more after a pause.
 		if err := s.sleep(ctx, time.Second); err != nil {
 			return err
 		}
