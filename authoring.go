@@ -88,6 +88,9 @@ func plainMarkdown(l *content.Lesson) string {
 	b.WriteString(l.Intro)
 	for _, st := range l.Steps {
 		fmt.Fprintf(&b, "\n\n## %s\n\n%s", st.Title, st.Body)
+		if st.After != "" {
+			fmt.Fprintf(&b, "\n\n%s", st.After)
+		}
 	}
 	return strings.TrimSpace(b.String()) + "\n"
 }

@@ -32,6 +32,9 @@ type Spec struct {
 	// preview, when set, writes the code shown before the step runs
 	// (experiments, which make many calls, sum them up this way).
 	preview func(s *Session, a args) string
+	// check, when set, validates what the generic checks cannot (an
+	// answer within the number of choices, say).
+	check func(a args) error
 }
 
 // common parameters every action takes.
@@ -285,6 +288,11 @@ func Validate(d content.Directive) error {
 			if err != nil || n < 1 || n > 1<<20 {
 				return fmt.Errorf("step %q: %s=%q must be a whole number from 1 to %d: %w", d.Action, k, v, 1<<20, ErrLesson)
 			}
+		}
+	}
+	if sp.check != nil {
+		if err := sp.check(args{sp, d}); err != nil {
+			return err
 		}
 	}
 	if e, ok := d.Args["expect"]; ok {

@@ -135,15 +135,13 @@ func init() {
 			{Name: "choices", Required: true, Text: true},
 			{Name: "answer"},
 		},
+		check: checkPrediction,
 		run: func(ctx context.Context, s *Session, a args) error {
-			labels := splitChoices(a.get("choices"))
-			answer, err := a.int("answer", 0)
-			if err != nil {
+			if err := checkPrediction(a); err != nil {
 				return err
 			}
-			if answer < 0 || answer > len(labels) {
-				return fmt.Errorf("answer=%d, but there are %d choices: %w", answer, len(labels), ErrLesson)
-			}
+			labels := splitChoices(a.get("choices"))
+			answer, _ := a.int("answer", 0)
 			keys := make([]string, len(labels))
 			for i := range labels {
 				keys[i] = "predict.choice." + strconv.Itoa(i+1)
@@ -179,6 +177,23 @@ func init() {
 			s.measure(Measurement{Title: "states.title", Tracks: tracks})
 			return nil
 		}})
+}
+
+// checkPrediction wants at least two answers, and the expected one among
+// them.
+func checkPrediction(a args) error {
+	labels := splitChoices(a.get("choices"))
+	if len(labels) < 2 {
+		return fmt.Errorf("step \"predict\" needs at least two choices, separated by |: %w", ErrLesson)
+	}
+	answer, err := a.int("answer", 0)
+	if err != nil {
+		return err
+	}
+	if answer < 0 || answer > len(labels) {
+		return fmt.Errorf("answer=%d, but there are %d choices: %w", answer, len(labels), ErrLesson)
+	}
+	return nil
 }
 
 // prediction is the learner's guess, kept until the step's results are in.

@@ -72,6 +72,18 @@ func TestFile(t *testing.T) {
 		{"translation with fewer steps", map[string]string{"en/demo.md": good, "zh/demo.md": strings.SplitAfter(good, "socket rx udp -->\n")[0]},
 			"en/demo.md", "lint.step-count", false, 1, ""},
 		{"no language in the name", map[string]string{"demo.md": good}, "demo.md", "lint.no-language", false, 1, ""},
+		{"unknown experiment", both(strings.Replace(good, "bind rx", "experiment levitate", 1)),
+			"en/demo.md", "", false, 12, `unknown experiment "levitate"`},
+		{"prediction with one choice", both(strings.Replace(good, "bind rx", `predict choices="yes"`, 1)),
+			"en/demo.md", "", false, 12, "at least two choices"},
+		{"prediction answer out of range", both(strings.Replace(good, "bind rx", `predict choices="a|b" answer=3`, 1)),
+			"en/demo.md", "", false, 12, "answer=3, but there are 2 choices"},
+		{"states of a socket never made", both(strings.Replace(good, "bind rx", "states tx", 1)),
+			"en/demo.md", "", false, 12, `socket "tx" is used before`},
+		{"after marker twice", both(good + "<!-- after -->\nx\n<!-- after -->\n"),
+			"en/demo.md", "", false, 15, "once"},
+		{"predictions may differ in words", map[string]string{"en/demo.md": strings.Replace(good, "bind rx", `predict choices="one|two" answer=2`, 1),
+			"zh/demo.md": strings.Replace(good, "bind rx", `predict choices="一个|两个" answer=2`, 1)}, "en/demo.md", "", true, 0, ""},
 	}
 	cat := content.Text(content.English)
 	for _, tt := range tests {
