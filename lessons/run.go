@@ -365,10 +365,14 @@ func (s *Session) sendtoStep(ctx context.Context, a args) error {
 		if repeat && strings.TrimSpace(text) == "exit" {
 			return nil
 		}
-		if s.cfg.Role != "" && s.externalTarget(a.get("to")) {
+		if k := s.Socket(a.get("to")); s.cfg.Role != "" && k != nil && k.External && !k.reached {
+			// Wait for the receiver once; after that it may have read
+			// what it wanted and gone, and a datagram is simply lost, as
+			// UDP datagrams are.
 			if err := s.waitReceiver(ctx, addr); err != nil {
 				return err
 			}
+			k.reached = true
 		}
 		if err := s.sendto(ctx, name, []byte(text), addr); err != nil {
 			return err

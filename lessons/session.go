@@ -51,6 +51,9 @@ type Socket struct {
 	closed   bool
 	// hungUp is set once recv returned 0: the other side has closed.
 	hungUp bool
+	// reached is set once an external receiver (two terminals) was seen
+	// bound, so later datagrams do not wait for it again.
+	reached bool
 }
 
 // Open reports whether the socket still has a file descriptor.
