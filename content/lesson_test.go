@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode"
 
 	"github.com/sockstep/sockstep/content"
 )
@@ -406,6 +407,38 @@ func TestRolePairs(t *testing.T) {
 		}
 		if pairs < 4 {
 			t.Errorf("%s: %d two-terminal lessons, want the TCP and the UDP pair", lang, pairs)
+		}
+	}
+}
+
+// A closing ** right after Chinese punctuation and right before a
+// character does not close in CommonMark ("？**以及" stays literal), so the
+// learner would see asterisks. Bold text must end before the punctuation.
+func TestChineseEmphasisCloses(t *testing.T) {
+	t.Parallel()
+	ls, err := content.Builtin(content.Chinese, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		texts := []string{l.Intro}
+		for _, st := range l.Steps {
+			texts = append(texts, st.Body, st.After)
+		}
+		for _, text := range texts {
+			for _, line := range strings.Split(text, "\n") {
+				parts := strings.Split(line, "**")
+				for i := 1; i+1 < len(parts); i += 2 {
+					inner, after := []rune(parts[i]), []rune(parts[i+1])
+					if len(inner) == 0 || len(after) == 0 {
+						continue
+					}
+					last, next := inner[len(inner)-1], after[0]
+					if unicode.IsPunct(last) && !unicode.IsPunct(next) && !unicode.IsSpace(next) {
+						t.Errorf("%s: bold text ends with %q right before %q, so it never closes: %s", l.Source, last, next, line)
+					}
+				}
+			}
 		}
 	}
 }

@@ -96,7 +96,7 @@ func (s *Session) Preview(d content.Directive) string {
 	case "states":
 		out = "# TCP_INFO tcpi_state: " + strings.Join(d.Pos, " ")
 	case "predict":
-		out = "# ?"
+		return "" // a question, not a call
 	case "experiment":
 		out = "# " + d.String()
 	case "addrs":

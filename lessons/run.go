@@ -254,11 +254,16 @@ func (s *Session) target(to string) (netip.AddrPort, error) {
 	case to == "":
 		addr = netip.AddrPortFrom(s.cfg.Host, uint16(s.cfg.Port))
 	case to == "closed":
-		p, err := closedPort(s.cfg.Host)
-		if err != nil {
-			return addr, err
+		// One closed port per session, so a lesson can send to it with
+		// UDP and then call it with TCP: the same empty house.
+		if !s.closed.IsValid() {
+			p, err := closedPort(s.cfg.Host)
+			if err != nil {
+				return addr, err
+			}
+			s.closed = p
 		}
-		addr = p
+		addr = s.closed
 	case s.Socket(to) != nil:
 		k := s.Socket(to)
 		if !k.Local.IsValid() || k.Local.Port() == 0 {

@@ -144,6 +144,8 @@ type Session struct {
 	expect unix.Errno
 	// pending is a prediction waiting for the step's results.
 	pending *prediction
+	// closed is the session's port where nothing listens (to=closed).
+	closed netip.AddrPort
 }
 
 // NewSession starts an empty session. Close it to release every socket.

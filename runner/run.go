@@ -318,7 +318,9 @@ func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (stri
 			case peer[i]:
 				who = "  # " + r.who(true)
 			}
-			b.WriteString(sess.Preview(d) + who + "\n")
+			if p := sess.Preview(d); p != "" {
+				b.WriteString(p + who + "\n")
+			}
 		}
 		b.WriteString("```\n")
 	}
