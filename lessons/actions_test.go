@@ -193,7 +193,7 @@ func TestSpecs(t *testing.T) {
 		names = append(names, sp.Action)
 	}
 	want := []string{"accept", "addrs", "bind", "close", "connect", "inspect", "listen",
-		"predict", "recv", "recvfrom", "send", "sendto", "shutdown", "socket", "states"}
+		"predict", "recv", "recvfrom", "send", "sendto", "setsockopt", "shutdown", "socket", "states"}
 	if !slices.Equal(names, want) {
 		t.Errorf("Specs() = %q, want %q", names, want)
 	}

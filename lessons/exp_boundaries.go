@@ -83,7 +83,7 @@ func (l *lab) tcpBoundaries(ctx context.Context) (readsResult, error) {
 	// Let the bytes land before the first recv, as they would while a
 	// server is busy elsewhere.
 	deadline := time.Now().Add(labWait)
-	for queued(srv, unix.SIOCINQ) < res.Sent && queued(srv, unix.SIOCINQ) >= 0 && time.Now().Before(deadline) {
+	for inQueue(srv) < res.Sent && inQueue(srv) >= 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 	buf := make([]byte, 1024)

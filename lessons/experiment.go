@@ -259,8 +259,10 @@ func (s *Session) track(k *Socket) StateTrack {
 		now = "CLOSED"
 	}
 	add(now)
-	if len(t.Seen) == 0 {
-		t.Seen = []string{"CLOSED"}
+	if len(t.Seen) == 0 || t.Seen[0] != "CLOSED" {
+		// Every socket is born CLOSED, even if the step that made it
+		// moved it on before anyone looked.
+		t.Seen = append([]string{"CLOSED"}, t.Seen...)
 	}
 	return t
 }

@@ -32,6 +32,15 @@ func kernelDetails(k *Socket, f *Facts) bool {
 			if info.State == 7 {
 				// TCP_CLOSE: a fresh socket, or one whose connection ended.
 				f.State = "CLOSED"
+				// When the connection went to TIME_WAIT while the
+				// descriptor is still open, the kernel moved it to a
+				// separate, smaller record: the socket says CLOSE, the
+				// connection table says TIME_WAIT.
+				if k.Remote.IsValid() && k.Local.IsValid() {
+					if st, unknown := closedTCPState(k.Family, k.Local, k.Remote); !unknown && st != "" {
+						f.State = st
+					}
+				}
 			}
 			if f.State == "LISTEN" {
 				// On a listening socket Linux reports the accept queue in
@@ -159,4 +168,48 @@ func listeningOn(proto Proto, addr netip.AddrPort) (found, known bool) {
 		}
 	}
 	return false, known
+}
+
+// tcpState is a live TCP socket's state, from TCP_INFO ("" if unknown).
+func tcpState(fd int) string {
+	info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
+	if err != nil {
+		return ""
+	}
+	if info.State == 7 {
+		return "CLOSED"
+	}
+	return tcpStates[int(info.State)]
+}
+
+// acceptQueue is a listening socket's accept queue length (-1 if unknown).
+func acceptQueue(fd int) int {
+	info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
+	if err != nil {
+		return -1
+	}
+	return int(info.Unacked)
+}
+
+// tcpRetransmits is how many segments a connection has sent again
+// (tcpi_total_retrans), -1 if unknown.
+func tcpRetransmits(fd int) int {
+	info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
+	if err != nil {
+		return -1
+	}
+	return int(info.Total_retrans)
+}
+
+// inQueue is the bytes waiting to be read on fd (SIOCINQ), outQueue the
+// bytes sent but not yet acknowledged (SIOCOUTQ); -1 if unknown.
+func inQueue(fd int) int  { return ioctlInt(fd, unix.SIOCINQ) }
+func outQueue(fd int) int { return ioctlInt(fd, unix.SIOCOUTQ) }
+
+func ioctlInt(fd int, req uint) int {
+	n, err := unix.IoctlGetInt(fd, req)
+	if err != nil {
+		return -1
+	}
+	return n
 }

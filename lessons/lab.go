@@ -221,16 +221,6 @@ func sendAll(fd int, p []byte) error {
 	return nil
 }
 
-// queued is what SIOCINQ (waiting to be read) or SIOCOUTQ (not yet
-// acknowledged) says for fd; -1 where the system cannot say.
-func queued(fd int, req uint) int {
-	n, err := unix.IoctlGetInt(fd, req)
-	if err != nil {
-		return -1
-	}
-	return n
-}
-
 // show reports one representative call of an experiment. An error it
 // shows is one the experiment set out to show (ECONNREFUSED, EAGAIN).
 func (l *lab) show(side Side, text, ret string, err error, data []byte) {

@@ -228,6 +228,11 @@ func (s *Session) bindAddr(a args) (netip.AddrPort, error) {
 	}
 	if v := a.get("port"); v != "" {
 		n, err := strconv.Atoi(v)
+		if k := s.Socket(v); err != nil && k != nil && k.Local.IsValid() {
+			// port=SOCKET: the port another socket of the lesson has (a
+			// server restarting on the port its last run used).
+			n, err = int(k.Local.Port()), nil
+		}
 		if err != nil || n < 0 || n > 65535 {
 			return addr, fmt.Errorf("port=%q: %w", v, ErrBadPort)
 		}
