@@ -213,3 +213,50 @@ func ioctlInt(fd int, req uint) int {
 	}
 	return n
 }
+
+// udpSocketDrops is the drop counter of the UDP socket bound to addr, the
+// last column of /proc/net/udp (-1 if not found).
+func udpSocketDrops(addr netip.AddrPort) int {
+	data, err := os.ReadFile("/proc/net/udp")
+	if err != nil {
+		return -1
+	}
+	want := procAddr(addr)
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 12 && strings.EqualFold(f[1], want) {
+			if n, err := strconv.Atoi(f[len(f)-1]); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// udpRcvbufErrors is the machine's count of UDP datagrams dropped for a
+// full receive buffer (Udp: RcvbufErrors in /proc/net/snmp), -1 if unknown.
+func udpRcvbufErrors() int {
+	data, err := os.ReadFile("/proc/net/snmp")
+	if err != nil {
+		return -1
+	}
+	var head []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(line, "Udp: ") {
+			continue
+		}
+		f := strings.Fields(line)
+		if head == nil {
+			head = f
+			continue
+		}
+		for i, name := range head {
+			if name == "RcvbufErrors" && i < len(f) {
+				if n, err := strconv.Atoi(f[i]); err == nil {
+					return n
+				}
+			}
+		}
+	}
+	return -1
+}

@@ -30,3 +30,7 @@ func tcpRetransmits(fd int) int { return -1 }
 // inQueue and outQueue need SIOCINQ and SIOCOUTQ.
 func inQueue(fd int) int  { return -1 }
 func outQueue(fd int) int { return -1 }
+
+// udpSocketDrops and udpRcvbufErrors read Linux's /proc.
+func udpSocketDrops(addr netip.AddrPort) int { return -1 }
+func udpRcvbufErrors() int                   { return -1 }

@@ -47,7 +47,11 @@ func (r *Runner) bars(bs []lessons.Bar) string {
 	maxV := 0.0
 	for i, b := range bs {
 		labels[i] = r.cat.T(b.Key, b.Args...)
-		values[i] = formatNumber(b.Value) + " " + b.Unit
+		unit := b.Unit
+		if r.cat.Has(unit) { // a word to translate; "B", "MB/s" are not
+			unit = r.cat.T(unit)
+		}
+		values[i] = formatNumber(b.Value) + " " + unit
 		lw = max(lw, ansi.StringWidth(labels[i]))
 		vw = max(vw, ansi.StringWidth(values[i]))
 		maxV = math.Max(maxV, b.Value)
