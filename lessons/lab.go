@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"sync"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 // seeing are shown with show.
 type lab struct {
 	s   *Session
+	mu  sync.Mutex // servers of an experiment accept in goroutines
 	fds []int
 }
 
@@ -28,14 +30,25 @@ func (s *Session) newLab() *lab { return &lab{s: s} }
 
 // close closes every descriptor the experiment opened.
 func (l *lab) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, fd := range l.fds {
 		unix.Close(fd)
 	}
 	l.fds = nil
 }
 
+// keep records a descriptor to close with the lab.
+func (l *lab) keep(fd int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fds = append(l.fds, fd)
+}
+
 // forget closes one descriptor early (a client that hangs up).
 func (l *lab) forget(fd int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for i, f := range l.fds {
 		if f == fd {
 			unix.Close(fd)
@@ -60,7 +73,7 @@ func (l *lab) socket(proto Proto) (int, error) {
 	if err != nil {
 		return -1, fmt.Errorf("socket: %w", err)
 	}
-	l.fds = append(l.fds, fd)
+	l.keep(fd)
 	return fd, nil
 }
 
@@ -132,7 +145,7 @@ func (l *lab) accept(ctx context.Context, lfd int, limit time.Duration) (int, er
 	if err != nil {
 		return -1, fmt.Errorf("accept: %w", err)
 	}
-	l.fds = append(l.fds, fd)
+	l.keep(fd)
 	return fd, nil
 }
 
