@@ -26,6 +26,8 @@ func TestWrapLine(t *testing.T) {
 		{"english at spaces", "  one two three four", 12, []string{"  one two", "  three four"}},
 		{"chinese between characters", "  套接字是进程通信的端点", 12, []string{"  套接字是进", "  程通信的端", "  点"}},
 		{"no comma at line start", "  一二三四，五六", 10, []string{"  一二三", "  四，五六"}},
+		{"no opening bracket at line end", "  一二三（四五）六", 10, []string{"  一二三", "  （四五）", "  六"}},
+		{"bracket before a word", "  一二三四五（nftables）", 14, []string{"  一二三四五", "  （nftables）"}},
 		{"mixed", "  调用 bind 之后端口被占用", 14, []string{"  调用 bind 之", "  后端口被占用"}},
 		{"long word is cut", "  abcdefghijklmnop", 10, []string{"  abcdefgh", "  ijklmnop"}},
 		{"escapes take no room", "  \x1b[1m粗体\x1b[0m文字文字", 8, []string{"  \x1b[1m粗体\x1b[0m文", "  字文字"}},

@@ -20,8 +20,12 @@ import (
 // and style) and OSC (hyperlinks). They take no columns.
 var escapeRE = regexp.MustCompile(`\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
 
-// noBreakBefore lists characters a line must not start with.
-const noBreakBefore = "，。、；：？！）」』”’》〉】,.;:?!)]}%"
+// noBreakBefore lists characters a line must not start with, and
+// noBreakAfter the ones it must not end with (opening brackets and quotes).
+const (
+	noBreakBefore = "，。、；：？！）」』”’》〉】,.;:?!)]}%"
+	noBreakAfter  = "（「『“‘《〈【"
+)
 
 // token is a piece of a line that is never split: an escape sequence, a
 // run of spaces, one wide character, or a word of narrow characters.
@@ -34,6 +38,7 @@ type token struct {
 
 func tokenize(line string) []token {
 	var toks []token
+	glue := false // the last token ends with an opening bracket
 	for len(line) > 0 {
 		if loc := escapeRE.FindStringIndex(line); loc != nil && loc[0] == 0 {
 			toks = append(toks, token{text: line[:loc[1]]})
@@ -42,6 +47,15 @@ func tokenize(line string) []token {
 		}
 		r, size := utf8.DecodeRuneInString(line)
 		w := runewidth.RuneWidth(r)
+		if glue && r != ' ' {
+			toks[len(toks)-1].text += line[:size]
+			toks[len(toks)-1].width += w
+			toks[len(toks)-1].wide = w == 2 // a word may go on after "（
+			glue = strings.ContainsRune(noBreakAfter, r)
+			line = line[size:]
+			continue
+		}
+		glue = strings.ContainsRune(noBreakAfter, r)
 		switch {
 		case r == ' ':
 			if n := len(toks); n > 0 && toks[n-1].space {
