@@ -234,3 +234,29 @@ func TestPresenterPause(t *testing.T) {
 		t.Fatalf("Run = %v", err)
 	}
 }
+
+// TestInteractivePrediction: an experiment's "what do you think will
+// happen?" is a survey Select with the lesson's own answers; the guess is
+// compared with what the kernel did, after the numbers.
+func TestInteractivePrediction(t *testing.T) {
+	before := countSockets(t)
+	r, c := interactiveRunner(t, content.Chinese)
+	done := runAsync(context.Background(), r, lesson(t, content.Chinese, "truncation"))
+
+	c.expectString("第 1 步，共 2 步")
+	c.choose(0) // run
+	c.expectString("运行之前先猜一猜")
+	c.choose(1) // the right answer: the rest is thrown away
+	c.expectString("MSG_TRUNC")
+	c.expectString("你的预测：拿到前 1024 字节，剩下的被丢掉")
+	c.expectString("内核的表现正是如此")
+	c.expectString("第 2 步，共 2 步")
+	c.choose(0)
+	c.expectString("一个字节也没丢")
+	if err := wait(t, done); err != nil {
+		t.Fatalf("lesson: %v", err)
+	}
+	if after := countSockets(t); after != before {
+		t.Errorf("open sockets: %d before, %d after", before, after)
+	}
+}
