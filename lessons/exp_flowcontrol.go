@@ -56,7 +56,7 @@ func (l *lab) tcpWindow(ctx context.Context, bufSize, chunk int) (windowResult, 
 		return res, err
 	}
 	data := payload(chunk)
-	nextSample := chunk
+	nextSample := 2 * chunk
 	for {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -80,7 +80,7 @@ func (l *lab) tcpWindow(ctx context.Context, bufSize, chunk int) (windowResult, 
 		res.Sent += n
 		if res.Sent >= nextSample {
 			res.Samples = append(res.Samples, windowSample{res.Sent, inQueue(srv), outQueue(c)})
-			nextSample *= 2
+			nextSample *= 4
 		}
 		if res.Sent > 64<<20 {
 			return res, fmt.Errorf("64 MiB went in and send never refused: %w", errLabTimeout)

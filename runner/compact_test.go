@@ -27,7 +27,11 @@ func TestCompactScreens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, l := range ls {
+		exps, err := content.Builtin(lang, content.KindExperiment)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range append(ls, exps...) {
 			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
 				var out bytes.Buffer
 				r, err := New(Options{Lang: lang, Out: &out, Width: 120, Compact: true, Styled: true,

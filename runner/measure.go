@@ -31,7 +31,9 @@ func (r *Runner) printMeasurement(m lessons.Measurement) {
 		for _, t := range m.Tracks {
 			r.printf("%s", r.stateTrack(t))
 		}
-		r.printf("    %s\n", r.paint(colorDim, r.cat.T("states.legend")))
+		if !r.opts.Compact {
+			r.printf("    %s\n", r.paint(colorDim, r.cat.T("states.legend")))
+		}
 	}
 }
 

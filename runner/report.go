@@ -56,7 +56,11 @@ func (r *Runner) printCall(c lessons.Call) {
 			name = c.Err.Error()
 		}
 		r.printf("  %s %s %s → %s%s\n", r.paint(col, mark), tag, r.paint(colorCode, c.Text), r.paint(colorErr, name), suffix)
-		for _, line := range r.explain(c.Err) {
+		lines := r.explain(c.Err)
+		if c.Expected && len(lines) > 1 {
+			lines = lines[:1] // what it means; what to do about it is not needed
+		}
+		for _, line := range lines {
 			r.printf("      %s\n", line)
 		}
 	}

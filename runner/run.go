@@ -15,11 +15,14 @@ import (
 
 // Runner runs lessons with one front end and one language.
 type Runner struct {
-	opts   Options
-	cat    *content.Catalog
-	md     *markdown
-	prompt prompter
-	out    io.Writer
+	opts Options
+	// reserve is the rows the running step's explanation will take
+	// (compact mode), so its results leave room for it.
+	reserve int
+	cat     *content.Catalog
+	md      *markdown
+	prompt  prompter
+	out     io.Writer
 }
 
 // New builds a Runner. The Markdown renderer is made once here and reused
@@ -155,6 +158,13 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			// their own, under the step's title.
 			r.printf("%s\n", r.paint(colorHead, r.cat.T("step.heading", i+1, len(l.Steps), st.Title)))
 		}
+		r.reserve = 0
+		if r.opts.Compact && st.After != "" {
+			// The explanation shares the results' screen: keep room.
+			if text, err := r.md.render(st.After); err == nil {
+				r.reserve = strings.Count(text, "\n")
+			}
+		}
 		out := r.out
 		r.out = io.MultiWriter(out, &rec.results)
 		err = r.runStep(ctx, sess, st)
@@ -205,7 +215,7 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 		return
 	}
 	tl := r.timeline(fresh, socks, true)
-	if r.opts.Compact && used != nil && strings.Count(used.String(), "\n")+strings.Count(tl, "\n")+3 > compactScreen {
+	if r.opts.Compact && used != nil && strings.Count(used.String(), "\n")+strings.Count(tl, "\n")+3+r.reserve > compactScreen {
 		// On a 24-row screen the calls above already tell this step's
 		// story; the whole timeline follows at the end of the lesson.
 		r.printf("  %s\n", r.paint(colorDim, r.cat.T("timeline.compact-later")))
@@ -268,6 +278,10 @@ func (r *Runner) after(st content.Step) error {
 	out, err := r.md.render(st.After)
 	if err != nil {
 		return err
+	}
+	if r.opts.Compact {
+		r.printf("%s", out)
+		return nil
 	}
 	r.printf("\n%s\n", out)
 	return nil
