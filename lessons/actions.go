@@ -235,6 +235,15 @@ func (a args) int(name string, def int) (int, error) {
 	return n, nil
 }
 
+// intIn is int, within lo..hi: an experiment's size or count.
+func (a args) intIn(name string, def, lo, hi int) (int, error) {
+	n, err := a.int(name, def)
+	if err == nil && (n < lo || n > hi) {
+		err = fmt.Errorf("%s=%d must be from %d to %d: %w", name, n, lo, hi, ErrLesson)
+	}
+	return n, err
+}
+
 // Validate checks a directive against its spec: a known action, known
 // arguments, required ones present, values from the allowed set.
 func Validate(d content.Directive) error {

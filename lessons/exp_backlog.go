@@ -81,16 +81,13 @@ func init() {
 			return fmt.Sprintf("listen(srv, %s)   # and never accept\nconnect(c1 … c%s, srv)   # non-blocking", orDefault(a.get("backlog"), "1"), orDefault(a.get("clients"), "4"))
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			backlog, err := a.int("backlog", 1)
+			backlog, err := a.intIn("backlog", 1, 0, 16)
 			if err != nil {
 				return err
 			}
-			clients, err := a.int("clients", 4)
+			clients, err := a.intIn("clients", 4, 1, 32)
 			if err != nil {
 				return err
-			}
-			if backlog < 0 || backlog > 16 || clients < 1 || clients > 32 {
-				return fmt.Errorf("backlog must be 0 to 16 and clients 1 to 32: %w", ErrLesson)
 			}
 			l := s.newLab()
 			defer l.close()

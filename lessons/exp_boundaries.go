@@ -36,15 +36,10 @@ func (r readsResult) Total() int {
 // udpBoundaries sends three datagrams, then reads until the queue is empty.
 func (l *lab) udpBoundaries(ctx context.Context) (readsResult, error) {
 	var res readsResult
-	tx, _, err := l.bound(UDP)
+	tx, rx, addr, to, err := l.udpPair()
 	if err != nil {
 		return res, err
 	}
-	rx, addr, err := l.bound(UDP)
-	if err != nil {
-		return res, err
-	}
-	to := &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}
 	for _, m := range boundaryMessages {
 		if err := unix.Sendto(tx, m, 0, to); err != nil {
 			return res, fmt.Errorf("sendto: %w", err)

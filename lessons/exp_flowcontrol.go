@@ -122,17 +122,12 @@ type overflowResult struct {
 // small buffer, then lets it read what the kernel kept.
 func (l *lab) udpOverflow(ctx context.Context, count, size, bufSize int) (overflowResult, error) {
 	res := overflowResult{RcvbufErrors: -1}
-	tx, _, err := l.bound(UDP)
-	if err != nil {
-		return res, err
-	}
-	rx, addr, err := l.bound(UDP)
+	tx, rx, addr, to, err := l.udpPair()
 	if err != nil {
 		return res, err
 	}
 	unix.SetsockoptInt(rx, unix.SOL_SOCKET, unix.SO_RCVBUF, bufSize)
 	before := udpRcvbufErrors()
-	to := &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}
 	data := payload(size)
 	for i := 0; i < count; i++ {
 		if err := ctx.Err(); err != nil {
@@ -198,12 +193,9 @@ func init() {
 			return fmt.Sprintf("# the receiver reads only after the sender is done\nsendto(tx, <200 bytes>, rx) × %s\nrecvfrom(rx, 2048) until nothing is left", orDefault(a.get("count"), "2000"))
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			count, err := a.int("count", 2000)
+			count, err := a.intIn("count", 2000, 1, 100000)
 			if err != nil {
 				return err
-			}
-			if count < 1 || count > 100000 {
-				return fmt.Errorf("count must be from 1 to 100000: %w", ErrLesson)
 			}
 			l := s.newLab()
 			defer l.close()

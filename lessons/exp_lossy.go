@@ -241,16 +241,13 @@ func init() {
 			return fmt.Sprintf("# a loopback that drops %s%% of packets at random\nUDP: sendto(tx, <100 bytes>) × %s; recvfrom(rx) …\nTCP: send(c, <100 bytes>) × %s; recv(conn) …", loss, count, count)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			loss, err := a.int("loss", 5)
+			loss, err := a.intIn("loss", 5, 0, 50)
 			if err != nil {
 				return err
 			}
-			count, err := a.int("count", 1000)
+			count, err := a.intIn("count", 1000, 1, 100000)
 			if err != nil {
 				return err
-			}
-			if loss < 0 || loss > 50 || count < 1 || count > 100000 {
-				return fmt.Errorf("loss must be 0 to 50 (percent) and count 1 to 100000: %w", ErrLesson)
 			}
 			l := s.newLab()
 			defer l.close()

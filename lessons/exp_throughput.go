@@ -98,11 +98,7 @@ type udpRate struct {
 // returns, while a receiver reads them; it reports what got through.
 func (l *lab) udpThroughput(ctx context.Context, d time.Duration, size int) (udpRate, error) {
 	res := udpRate{Size: size}
-	tx, _, err := l.bound(UDP)
-	if err != nil {
-		return res, err
-	}
-	rx, addr, err := l.bound(UDP)
+	tx, rx, _, to, err := l.udpPair()
 	if err != nil {
 		return res, err
 	}
@@ -127,7 +123,6 @@ func (l *lab) udpThroughput(ctx context.Context, d time.Duration, size int) (udp
 			n++
 		}
 	}()
-	to := &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}
 	data := payload(size)
 	start := time.Now()
 	deadline := start.Add(d)
@@ -159,16 +154,13 @@ func init() {
 			return fmt.Sprintf("TCP: send(c, <131072 bytes>) again and again for %s s; recv(conn, 131072) …\nUDP: sendto(tx, <%s bytes>) again and again for %s s; recvfrom(rx, 65536) …", sec, orDefault(a.get("size"), "1400"), sec)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			sec, err := a.int("seconds", 1)
+			sec, err := a.intIn("seconds", 1, 1, 30)
 			if err != nil {
 				return err
 			}
-			size, err := a.int("size", 1400)
+			size, err := a.intIn("size", 1400, 1, 65000)
 			if err != nil {
 				return err
-			}
-			if sec < 1 || sec > 30 || size < 1 || size > 65000 {
-				return fmt.Errorf("seconds must be 1 to 30 and size 1 to 65000: %w", ErrLesson)
 			}
 			d := time.Duration(sec) * time.Second
 			l := s.newLab()

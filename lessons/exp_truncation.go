@@ -27,15 +27,10 @@ type truncResult struct {
 // receives with a buffer of bufSize.
 func (l *lab) udpTruncation(ctx context.Context, size, bufSize int) (truncResult, error) {
 	res := truncResult{Size: size, Buffer: bufSize}
-	tx, _, err := l.bound(UDP)
+	tx, rx, addr, to, err := l.udpPair()
 	if err != nil {
 		return res, err
 	}
-	rx, addr, err := l.bound(UDP)
-	if err != nil {
-		return res, err
-	}
-	to := &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}
 	big := payload(size)
 	if err := unix.Sendto(tx, big, 0, to); err != nil {
 		return res, fmt.Errorf("sendto: %w", err)
@@ -105,16 +100,13 @@ func init() {
 			return fmt.Sprintf("send(c, <%s bytes>)\nrecv(conn, %s, 0) …", size, buffer)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			size, err := a.int("size", 2000)
+			size, err := a.intIn("size", 2000, 1, 60000)
 			if err != nil {
 				return err
 			}
-			buffer, err := a.int("buffer", 1024)
+			buffer, err := a.intIn("buffer", 1024, 1, 60000)
 			if err != nil {
 				return err
-			}
-			if size < 1 || size > 60000 || buffer < 1 || buffer > 60000 {
-				return fmt.Errorf("size and buffer must be from 1 to 60000: %w", ErrLesson)
 			}
 			l := s.newLab()
 			defer l.close()

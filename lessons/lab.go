@@ -94,6 +94,18 @@ func (l *lab) bound(proto Proto) (int, netip.AddrPort, error) {
 	return fd, ap, nil
 }
 
+// udpPair is a sender and a receiver, both bound to free loopback ports;
+// to is the receiver's address in the kernel's form.
+func (l *lab) udpPair() (tx, rx int, addr netip.AddrPort, to *unix.SockaddrInet4, err error) {
+	if tx, _, err = l.bound(UDP); err != nil {
+		return
+	}
+	if rx, addr, err = l.bound(UDP); err != nil {
+		return
+	}
+	return tx, rx, addr, &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}, nil
+}
+
 // listener makes a listening TCP socket on a free loopback port.
 func (l *lab) listener(backlog int) (int, netip.AddrPort, error) {
 	fd, addr, err := l.bound(TCP)
