@@ -329,3 +329,37 @@ func hasRoutable(addrs []net.Addr) bool {
 	}
 	return false
 }
+
+// TestInterruptExperiment: Ctrl-C while an experiment is busy moving data
+// (the throughput blast) ends it at once with status 130.
+func TestInterruptExperiment(t *testing.T) {
+	cmd := exec.Command(binary, "run", "throughput", "--auto")
+	cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "LANG=C")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "Step 1 of 1") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the experiment never started:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // inside the transfer
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+			t.Errorf("exit %v, want 130\n%s", err, tail(out.String()))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still running 10 s after Ctrl-C:\n%s", tail(out.String()))
+	}
+}

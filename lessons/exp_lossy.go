@@ -77,6 +77,9 @@ func (l *lab) udpAcross(ctx context.Context, tx, rx int, res *lossyResult) error
 	got := make([]bool, res.Count)
 	start := time.Now()
 	for i := 0; i < res.Count; i++ {
+		if i%256 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err := unix.Sendto(tx, message(i), 0, sa); err != nil {
 			return fmt.Errorf("sendto: %w", err)
 		}

@@ -68,3 +68,31 @@ func TestLossyLinkNamespace(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C in the middle: the experiment stops, every socket is closed (so
+// the namespace and its rule go with them), and no thread stays in it.
+func TestLossyLinkInterrupted(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the namespace path needs root")
+	}
+	var id string
+	withLab(t, func(l *lab) {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		res, err := l.lossyNetns(ctx, 5, 100000)
+		if errors.Is(err, errNoNamespace) {
+			t.Skipf("no namespace on this machine: %v", err)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("interrupted run returned %v, want the context's error", err)
+		}
+		id = res.Namespace
+	})
+	deadline := time.Now().Add(3 * time.Second)
+	for !namespaceGone(id) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if id == "" || !namespaceGone(id) {
+		t.Errorf("namespace %q: still in use after an interrupted run", id)
+	}
+}
