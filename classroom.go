@@ -51,7 +51,7 @@ func cmdClassroom(ctx context.Context, f flags, words []string, lang content.Lan
 		self = exe
 	}
 	fmt.Fprintln(e.stdout, cat.T("classroom.tmux"))
-	cmd := exec.CommandContext(ctx, tmux, tmuxArgs(e.getenv("TMUX") != "", "sockstep-"+l.ID,
+	cmd := exec.CommandContext(ctx, tmux, tmuxArgs(e.getenv("TMUX") != "", fmt.Sprintf("sockstep-%s-%d", l.ID, f.port),
 		paneCommand(self, serverCmd), paneCommand(self, clientCmd))...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.stdout, e.stderr
 	if err := cmd.Run(); err != nil {

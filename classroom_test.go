@@ -209,7 +209,7 @@ func TestClassroomTmux(t *testing.T) {
 	var panes string
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		panes, err = tmuxCmd("list-panes", "-t", "sockstep-tcp-server", "-F", "#{pane_index} #{pane_start_command}")
+		panes, err = tmuxCmd("list-panes", "-t", "sockstep-tcp-server-"+port, "-F", "#{pane_index} #{pane_start_command}")
 		if err == nil && strings.Count(strings.TrimSpace(panes), "\n") == 1 {
 			break
 		}
@@ -225,7 +225,7 @@ func TestClassroomTmux(t *testing.T) {
 		}
 	}
 	// Both lessons are running, each waiting at its own prompt.
-	for _, pane := range []string{"sockstep-tcp-server.0", "sockstep-tcp-server.1"} {
+	for _, pane := range []string{"sockstep-tcp-server-" + port + ".0", "sockstep-tcp-server-" + port + ".1"} {
 		for {
 			screen, _ := tmuxCmd("capture-pane", "-p", "-t", pane)
 			if strings.Contains(screen, "What next?") {
@@ -236,5 +236,25 @@ func TestClassroomTmux(t *testing.T) {
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
+	}
+}
+
+// The tmux command line: a new session (or, inside tmux, a new window)
+// with the server on the left and the client on the right, panes kept
+// after their lesson ends.
+func TestTmuxArgs(t *testing.T) {
+	for _, c := range []struct {
+		inside bool
+		want   string
+	}{
+		{false, "new-session -s demo SRV ; set-option -w remain-on-exit on ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
+		{true, "new-window -n demo SRV ; set-option -w remain-on-exit on ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
+	} {
+		if got := strings.Join(tmuxArgs(c.inside, "demo", "SRV", "CLI"), " "); got != c.want {
+			t.Errorf("inside tmux %v:\n got %s\nwant %s", c.inside, got, c.want)
+		}
+	}
+	if got := paneCommand("/tmp/my dir/sockstep", "sockstep run tcp-server --role server"); got != "'/tmp/my dir/sockstep' run tcp-server --role server" {
+		t.Errorf("paneCommand = %q", got)
 	}
 }
