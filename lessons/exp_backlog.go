@@ -78,7 +78,7 @@ func init() {
 		Example: "experiment backlog backlog=1 clients=4",
 		Params:  []Param{{Name: "backlog"}, {Name: "clients"}},
 		preview: func(s *Session, a args) string {
-			return fmt.Sprintf("listen(srv, %s)   # and never accept\nconnect(c1 … c%s, srv)   # non-blocking", orDefault(a.get("backlog"), "1"), orDefault(a.get("clients"), "4"))
+			return fmt.Sprintf("listen(srv, %s)\nconnect(c1, srv) … connect(c%s, srv)   # O_NONBLOCK", orDefault(a.get("backlog"), "1"), orDefault(a.get("clients"), "4"))
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			backlog, err := a.intIn("backlog", 1, 0, 16)

@@ -154,7 +154,7 @@ func init() {
 		Example: "experiment concurrency server=iterative hold=300ms",
 		Params:  []Param{{Name: "server", Required: true, Values: []string{"iterative", "concurrent", "both"}}, {Name: "hold"}},
 		preview: func(s *Session, a args) string {
-			return "A: connect; send(\"A\"); recv; …wait " + orDefault(a.get("hold"), "300ms") + "…; close\nB: connect; send(\"B\"); recv   # while A is still connected"
+			return "connect(a, srv); send(a, \"A\"); recv(a); sleep(" + orDefault(a.get("hold"), "300ms") + "); close(a)\nconnect(b, srv); send(b, \"B\"); recv(b)"
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			hold := 300 * time.Millisecond

@@ -164,7 +164,7 @@ func init() {
 	registerExperiment(&Spec{Action: "tcp-window",
 		Example: "experiment tcp-window",
 		preview: func(s *Session, a args) string {
-			return "# the receiver never calls recv\nsend(c, <4096 bytes>)   # non-blocking, again and again, until EAGAIN\nrecv(conn, 65536) …; send(c, <4096 bytes>)"
+			return "send(c, <4096 bytes>, MSG_DONTWAIT) …   # → EAGAIN\nrecv(conn, 65536, 0) …\nsend(c, <4096 bytes>, MSG_DONTWAIT)"
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			l := s.newLab()
@@ -190,7 +190,7 @@ func init() {
 		Example: "experiment udp-overflow count=2000",
 		Params:  []Param{{Name: "count"}},
 		preview: func(s *Session, a args) string {
-			return fmt.Sprintf("# the receiver reads only after the sender is done\nsendto(tx, <200 bytes>, rx) × %s\nrecvfrom(rx, 2048) until nothing is left", orDefault(a.get("count"), "2000"))
+			return fmt.Sprintf("sendto(tx, <200 bytes>, 0, rx) × %s\nrecvfrom(rx, 2048, MSG_DONTWAIT) …", orDefault(a.get("count"), "2000"))
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			count, err := a.intIn("count", 2000, 1, 100000)

@@ -241,7 +241,7 @@ func init() {
 		Params:  []Param{{Name: "loss"}, {Name: "count"}, {Name: "path", Values: []string{"auto", "netns", "relay"}}},
 		preview: func(s *Session, a args) string {
 			loss, count := orDefault(a.get("loss"), "5"), orDefault(a.get("count"), "1000")
-			return fmt.Sprintf("# a loopback that drops %s%% of packets at random\nUDP: sendto(tx, <100 bytes>) × %s; recvfrom(rx) …\nTCP: send(c, <100 bytes>) × %s; recv(conn) …", loss, count, count)
+			return fmt.Sprintf("nft: numgen random mod 100 < %s drop\nsendto(tx, <100 bytes>, 0, rx) × %s; recvfrom(rx, 2048, 0) …\nsend(c, <100 bytes>, 0) × %s; recv(conn, 65536, 0) …", loss, count, count)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			loss, err := a.intIn("loss", 5, 0, 50)

@@ -151,7 +151,7 @@ func init() {
 		Params:  []Param{{Name: "seconds"}, {Name: "size"}},
 		preview: func(s *Session, a args) string {
 			sec := orDefault(a.get("seconds"), "1")
-			return fmt.Sprintf("TCP: send(c, <131072 bytes>) again and again for %s s; recv(conn, 131072) …\nUDP: sendto(tx, <%s bytes>) again and again for %s s; recvfrom(rx, 65536) …", sec, orDefault(a.get("size"), "1400"), sec)
+			return fmt.Sprintf("send(c, <131072 bytes>, 0) …   # %s s\nrecv(conn, 524288, 0) …\nsendto(tx, <%s bytes>, 0, rx) …   # %s s\nrecvfrom(rx, 65536, 0) …", sec, orDefault(a.get("size"), "1400"), sec)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			sec, err := a.intIn("seconds", 1, 1, 30)
