@@ -193,37 +193,36 @@ func TestRemoteHostWarns(t *testing.T) {
 func TestInterruptExits130(t *testing.T) {
 	lessonFile := filepath.Join(t.TempDir(), "wait.md")
 	os.WriteFile(lessonFile, []byte("---\nid: wait\ntitle: wait\nsummary: waits\n---\n# wait\n\n## socket\n<!-- step: socket rx udp -->\n<!-- step: bind rx -->\n\n## wait\n<!-- step: recvfrom rx -->\n"), 0o644)
-	cmd := exec.Command(binary, "run", lessonFile, "--port", strconv.Itoa(freePort(t)))
-	cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "LANG=C")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), "Step 2 of 2") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the lesson never reached its blocking step:\n%s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond) // recvfrom is waiting now
-	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	p := startSockstep(t, "run", lessonFile, "--port", strconv.Itoa(freePort(t)))
+	interrupt(t, p, "Step 2 of 2", 300*time.Millisecond) // recvfrom is waiting by then
+}
+
+// TestInterruptExperiment: Ctrl-C while an experiment is busy moving data
+// (the throughput blast) ends it at once with status 130.
+func TestInterruptExperiment(t *testing.T) {
+	p := startSockstep(t, "run", "throughput", "--auto")
+	interrupt(t, p, "Step 1 of 1", 200*time.Millisecond) // inside the transfer
+}
+
+// interrupt waits until p has printed marker and then settle more, sends
+// SIGINT, and expects exit status 130 within 5 s, with the word that every
+// socket was closed.
+func interrupt(t *testing.T, p *proc, marker string, settle time.Duration) {
+	t.Helper()
+	waitFor(t, &p.out, marker)
+	time.Sleep(settle)
+	p.cmd.Process.Signal(syscall.SIGINT)
 	select {
-	case err := <-done:
+	case err := <-p.done:
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Errorf("exit: %v, want status 130\n%s", err, out.String())
+			t.Errorf("exit: %v, want status 130\n%s", err, tail(p.out.String()))
 		}
-		if !strings.Contains(out.String(), "every socket has been closed") {
-			t.Errorf("no word of the interruption:\n%s", out.String())
+		if !strings.Contains(p.out.String(), "every socket has been closed") {
+			t.Errorf("no word of the interruption:\n%s", tail(p.out.String()))
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatalf("still running 5 s after SIGINT:\n%s", out.String())
+		t.Fatalf("still running 5 s after SIGINT:\n%s", tail(p.out.String()))
 	}
 }
 
@@ -328,38 +327,4 @@ func hasRoutable(addrs []net.Addr) bool {
 		}
 	}
 	return false
-}
-
-// TestInterruptExperiment: Ctrl-C while an experiment is busy moving data
-// (the throughput blast) ends it at once with status 130.
-func TestInterruptExperiment(t *testing.T) {
-	cmd := exec.Command(binary, "run", "throughput", "--auto")
-	cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "LANG=C")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), "Step 1 of 1") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the experiment never started:\n%s", out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond) // inside the transfer
-	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Errorf("exit %v, want 130\n%s", err, tail(out.String()))
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("still running 10 s after Ctrl-C:\n%s", tail(out.String()))
-	}
 }
