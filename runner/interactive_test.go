@@ -260,3 +260,30 @@ func TestInteractivePrediction(t *testing.T) {
 		t.Errorf("open sockets: %d before, %d after", before, after)
 	}
 }
+
+// TestInteractiveCompact: on a projector (--compact) each step's results
+// stay on their screen until the presenter has read them; the next step
+// then clears it.
+func TestInteractiveCompact(t *testing.T) {
+	c, stdio := newConsole(t)
+	r, err := New(Options{Lang: content.English, Interactive: true, Stdio: stdio, Out: stdio.Out,
+		Width: 100, Style: "dark", Profile: termenv.ANSI256, Compact: true,
+		Session: lessons.Config{Port: freePort(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := runAsync(context.Background(), r, lesson(t, content.English, "truncation"))
+	c.expectString("Step 1 of 2")
+	c.choose(0) // run
+	c.expectString("what do you think will happen?")
+	c.choose(1)
+	c.expectString("That is what the kernel did")
+	c.expectString("Results read?")
+	c.choose(0)
+	c.expectString("Step 2 of 2")
+	c.choose(0)
+	c.expectString("nothing lost")
+	if err := wait(t, done); err != nil {
+		t.Fatalf("lesson: %v", err)
+	}
+}

@@ -23,7 +23,7 @@ type presenterPrompter struct {
 }
 
 func (p presenterPrompter) choose(ctx context.Context, msgKey string, args []any, options []string, def string) (string, error) {
-	if msgKey == "prompt.what-next" {
+	if msgKey == "prompt.what-next" || msgKey == "prompt.results-read" {
 		if err := p.countdown(ctx); err != nil {
 			return "", err
 		}

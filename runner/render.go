@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
@@ -131,7 +132,7 @@ func joinCJKLines(md string) string {
 		fence = content.NextFence(fence, line)
 		inFence = inFence || fence != ""
 		if i > 0 && !inFence && len(out) > 0 && canJoin(out[len(out)-1], line) {
-			out[len(out)-1] += strings.TrimLeft(line, " ")
+			out[len(out)-1] += joiner(out[len(out)-1], line) + strings.TrimLeft(line, " ")
 			continue
 		}
 		out = append(out, line)
@@ -139,13 +140,29 @@ func joinCJKLines(md string) string {
 	return strings.Join(out, "\n")
 }
 
+// joiner is what goes between two joined lines: nothing between Chinese
+// characters, but a space between Chinese and a Latin word or number
+// ("用 1024 字节"), as the lessons are written, unless one side is
+// punctuation ("端口（port）").
+func joiner(prev, next string) string {
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(prev, " "))
+	first, _ := utf8.DecodeRuneInString(strings.TrimLeft(next, " "))
+	wl, wf := runewidth.RuneWidth(last) == 2, runewidth.RuneWidth(first) == 2
+	if wl == wf || unicode.IsPunct(last) || unicode.IsPunct(first) {
+		return ""
+	}
+	return " "
+}
+
 func canJoin(prev, next string) bool {
 	p, n := strings.TrimSpace(prev), strings.TrimSpace(next)
 	if p == "" || n == "" || strings.HasSuffix(prev, "  ") || strings.HasPrefix(prev, "    ") {
 		return false
 	}
-	for _, start := range []string{"#", ">", "|", "-", "*", "+", "```", "~~~", "<!--"} {
-		if strings.HasPrefix(n, start) || strings.HasPrefix(p, start) && start != "-" && start != "*" && start != "+" {
+	// Block starts: a heading, a quote, a table, a list item ("- ", not
+	// "**bold**"), a rule, a fence, a comment.
+	for _, start := range []string{"#", ">", "|", "- ", "* ", "+ ", "---", "***", "```", "~~~", "<!--"} {
+		if strings.HasPrefix(n, start) || strings.HasPrefix(p, start) && !strings.HasSuffix(start, " ") {
 			return false
 		}
 	}

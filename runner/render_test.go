@@ -55,6 +55,10 @@ func TestJoinCJKLines(t *testing.T) {
 		{"段落\n\n新段落", "段落\n\n新段落"},
 		{"中文\n- 列表", "中文\n- 列表"},
 		{"```\n代码\n代码\n```", "```\n代码\n代码\n```"},
+		{"接收方还是用\n1024 字节", "接收方还是用 1024 字节"},
+		{"调用\n`recv`", "调用 `recv`"},
+		{"read\n中文", "read 中文"},
+		{"整台机器的\n**缓冲区**", "整台机器的**缓冲区**"},
 	}
 	for _, tt := range tests {
 		if got := joinCJKLines(tt.in); got != tt.want {

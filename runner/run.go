@@ -180,6 +180,9 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			return r.stopErr(err)
 		}
 		rec.ran = true
+		if err := r.holdScreen(ctx, i == len(l.Steps)-1); err != nil {
+			return r.stopErr(err)
+		}
 	}
 	if socks := sess.Sockets(); twoParty(socks) {
 		full := r.timeline(sess.Timeline(), socks, true)
@@ -261,6 +264,18 @@ func (r *Runner) clearScreen() bool {
 	}
 	io.WriteString(r.out, clearSeq)
 	return true
+}
+
+// holdScreen keeps a step's results on a compact screen until they have
+// been read: the next step starts by clearing it. The learner presses
+// Enter; a presenter's countdown runs instead. The last step needs no
+// hold, nothing clears its screen.
+func (r *Runner) holdScreen(ctx context.Context, last bool) error {
+	if last || !r.opts.Compact || !(r.opts.Interactive || r.opts.Delay > 0) {
+		return nil
+	}
+	_, err := r.prompt.choose(ctx, "prompt.results-read", nil, []string{choiceNext}, choiceNext)
+	return err
 }
 
 // compactScreen is the height --compact fits a step's results into.
