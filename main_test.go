@@ -328,3 +328,27 @@ func hasRoutable(addrs []net.Addr) bool {
 	}
 	return false
 }
+
+// TestLossyLinkWithoutRoot runs the lossy-link experiment as an ordinary
+// user (nobody), as most learners are: no namespace can be made, so the
+// seeded relay carries the UDP half and the lesson says why.
+func TestLossyLinkWithoutRoot(t *testing.T) {
+	setpriv, err := exec.LookPath("setpriv")
+	if os.Geteuid() != 0 || err != nil {
+		t.Skip("needs root and setpriv to become an ordinary user; the relay itself is tested in lessons/")
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o777)
+	os.Chmod(filepath.Dir(binary), 0o755)
+	cmd := exec.Command(setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "run", "lossy-link", "--auto", "--lang", "en")
+	cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(dir, "p.json"), "HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, tail(string(out)))
+	}
+	for _, want := range []string{"No private network namespace here", "a relay on 127.0.0.1", "TCP not shown"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, tail(string(out)))
+		}
+	}
+}

@@ -230,6 +230,14 @@ func (l *lab) lossyRelay(ctx context.Context, loss, count int, seed int64) (loss
 	return res, nil
 }
 
+// LossyLinkReal reports whether this machine lets the lossy-link
+// experiment make its private namespace (root, namespaces, nftables), by
+// making one, with no sockets, that vanishes at once.
+func LossyLinkReal() bool {
+	_, _, err := lossySockets(1, nil, nil)
+	return err == nil
+}
+
 func sockaddrString(sa unix.Sockaddr) string {
 	ap, _ := addrPort(sa)
 	return ap.String()
