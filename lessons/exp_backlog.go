@@ -44,6 +44,9 @@ func (l *lab) fillBacklog(ctx context.Context, backlog, clients int) (backlogRes
 	sa := &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}
 	var fds []int
 	for i := 0; i < clients; i++ {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		fd, err := l.socket(TCP)
 		if err != nil {
 			return res, err

@@ -15,32 +15,74 @@ import (
 // A lossy link, for real: the same messages sent with UDP and with TCP
 // over a loopback that drops a share of all packets at random. Where the
 // machine allows it (root, network namespaces, nftables), the link is a
-// private network namespace made for the lesson; elsewhere the UDP half
-// goes through a relay in user space that drops with a fixed seed, and
-// the TCP half is not shown, because a relay cannot make TCP lose packets
-// honestly (TCP would retransmit inside the kernel, out of its sight).
+// private network namespace made for the lesson (netns_linux.go);
+// elsewhere the UDP half goes through a relay in user space that drops
+// with a fixed seed, and the TCP half is only described, because a relay
+// cannot make TCP lose packets honestly: the kernel would resend them out
+// of the relay's sight, and the relay could only break the connection.
 
-// errNoNamespace is why the private namespace could not be made.
+// errNoNamespace marks every reason the private namespace could not be
+// made; the experiment then falls back to the relay (mode=auto).
 var errNoNamespace = errors.New("no private network namespace here")
 
-// lossyMessageSize is the size of each message.
-const lossyMessageSize = 100
+// nsError is why the namespace could not be made: the step that failed,
+// and how.
+type nsError struct {
+	Step string // "unshare(CLONE_NEWNET)", "nftables", …
+	Err  error
+}
 
-// lossyResult is one run of the experiment.
+func (e *nsError) Error() string {
+	return fmt.Sprintf("%v: %s: %v", errNoNamespace, e.Step, e.Err)
+}
+
+func (e *nsError) Unwrap() []error { return []error{errNoNamespace, e.Err} }
+
+// reason is the step and the errno's name: words that read the same in
+// every language.
+func (e *nsError) reason() string {
+	if n := ErrnoOf(e.Err); n != 0 {
+		return e.Step + ": " + ErrnoName(n)
+	}
+	return e.Step + ": " + e.Err.Error()
+}
+
+const (
+	// lossyMessageSize is the size of each message.
+	lossyMessageSize = 1000
+	// lossySeed starts the relay's random numbers: the same for every
+	// learner, so everyone loses the very same messages.
+	lossySeed = 1
+	// lossyShown is how many lost message numbers are listed.
+	lossyShown = 8
+)
+
+// lossyResult is one half of the experiment: UDP or TCP.
 type lossyResult struct {
-	Path      string // "netns" or "relay"
+	Path      string // "netns" or "relay"; "none": TCP, which needs netns
+	Proto     Proto
 	Namespace string // the namespace's id, netns path only
 	Loss      int    // percent of packets dropped
-	Count     int    // messages sent with each protocol
+	Count     int    // messages sent
 
-	UDPReceived int
-	UDPLost     []int // numbers of the messages that never came (first few)
-	RelayDrops  int   // relay path: datagrams the relay dropped
+	Received int   // UDP: messages that arrived
+	Lost     []int // UDP: numbers of the messages that never came
+	// Dropped is what the link dropped: packets counted by the nftables
+	// rule (netns), or datagrams thrown away by the relay; -1 unknown.
+	Dropped int
 
-	TCPBytes   int // bytes the TCP receiver got
-	TCPTime    time.Duration
-	UDPTime    time.Duration
-	TCPRetrans int // segments sent again (TCP_INFO, both ends), -1 unknown
+	Bytes   int  // TCP: bytes that arrived
+	InOrder bool // TCP: each one the byte sent at that place
+	Retrans int  // TCP: segments sent again, both ends (TCP_INFO); -1 unknown
+	// Segments is how many segments of data the sender sent, first
+	// sendings and resendings (TCP_INFO); -1 unknown.
+	Segments int
+
+	Elapsed time.Duration // from the first send to the last arrival
+
+	// nsThread is closed once the goroutine that made the namespace has
+	// returned (netns path).
+	nsThread <-chan struct{}
 }
 
 // message is message number i: its number, then filler.
@@ -50,22 +92,49 @@ func message(i int) []byte {
 	return m
 }
 
-// lossyNetns runs both halves inside a private lossy namespace.
-func (l *lab) lossyNetns(ctx context.Context, loss, count int) (lossyResult, error) {
-	res := lossyResult{Path: "netns", Loss: loss, Count: count, TCPRetrans: -1}
-	fds, id, err := lossySockets(loss, []Proto{UDP, UDP, TCP, TCP}, []bool{false, false, true, false})
-	for _, fd := range fds {
-		l.keep(fd)
+// messageByte is byte o of the stream of messages 0, 1, 2, …
+func messageByte(o int) byte {
+	i, k := o/lossyMessageSize, o%lossyMessageSize
+	if k < 4 {
+		return byte(uint32(i) >> (8 * (3 - k)))
+	}
+	return 'a' + byte(k%26)
+}
+
+// lossyNetns sends count messages with proto across a private namespace
+// whose loopback drops loss percent of all packets. Its error wraps an
+// *nsError when the machine does not allow the namespace.
+func (l *lab) lossyNetns(ctx context.Context, proto Proto, loss, count int) (lossyResult, error) {
+	res := lossyResult{Path: "netns", Proto: proto, Loss: loss, Count: count, Dropped: -1, Retrans: -1, Segments: -1}
+	protos, listen := []Proto{UDP, UDP}, []bool{false, false}
+	if proto == TCP {
+		protos, listen = []Proto{TCP, TCP}, []bool{true, false}
+	}
+	link, err := newLossyLink(loss, protos, listen)
+	if link != nil {
+		res.Namespace, res.nsThread = link.ID, link.Gone
+		for _, fd := range link.FDs {
+			l.keep(fd)
+		}
+		if link.NS >= 0 {
+			l.keep(link.NS)
+		}
 	}
 	if err != nil {
 		return res, err
 	}
-	res.Namespace = id
-	tx, rx, lfd, c := fds[0], fds[1], fds[2], fds[3]
-	if err := l.udpAcross(ctx, tx, rx, &res); err != nil {
+	l.show(Client, "unshare(CLONE_NEWNET); ioctl(SIOCSIFFLAGS, lo, IFF_UP)", "0", nil, nil)
+	l.show(Client, fmt.Sprintf("nftables: numgen random mod 100 < %d counter drop", loss), "0", nil, nil)
+	if proto == TCP {
+		err = l.tcpAcross(ctx, link.FDs[1], link.FDs[0], &res)
+	} else {
+		err = l.udpAcross(ctx, link.FDs[0], link.FDs[1], &res)
+	}
+	if err != nil {
 		return res, err
 	}
-	return res, l.tcpAcross(ctx, c, lfd, &res)
+	res.Dropped = link.dropped()
+	return res, nil
 }
 
 // udpAcross sends count datagrams from tx to rx and counts what arrives.
@@ -90,12 +159,14 @@ func (l *lab) udpAcross(ctx context.Context, tx, rx int, res *lossyResult) error
 	buf := make([]byte, 2048)
 	last := start
 	for {
-		ok, err := l.ready(ctx, rx, unix.POLLIN, 300*time.Millisecond)
+		// On loopback a datagram not there a fifth of a second after
+		// the last one is not coming.
+		ok, err := l.ready(ctx, rx, unix.POLLIN, 200*time.Millisecond)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			break // nothing more is coming
+			break
 		}
 		n, _, err := unix.Recvfrom(rx, buf, unix.MSG_DONTWAIT)
 		if err != nil {
@@ -103,22 +174,22 @@ func (l *lab) udpAcross(ctx context.Context, tx, rx int, res *lossyResult) error
 		}
 		if i := int(binary.BigEndian.Uint32(buf[:4])); n == lossyMessageSize && i < res.Count && !got[i] {
 			got[i] = true
-			res.UDPReceived++
+			res.Received++
 			last = time.Now()
 		}
 	}
-	res.UDPTime = last.Sub(start) // up to the last arrival, not the wait after it
+	res.Elapsed = last.Sub(start) // up to the last arrival, not the wait after it
 	for i, ok := range got {
-		if !ok && len(res.UDPLost) < 8 {
-			res.UDPLost = append(res.UDPLost, i)
+		if !ok {
+			res.Lost = append(res.Lost, i)
 		}
 	}
-	l.show(Server, fmt.Sprintf("recvfrom(%d, 2048, 0) …", rx), strconv.Itoa(res.UDPReceived)+" ×", nil, nil)
+	l.show(Server, fmt.Sprintf("recvfrom(%d, 2048, 0) …", rx), strconv.Itoa(res.Received)+" ×", nil, nil)
 	return nil
 }
 
-// tcpAcross connects c to the listener lfd and sends count messages, one
-// write each, and counts the bytes that arrive.
+// tcpAcross connects c to the listener lfd, sends count messages, one
+// send each, and checks the bytes that arrive against the bytes sent.
 func (l *lab) tcpAcross(ctx context.Context, c, lfd int, res *lossyResult) error {
 	sa, err := unix.Getsockname(lfd)
 	if err != nil {
@@ -131,11 +202,20 @@ func (l *lab) tcpAcross(ctx context.Context, c, lfd int, res *lossyResult) error
 	if err := unix.Connect(c, sa); err != nil && !errors.Is(err, unix.EINPROGRESS) {
 		return fmt.Errorf("connect: %w", err)
 	}
-	// A lost SYN is sent again after a second: allow for a few.
+	// A lost SYN is sent again after 1 s, then 2 s: allow for a few.
 	if err := l.wait(ctx, c, unix.POLLOUT, 10*time.Second); err != nil {
 		return err
 	}
-	unix.SetNonblock(c, false)
+	if soerr, err := unix.GetsockoptInt(c, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || soerr != 0 {
+		if err == nil {
+			err = unix.Errno(soerr)
+		}
+		return fmt.Errorf("connect: %w", err)
+	}
+	if err := unix.SetNonblock(c, false); err != nil {
+		return err
+	}
+	// Every message its own segment, at once.
 	unix.SetsockoptInt(c, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 	conn, err := l.accept(ctx, lfd, 10*time.Second)
 	if err != nil {
@@ -154,36 +234,46 @@ func (l *lab) tcpAcross(ctx context.Context, c, lfd int, res *lossyResult) error
 	}()
 	total := res.Count * lossyMessageSize
 	buf := make([]byte, 64<<10)
-	for res.TCPBytes < total {
+	res.InOrder = true
+	for res.Bytes < total {
+		// A resent segment can wait for several timeouts in a row
+		// (200 ms, 400 ms, …); 20 s means the link is broken.
 		n, err := l.recv(ctx, conn, buf, 0, 20*time.Second)
 		if err != nil || n == 0 {
-			unix.Shutdown(c, unix.SHUT_RDWR)
+			unix.Shutdown(c, unix.SHUT_RDWR) // unblocks the sender
 			<-sent
 			if err == nil {
 				err = errors.New("the connection ended early")
 			}
 			return err
 		}
-		res.TCPBytes += n
+		for j, b := range buf[:n] {
+			if b != messageByte(res.Bytes+j) {
+				res.InOrder = false
+			}
+		}
+		res.Bytes += n
 	}
-	res.TCPTime = time.Since(start)
+	res.Elapsed = time.Since(start)
 	if err := <-sent; err != nil {
 		return err
 	}
 	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0) × %d", c, lossyMessageSize, res.Count), strconv.Itoa(lossyMessageSize), nil, nil)
-	l.show(Server, fmt.Sprintf("recv(%d, 65536, 0) …", conn), strconv.Itoa(res.TCPBytes), nil, nil)
-	if a, b := tcpRetransmits(c), tcpRetransmits(conn); a >= 0 && b >= 0 {
-		res.TCPRetrans = a + b
+	l.show(Server, fmt.Sprintf("recv(%d, 65536, 0) …", conn), strconv.Itoa(res.Bytes)+" B", nil, nil)
+	a, segs := tcpSegments(c)
+	if b, _ := tcpSegments(conn); a >= 0 && b >= 0 {
+		res.Retrans, res.Segments = a+b, segs
+		l.show(Client, fmt.Sprintf("getsockopt(%d, IPPROTO_TCP, TCP_INFO)", c), fmt.Sprintf("tcpi_total_retrans %d", a), nil, nil)
 	}
 	return nil
 }
 
-// lossyRelay is the fallback: tx → relay → rx on the ordinary loopback,
-// the relay dropping loss percent with a fixed seed. Every message goes
-// through in step (send, relay, receive), so nothing is lost to a full
-// buffer, and every learner sees the very same losses.
+// lossyRelay is the fallback for UDP: tx → relay → rx on the ordinary
+// loopback, the relay dropping loss percent with a fixed seed. Every
+// message goes through in step (send, relay, receive), so nothing is lost
+// to a full buffer, and every learner sees the very same losses.
 func (l *lab) lossyRelay(ctx context.Context, loss, count int, seed int64) (lossyResult, error) {
-	res := lossyResult{Path: "relay", Loss: loss, Count: count, TCPRetrans: -1}
+	res := lossyResult{Path: "relay", Proto: UDP, Loss: loss, Count: count, Retrans: -1}
 	tx, _, err := l.bound(UDP)
 	if err != nil {
 		return res, err
@@ -210,10 +300,8 @@ func (l *lab) lossyRelay(ctx context.Context, loss, count int, seed int64) (loss
 			return res, err
 		}
 		if rng.Intn(100) < loss {
-			res.RelayDrops++
-			if len(res.UDPLost) < 8 {
-				res.UDPLost = append(res.UDPLost, i)
-			}
+			res.Dropped++
+			res.Lost = append(res.Lost, i)
 			continue
 		}
 		if err := unix.Sendto(relay, buf[:n], 0, toRx); err != nil {
@@ -222,11 +310,11 @@ func (l *lab) lossyRelay(ctx context.Context, loss, count int, seed int64) (loss
 		if _, err := l.recv(ctx, rx, buf, 0, labWait); err != nil {
 			return res, err
 		}
-		res.UDPReceived++
+		res.Received++
 	}
-	res.UDPTime = time.Since(start)
+	res.Elapsed = time.Since(start)
 	l.show(Client, fmt.Sprintf("sendto(%d, <%d bytes>, 0, %s) × %d", tx, lossyMessageSize, raddr, count), strconv.Itoa(lossyMessageSize), nil, nil)
-	l.show(Server, fmt.Sprintf("recvfrom(%d, 2048, 0) …", rx), strconv.Itoa(res.UDPReceived)+" ×", nil, nil)
+	l.show(Server, fmt.Sprintf("recvfrom(%d, 2048, 0) …", rx), strconv.Itoa(res.Received)+" ×", nil, nil)
 	return res, nil
 }
 
@@ -234,7 +322,15 @@ func (l *lab) lossyRelay(ctx context.Context, loss, count int, seed int64) (loss
 // experiment make its private namespace (root, namespaces, nftables), by
 // making one, with no sockets, that vanishes at once.
 func LossyLinkReal() bool {
-	_, _, err := lossySockets(1, nil, nil)
+	link, err := newLossyLink(1, nil, nil)
+	if link != nil {
+		if link.NS >= 0 {
+			unix.Close(link.NS)
+		}
+		if link.Gone != nil {
+			<-link.Gone
+		}
+	}
 	return err == nil
 }
 
@@ -245,63 +341,95 @@ func sockaddrString(sa unix.Sockaddr) string {
 
 func init() {
 	registerExperiment(&Spec{Action: "lossy-link",
-		Example: "experiment lossy-link loss=5 count=1000",
-		Params:  []Param{{Name: "loss"}, {Name: "count"}, {Name: "path", Values: []string{"auto", "netns", "relay"}}},
+		Example: "experiment lossy-link proto=udp loss=5 count=1000 mode=auto",
+		Params: []Param{
+			{Name: "proto", Required: true, Values: []string{"udp", "tcp"}},
+			{Name: "loss"}, {Name: "count"},
+			{Name: "mode", Values: []string{"auto", "netns", "relay"}},
+		},
 		preview: func(s *Session, a args) string {
 			loss, count := orDefault(a.get("loss"), "5"), orDefault(a.get("count"), "1000")
-			return fmt.Sprintf("nft: numgen random mod 100 < %s drop\nsendto(tx, <100 bytes>, 0, rx) × %s; recvfrom(rx, 2048, 0) …\nsend(c, <100 bytes>, 0) × %s; recv(conn, 65536, 0) …", loss, count, count)
+			p := fmt.Sprintf("unshare(CLONE_NEWNET)\nioctl(SIOCSIFMTU, lo, %d); ioctl(SIOCSIFFLAGS, lo, IFF_UP)\n", lossyMTU) +
+				"nftables: numgen random mod 100 < " + loss + " counter drop\n"
+			if a.get("proto") == "tcp" {
+				return p + fmt.Sprintf("connect(c, srv)\nsend(c, <%d bytes>, 0) × %s; recv(conn, 65536, 0) …\ngetsockopt(c, IPPROTO_TCP, TCP_INFO)", lossyMessageSize, count)
+			}
+			return p + fmt.Sprintf("sendto(tx, <%d bytes>, 0, rx) × %s; recvfrom(rx, 2048, 0) …", lossyMessageSize, count)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			loss, err := a.intIn("loss", 5, 0, 50)
 			if err != nil {
 				return err
 			}
-			count, err := a.intIn("count", 1000, 1, 100000)
+			count, err := a.intIn("count", 1000, 1, 10000)
 			if err != nil {
 				return err
 			}
-			l := s.newLab()
-			defer l.close()
-			var res lossyResult
-			path := orDefault(a.get("path"), "auto")
-			if path != "relay" {
-				res, err = l.lossyNetns(ctx, loss, count)
-				if errors.Is(err, errNoNamespace) && path == "auto" {
-					s.ui.Note("exp.lossy.fallback", err.Error())
-					l.close()
-					path = "relay"
-				} else if err != nil {
-					return err
-				}
-			}
-			if path == "relay" {
-				if res, err = l.lossyRelay(ctx, loss, count, 1); err != nil {
-					return err
-				}
+			res, err := s.lossyLink(ctx, Proto(a.get("proto")), loss, count, orDefault(a.get("mode"), "auto"))
+			if err != nil {
+				return err
 			}
 			s.measure(lossyMeasurement(res))
 			return nil
 		}})
 }
 
-func lossyMeasurement(res lossyResult) Measurement {
-	lost := make([]string, len(res.UDPLost))
-	for i, n := range res.UDPLost {
-		lost[i] = "#" + strconv.Itoa(n)
+// lossyLink runs one half of the experiment on the path mode allows.
+func (s *Session) lossyLink(ctx context.Context, proto Proto, loss, count int, mode string) (lossyResult, error) {
+	l := s.newLab()
+	defer l.close()
+	if mode != "relay" {
+		res, err := l.lossyNetns(ctx, proto, loss, count)
+		var ne *nsError
+		if err == nil || mode == "netns" || !errors.As(err, &ne) {
+			return res, err
+		}
+		s.ui.Note("exp.lossy.fallback", ne.reason())
+		l.close()
 	}
-	rows := []Row{{Key: "exp.lossy.path-" + res.Path, Args: []any{res.Loss}}}
-	rows = append(rows,
-		Row{Key: "exp.lossy.udp", Args: []any{res.Count, res.UDPReceived, res.Count - res.UDPReceived}},
-		Row{Key: "exp.lossy.udp-which", Args: []any{fmt.Sprint(lost)}})
-	bars := []Bar{{Key: "exp.lossy.bar-udp", Value: float64(res.UDPReceived), Unit: "unit.messages"}}
+	if proto == TCP {
+		// No honest way to show it without a lossy link in the kernel.
+		return lossyResult{Path: "none", Proto: TCP, Loss: loss, Count: count, Dropped: -1, Retrans: -1}, nil
+	}
+	return l.lossyRelay(ctx, loss, count, lossySeed)
+}
+
+func lossyMeasurement(res lossyResult) Measurement {
+	sent := Bar{Key: "exp.lossy.bar-sent", Value: float64(res.Count), Unit: "unit.messages"}
+	if res.Proto == TCP {
+		if res.Path != "netns" {
+			return Measurement{Title: "exp.lossy.title", Rows: []Row{{Key: "exp.lossy.no-tcp", Args: []any{res.Count * lossyMessageSize}}}}
+		}
+		order := "exp.lossy.in-order"
+		if !res.InOrder {
+			order = "exp.lossy.out-of-order"
+		}
+		return Measurement{Title: "exp.lossy.title",
+			Rows: []Row{
+				{Key: "exp.lossy.path-netns", Args: []any{res.Loss}},
+				{Key: "exp.lossy.tcp", Args: []any{res.Count * lossyMessageSize, res.Bytes, ms(res.Elapsed)}},
+				{Key: order},
+				{Key: "exp.lossy.tcp-dropped", Args: []any{res.Dropped}},
+				{Key: "exp.lossy.tcp-retrans", Args: []any{res.Retrans, res.Segments}},
+			},
+			Bars: []Bar{sent, {Key: "exp.lossy.bar-arrived", Value: float64(res.Bytes) / lossyMessageSize, Unit: "unit.messages"}}}
+	}
+	var lost []string
+	for _, n := range res.Lost[:min(len(res.Lost), lossyShown)] {
+		lost = append(lost, "#"+strconv.Itoa(n))
+	}
+	rows := []Row{
+		{Key: "exp.lossy.path-" + res.Path, Args: []any{res.Loss}},
+		{Key: "exp.lossy.udp", Args: []any{res.Count, res.Received, res.Count - res.Received}},
+		{Key: "exp.lossy.udp-which", Args: []any{fmt.Sprint(lost)}},
+	}
 	if res.Path == "netns" {
 		rows = append(rows,
-			Row{Key: "exp.lossy.tcp", Args: []any{res.Count * lossyMessageSize, res.TCPBytes, ms(res.TCPTime)}},
-			Row{Key: "exp.lossy.tcp-retrans", Args: []any{res.TCPRetrans}},
-			Row{Key: "exp.lossy.udp-time", Args: []any{ms(res.UDPTime)}})
-		bars = append(bars, Bar{Key: "exp.lossy.bar-tcp", Value: float64(res.TCPBytes / lossyMessageSize), Unit: "unit.messages"})
+			Row{Key: "exp.lossy.udp-dropped", Args: []any{res.Dropped}},
+			Row{Key: "exp.lossy.udp-time", Args: []any{ms(res.Elapsed)}})
 	} else {
-		rows = append(rows, Row{Key: "exp.lossy.relay-seed"}, Row{Key: "exp.lossy.no-tcp"})
+		rows = append(rows, Row{Key: "exp.lossy.relay-dropped", Args: []any{res.Dropped}})
 	}
-	return Measurement{Title: "exp.lossy.title", Rows: rows, Bars: bars}
+	return Measurement{Title: "exp.lossy.title", Rows: rows,
+		Bars: []Bar{sent, {Key: "exp.lossy.bar-arrived", Value: float64(res.Received), Unit: "unit.messages"}}}
 }
