@@ -78,7 +78,7 @@ func (l *lab) tcpBoundaries(ctx context.Context) (readsResult, error) {
 	// Let the bytes land before the first recv, as they would while a
 	// server is busy elsewhere.
 	deadline := time.Now().Add(labWait)
-	for inQueue(srv) < res.Sent && inQueue(srv) >= 0 && time.Now().Before(deadline) {
+	for inQueue(srv) < res.Sent && inQueue(srv) >= 0 && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(time.Millisecond)
 	}
 	buf := make([]byte, 1024)
