@@ -137,7 +137,7 @@ func (l *lab) twoClients(ctx context.Context, concurrent bool, hold time.Duratio
 	}
 	aClosed.Store(true)
 	l.forget(a)
-	l.show(Client, fmt.Sprintf("close(%d)  # A hangs up", a), "0", nil, nil)
+	l.show(Client, fmt.Sprintf("close(%d)  # A", a), "0", nil, nil)
 	r := <-got
 	if r.err != nil {
 		if errors.Is(r.err, errLabTimeout) {
