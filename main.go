@@ -242,8 +242,11 @@ func run(ctx context.Context, args []string, e env) int {
 		}
 		if cmd == "show" {
 			code := cmdShow(f, lang, l, e)
-			if isExercise(l.ID) {
-				fmt.Fprintln(e.stdout, cat.T("cli.also-exercise", l.ID))
+			if code == exitOK && isExercise(l.ID) && l.Kind == content.KindLesson {
+				// The lesson and its exercise share the name: the task
+				// follows the lesson, as the exercise follows it in class.
+				fmt.Fprintf(e.stdout, "\n%s\n\n", cat.T("cli.exercise-follows", l.ID))
+				return cmdExercises(f, words, lang, e)
 			}
 			return code
 		}

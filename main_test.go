@@ -95,6 +95,8 @@ func TestCommandLine(t *testing.T) {
 		{"plain run ends by itself", []string{"run", "udp-recv", "--port", port}, nil, 0, []string{"Lesson finished", "recvfrom("}, nil},
 		{"Chinese run", []string{"run", "udp-recv", "--lang", "zh", "--port", port}, nil, 0, []string{"本课完成"}, nil},
 		{"show", []string{"show", "udp-recv"}, nil, 0, []string{"Step 6 of 6"}, nil},
+		{"show a name shared by a lesson and an exercise: both", []string{"show", "tcp-server", "--lang", "en"}, nil, 0, []string{"Step 1 of", "sockstep verify tcp-server -- YOUR PROGRAM", "# TCP echo server: one client after another", "## What your program gets"}, nil},
+		{"show an exercise only", []string{"show", "tcp-file", "--lang", "zh"}, nil, 0, []string{"用 TCP 发送文件：先发长度", "## 程序会收到什么"}, nil},
 		{"unknown lesson", []string{"run", "nope"}, nil, 2, nil, []string{`no lesson called "nope"`, "udp-recv"}},
 		{"unknown command", []string{"frobnicate"}, nil, 2, nil, []string{"unknown command"}},
 		{"bad flag", []string{"run", "udp-recv", "--colour"}, nil, 2, nil, []string{"--help"}},
@@ -201,7 +203,7 @@ func TestInterruptExits130(t *testing.T) {
 // (the throughput blast) ends it at once with status 130.
 func TestInterruptExperiment(t *testing.T) {
 	p := startSockstep(t, "run", "throughput", "--auto")
-	interrupt(t, p, "Step 1 of 1", 200*time.Millisecond) // inside the transfer
+	interrupt(t, p, "Step 1 of 2", 200*time.Millisecond) // inside the transfer
 }
 
 // interrupt waits until p has printed marker and then settle more, sends

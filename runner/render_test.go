@@ -139,6 +139,36 @@ func TestShowGolden(t *testing.T) {
 	}
 }
 
+// TestShowExerciseGolden: each exercise's task as `sockstep exercises ID`
+// prints it, its sections under their own titles rather than as steps.
+func TestShowExerciseGolden(t *testing.T) {
+	for _, lang := range content.Langs {
+		exs, err := content.Exercises(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(exs) == 0 {
+			t.Fatalf("no exercises in %s", lang)
+		}
+		for _, ex := range exs {
+			t.Run(string(lang)+"/"+ex.ID, func(t *testing.T) {
+				var out strings.Builder
+				r, err := New(Options{Lang: lang, Out: &out, Width: 80})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := r.Show(ex); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(out.String(), r.cat.T("step.heading", 1, len(ex.Steps), ex.Steps[0].Title)) {
+					t.Error("an exercise's sections are shown as lesson steps")
+				}
+				golden(t, filepath.Join("testdata", "exercises", string(lang), ex.ID+".golden"), out.String())
+			})
+		}
+	}
+}
+
 func golden(t *testing.T, path, got string) {
 	t.Helper()
 	if *update {

@@ -69,7 +69,11 @@ func (r *Runner) Show(l *content.Lesson) error {
 	var b strings.Builder
 	b.WriteString(l.Intro)
 	for i, st := range l.Steps {
-		fmt.Fprintf(&b, "\n\n## %s\n\n%s", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
+		title := st.Title
+		if l.Kind != content.KindExercise { // an exercise's sections are a task, not steps to run
+			title = r.cat.T("step.heading", i+1, len(l.Steps), st.Title)
+		}
+		fmt.Fprintf(&b, "\n\n## %s\n\n%s", title, st.Body)
 		if st.After != "" {
 			fmt.Fprintf(&b, "\n\n%s", st.After)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
@@ -36,7 +37,32 @@ func File(path string) []Problem {
 	for _, err := range lessons.Check(l) {
 		probs = append(probs, fromErr(path, err))
 	}
+	if data, err := os.ReadFile(path); err == nil {
+		probs = append(probs, Markdown(path, data)...)
+	}
 	return append(probs, translation(path, l)...)
+}
+
+// codeInBold is a code span inside strong emphasis on one line.
+var codeInBold = regexp.MustCompile("\\*\\*[^*`]*`[^`]*`[^*]*\\*\\*")
+
+// Markdown checks the text itself for what glamour renders wrongly: a code
+// span inside **bold** comes out with stray asterisks wherever sockstep
+// prints without colour (a pipe, NO_COLOR, a handout), so it is reported.
+// Fenced code blocks are skipped.
+func Markdown(path string, data []byte) []Problem {
+	var probs []Problem
+	fenced := false
+	for i, line := range strings.Split(string(data), "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fenced = !fenced
+			continue
+		}
+		if !fenced && codeInBold.MatchString(line) {
+			probs = append(probs, Problem{File: path, Line: i + 1, Key: "lint.code-in-bold", Args: []any{codeInBold.FindString(line)}})
+		}
+	}
+	return probs
 }
 
 func parse(path string) (*content.Lesson, []Problem) {

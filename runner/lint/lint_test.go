@@ -82,6 +82,10 @@ func TestFile(t *testing.T) {
 			"en/demo.md", "", false, 12, `socket "tx" is used before`},
 		{"after marker twice", both(good + "<!-- after -->\nx\n<!-- after -->\n"),
 			"en/demo.md", "", false, 15, "once"},
+		{"code inside bold", both(strings.Replace(good, "# Demo\n", "# Demo\n\n- **call `bind` first**: or else\n", 1)),
+			"en/demo.md", "lint.code-in-bold", false, 8, "**call `bind` first**"},
+		{"code beside bold, and bold in a code block, are fine", both(strings.Replace(good, "# Demo\n", "# Demo\n\n**Bind** with `bind`.\n\n```\nx = **`y`**\n```\n", 1)),
+			"en/demo.md", "", true, 0, ""},
 		{"predictions may differ in words", map[string]string{"en/demo.md": strings.Replace(good, "bind rx", `predict choices="one|two" answer=2`, 1),
 			"zh/demo.md": strings.Replace(good, "bind rx", `predict choices="一个|两个" answer=2`, 1)}, "en/demo.md", "", true, 0, ""},
 	}
@@ -111,6 +115,24 @@ func TestFile(t *testing.T) {
 				t.Errorf("message %q lacks %q (or a catalog key is missing)", msg, tt.text)
 			}
 		})
+	}
+}
+
+// The exercises' texts are rendered by the same renderer: no code in bold.
+func TestExerciseMarkdown(t *testing.T) {
+	files, _ := filepath.Glob("../../content/exercises/*/*.md")
+	if len(files) == 0 {
+		t.Fatal("no exercises found")
+	}
+	cat := content.Text(content.English)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range Markdown(f, data) {
+			t.Errorf("%s", Format(cat, p))
+		}
 	}
 }
 
