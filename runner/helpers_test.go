@@ -123,14 +123,14 @@ func (c *console) send(s string) {
 }
 
 // choose waits until a survey Select is on screen and ready for keys, then
-// moves down n entries and presses Enter. The "[Use arrows" hint is
+// moves down n entries and presses Enter. The selectHint is
 // printed only when a Select is first drawn, after survey has put the
 // terminal in raw mode, so keys sent after it are never typed ahead into
 // the wrong prompt (the question text alone appears again in the answer
 // line of the previous prompt).
 func (c *console) choose(n int) {
 	c.t.Helper()
-	c.expectString("[Use arrows to move")
+	c.expectString(selectHint)
 	c.waitRaw()
 	c.send(strings.Repeat(keyDown, n) + keyEnter)
 }
@@ -178,3 +178,7 @@ const (
 	keyDown  = "\x1b[B"
 	keyCtrlC = "\x03"
 )
+
+// selectHint begins the hint line under every survey Select, in both
+// languages (prompt.select-hint).
+const selectHint = "[↑/↓ "

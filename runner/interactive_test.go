@@ -101,7 +101,7 @@ func TestInteractiveInterrupt(t *testing.T) {
 	c.expectString("第 2 步")
 	c.choose(0) // bind()
 	c.expectString("第 3 步")
-	c.expectString("[Use arrows to move")
+	c.expectString("[↑/↓ 移动，回车选择") // survey's hint, in Chinese too
 	c.waitRaw()
 	c.send(keyCtrlC)
 	err := wait(t, done)
@@ -155,7 +155,7 @@ func TestMenu(t *testing.T) {
 		got <- it.ID
 	}()
 	c.expectString("pick a lesson")
-	c.expectString("[Use arrows to move")
+	c.expectString(selectHint)
 	c.expectString("✓ lesson udp-recv") // finished lessons are marked
 	c.waitRaw()
 	c.send(keyDown + keyEnter)

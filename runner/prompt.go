@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -47,6 +48,32 @@ func (plainPrompter) input(ctx context.Context, _ string, _ []any, def string) (
 	return def, ctx.Err()
 }
 
+// survey's Select writes an English hint ("[Use arrows to move, …]") from
+// a package-level template. The template is set once, here, so that the
+// hint comes from the prompt itself: a Select whose Description answers
+// for index -1 (never an option's index) supplies its own hint, in the
+// learner's language. A Select without a Description keeps survey's
+// words.
+func init() {
+	const english = `[Use arrows to move, type to filter{{- if and .Help (not .ShowHelp)}}, {{ .Config.HelpInput }} for more help{{end}}]`
+	if !strings.Contains(survey.SelectQuestionTemplate, english) {
+		panic("survey's Select template changed: update runner/prompt.go")
+	}
+	survey.SelectQuestionTemplate = strings.Replace(survey.SelectQuestionTemplate, english,
+		`{{- if .Description}}[{{call .Description "" -1}}]{{else}}`+english+`{{end}}`, 1)
+}
+
+// hinted returns a Description for survey.Select that gives the hint line
+// (index -1, see init) and no description for any option.
+func hinted(hint string) func(string, int) string {
+	return func(_ string, index int) string {
+		if index == -1 {
+			return hint
+		}
+		return ""
+	}
+}
+
 // surveyPrompter asks on a terminal with survey.
 type surveyPrompter struct {
 	cat   *content.Catalog
@@ -73,7 +100,7 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 			defLabel = labels[i]
 		}
 	}
-	q := &survey.Select{Message: p.cat.T(msgKey, msgArgs...), Options: labels}
+	q := &survey.Select{Message: p.cat.T(msgKey, msgArgs...), Options: labels, Description: hinted(p.cat.T("prompt.select-hint"))}
 	if defLabel != "" {
 		q.Default = defLabel
 	}
