@@ -323,12 +323,25 @@ func newRunner(f flags, lang content.Lang, e env) (*runner.Runner, int) {
 	return newRunnerWith(f, lang, e, nil)
 }
 
+// hostProblem says in the learner's language why --host cannot be used.
+func hostProblem(cat *content.Catalog, err error) string {
+	for _, k := range []struct {
+		err error
+		key string
+	}{{lessons.ErrBadHost, "err.bad-host"}, {lessons.ErrNotLocal, "err.not-local"}, {lessons.ErrFamily, "err.family"}} {
+		if errors.Is(err, k.err) {
+			return cat.T(k.key)
+		}
+	}
+	return err.Error()
+}
+
 // newRunnerWith is newRunner with a last say on the options.
 func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Options)) (*runner.Runner, int) {
 	cat := content.Text(lang)
 	cfg, warn, err := sessionConfig(f)
 	if err != nil {
-		fmt.Fprintln(e.stderr, cat.T("cli.bad-host", f.host, err))
+		fmt.Fprintln(e.stderr, cat.T("cli.bad-host", f.host, hostProblem(cat, err)))
 		return nil, exitUsage
 	}
 	if f.port < 1 || f.port > 65535 {

@@ -168,6 +168,11 @@ func (r *Runner) explain(err error) []string {
 		{lessons.ErrLesson, "err.lesson"},
 	} {
 		if errors.Is(err, e.err) {
+			if e.err != lessons.ErrLesson && e.err != lessons.ErrFamily {
+				// The learner's own input: the catalog says it all. The
+				// detail, in English, is for a lesson's author.
+				return []string{r.cat.T(e.key)}
+			}
 			return []string{r.cat.T(e.key), r.cat.T("err.detail", err.Error())}
 		}
 	}
