@@ -24,13 +24,16 @@ const (
 
 // row is the outcome of one submission.
 type row struct {
-	Submission      string   `json:"submission"`
+	Submission      string   `json:"submission"` // the entry's name as it is: escape it before printing
 	Status          string   `json:"status"`
 	Passed          bool     `json:"passed"`
 	FirstDifference string   `json:"first_difference,omitempty"`
 	Hints           []string `json:"hints,omitempty"`     // catalog keys
 	HintText        []string `json:"hint_text,omitempty"` // in the chosen language
 	DurationMS      int64    `json:"duration_ms"`
+	// StderrTail is the end of a failed program's error output (a crash's
+	// traceback), so that an instructor sees why without running it again.
+	StderrTail []string `json:"stderr_tail,omitempty"`
 }
 
 func rowFor(cat *content.Catalog, name string, r *Result) row {
@@ -43,6 +46,9 @@ func rowFor(cat *content.Catalog, name string, r *Result) row {
 	for _, h := range r.Hints {
 		w.Hints = append(w.Hints, h.Key)
 		w.HintText = append(w.HintText, showHint(cat, h))
+	}
+	if !r.Passed {
+		w.StderrTail = stderrTail(r.Obs)
 	}
 	return w
 }
@@ -103,7 +109,7 @@ func gradeAll(ctx context.Context, a cmdArgs, subs []submission, tmp string, pr 
 
 // grade builds (if needed) and checks one submission.
 func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *content.Catalog) row {
-	name := escape.String(s.name)
+	name := s.name
 	if ctx.Err() != nil { // Ctrl-C: the rest are not started
 		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
 	}

@@ -37,6 +37,8 @@ func TestBatch(t *testing.T) {
 	copyFile(t, "testdata/go/udp-send--newline/main.go", filepath.Join(sub, "bob", "main.go"), 0o644)
 	copyFile(t, bin("udp-send--joined"), filepath.Join(sub, "carol"), 0o755)
 	copyFile(t, bin("hang"), filepath.Join(sub, "dave"), 0o755)
+	const evil = "evil\x1b[2Jname" // a file name with a terminal escape in it
+	copyFile(t, bin("crash"), filepath.Join(sub, evil), 0o755)
 	os.WriteFile(filepath.Join(sub, "erin.go"), []byte("package main\n\nfunc main() { oops }\n"), 0o644)
 	os.WriteFile(filepath.Join(sub, "notes.txt"), []byte("not a program"), 0o644)
 	os.WriteFile(filepath.Join(sub, ".hidden.py"), []byte("raise SystemExit(1)"), 0o644)
@@ -45,6 +47,7 @@ func TestBatch(t *testing.T) {
 		"bob":       statusFail,
 		"carol":     statusFail,
 		"dave":      statusFail,
+		evil:        statusFail,
 		"erin.go":   statusBuildError,
 		"notes.txt": statusUnsupported,
 	}
@@ -90,6 +93,11 @@ func TestBatch(t *testing.T) {
 			t.Errorf("%s: status %q, want %q", name, got[name], status)
 		}
 	}
+	for _, r := range rep.Results {
+		if r.Submission == evil && len(r.StderrTail) == 0 {
+			t.Errorf("the crashed submission's error output is not in the JSON")
+		}
+	}
 	if !isSorted(names) {
 		t.Errorf("rows are not in name order: %v", names)
 	}
@@ -103,6 +111,15 @@ func TestBatch(t *testing.T) {
 	}
 	if len(rows) != len(want)+1 {
 		t.Errorf("CSV has %d rows, want a header and %d", len(rows), len(want))
+	}
+	if h := strings.Join(rows[0], ","); h != "submission,status,first_difference,hint_text,duration_ms,stderr_tail" {
+		t.Errorf("CSV header %q: want the JSON's names", h)
+	}
+	if csvText := string(must(os.ReadFile(csvFile))); strings.Contains(csvText, "\x1b") || !strings.Contains(csvText, `evil\x1b[2Jname`) {
+		t.Errorf("the CSV does not show the escape in a file name visibly:\n%s", csvText)
+	}
+	if strings.Contains(stdout.String()+stderr.String(), "\x1b[2J") {
+		t.Error("the table or the progress lines print a file name's escape sequence raw")
 	}
 
 	table := stdout.String()

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"reflect"
+	"strings"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -18,11 +19,52 @@ type Difference struct {
 // compare runs go-cmp over the Facts and collects the differences through
 // a cmp.Reporter, so that each can be labelled and shown in the learner's
 // language rather than as Go syntax.
+//
+// Connections are compared by position: verify opens them in a fixed order,
+// so connection 2 is always verify's second client. (go-cmp aligns slices
+// by similarity, which would pair a lone "closed, sent nothing" connection
+// with whichever expected one it most resembles.) Datagrams and lines keep
+// go-cmp's alignment, so one missing in the middle shows as missing.
 func compare(want, got Facts) []Difference {
 	var r reporter
-	cmp.Equal(want, got, cmpopts.EquateEmpty(), cmp.Reporter(&r))
-	return mergePairs(r.diffs)
+	cmp.Equal(want, got, cmpopts.EquateEmpty(), byPosition, cmp.Reporter(&r))
+	return wholeRefused(mergePairs(r.diffs), want, got)
 }
+
+// wholeRefused reports a refused connection as one difference, "refused",
+// rather than as the bytes and the close it could not have.
+func wholeRefused(ds []Difference, want, got Facts) []Difference {
+	var out []Difference
+	done := map[int]bool{}
+	for _, d := range ds {
+		i := d.Index - 1
+		if strings.HasPrefix(d.Label, "verify.label.conn") && i >= 0 && i < len(got.Conns) && got.Conns[i].Refused {
+			if !done[i] {
+				done[i] = true
+				var w any
+				if i < len(want.Conns) {
+					w = want.Conns[i]
+				}
+				out = append(out, Difference{Label: "verify.label.conn", Index: d.Index, Want: w, Got: got.Conns[i]})
+			}
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// byPosition turns the connection lists into maps keyed by position. It
+// leaves two empty lists to EquateEmpty, which go-cmp would otherwise find
+// as ambiguous as two options for one value.
+var byPosition = cmp.FilterValues(func(x, y []ConnFacts) bool { return len(x)+len(y) > 0 },
+	cmp.Transformer("byPosition", func(cs []ConnFacts) map[int]ConnFacts {
+		m := make(map[int]ConnFacts, len(cs))
+		for i, c := range cs {
+			m[i] = c
+		}
+		return m
+	}))
 
 type reporter struct {
 	path  cmp.Path
@@ -49,11 +91,21 @@ func (r *reporter) Report(rs cmp.Result) {
 			if ix >= 0 && iy >= 0 {
 				d.Index = ix + 1
 			}
+		case cmp.MapIndex: // connections, by position
+			if k, ok := s.Key().Interface().(int); ok {
+				d.Index = k + 1
+			}
 		}
 	}
 	d.Label = label(fields)
 	// A whole list against an empty one (EquateEmpty reports them as one
 	// node) is shown element by element, like any other list.
+	if isMap(vx) || isMap(vy) {
+		for i := range max(length(vx), length(vy)) {
+			r.diffs = append(r.diffs, Difference{Label: d.Label, Index: i + 1, Want: mapElem(vx, i), Got: mapElem(vy, i)})
+		}
+		return
+	}
 	if isSlice(vx) || isSlice(vy) {
 		for i := range max(length(vx), length(vy)) {
 			r.diffs = append(r.diffs, Difference{Label: d.Label, Index: i + 1, Want: elem(vx, i), Got: elem(vy, i)})
@@ -66,11 +118,23 @@ func (r *reporter) Report(rs cmp.Result) {
 
 func isSlice(v reflect.Value) bool { return v.IsValid() && v.Kind() == reflect.Slice }
 
+func isMap(v reflect.Value) bool { return v.IsValid() && v.Kind() == reflect.Map }
+
 func length(v reflect.Value) int {
-	if !isSlice(v) {
+	if !isSlice(v) && !isMap(v) {
 		return 0
 	}
 	return v.Len()
+}
+
+func mapElem(v reflect.Value, i int) any {
+	if !isMap(v) {
+		return nil
+	}
+	if e := v.MapIndex(reflect.ValueOf(i)); e.IsValid() {
+		return e.Interface()
+	}
+	return nil
 }
 
 func elem(v reflect.Value, i int) any {
@@ -114,7 +178,9 @@ func label(fields []string) string {
 	case "Conns":
 		key = "verify.label.conn"
 		if len(fields) > 1 {
-			key = map[string]string{"FromProgram": "verify.label.conn_data", "Closed": "verify.label.conn_closed"}[fields[1]]
+			if k, ok := map[string]string{"FromProgram": "verify.label.conn_data", "Closed": "verify.label.conn_closed"}[fields[1]]; ok {
+				key = k
+			}
 		}
 	}
 	return key

@@ -44,7 +44,7 @@ func init() {
 func connFacts(o *Observation) []ConnFacts {
 	var out []ConnFacts
 	for _, c := range o.Conns {
-		out = append(out, ConnFacts{FromProgram: string(c.Received), Closed: c.Closed})
+		out = append(out, ConnFacts{FromProgram: string(c.Received), Closed: c.Closed, Refused: c.Refused})
 	}
 	return out
 }
@@ -98,7 +98,7 @@ func diagnoseTCPClient(o *Observation, want, got Facts) []Hint {
 	case sent == "":
 		hs = append(hs, hint("nothing_sent_tcp"))
 	case strings.HasSuffix(sent, "\n") || strings.HasSuffix(sent, "\r"):
-		hs = append(hs, hint("newline_in_stream"))
+		hs = append(hs, hint("newline_in_message"))
 	case !utf8.ValidString(sent) || strings.HasPrefix(sent, "b'"):
 		hs = append(hs, hint("encoding"))
 	}

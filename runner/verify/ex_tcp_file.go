@@ -50,14 +50,15 @@ func makeFileData(n int) []byte {
 
 func init() {
 	register(&exercise{
-		id:      "tcp-file",
-		stdin:   tcpFileData,
-		newPeer: func() peer { return &fileServer{} },
+		id:         "tcp-file",
+		stdin:      tcpFileData,
+		decodeHint: "stdin_binary",
+		newPeer:    func() peer { return &fileServer{} },
 		want: func(o *Observation) Facts {
 			var prefix [4]byte
 			binary.BigEndian.PutUint32(prefix[:], uint32(len(tcpFileData)))
 			return Facts{
-				Conns:  []ConnFacts{{Closed: true}},
+				Conns:  []ConnFacts{{Closed: true, Upload: true}},
 				File:   fileFacts(append(prefix[:], tcpFileData...)),
 				Stdout: []string{fmt.Sprintf("OK %d", len(tcpFileData))},
 				Exit:   exitOK,
@@ -66,7 +67,7 @@ func init() {
 		got: func(o *Observation) Facts {
 			f := Facts{Stdout: lines(o.Stdout), Exit: exitFact(o, false)}
 			for _, c := range o.Conns {
-				f.Conns = append(f.Conns, ConnFacts{Closed: c.Closed})
+				f.Conns = append(f.Conns, ConnFacts{Closed: c.Closed, Upload: true})
 			}
 			if len(o.Conns) > 0 {
 				f.File = fileFacts(o.Conns[0].Received)

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"time"
 )
@@ -24,11 +25,12 @@ var tcpServerClients = [][][]byte{
 
 func init() {
 	register(&exercise{
-		id:      "tcp-server",
-		binds:   true,
-		server:  true,
-		newPeer: func() peer { return &echoClients{} },
-		want:    func(o *Observation) Facts { return echoWant(tcpServerClients) },
+		id:         "tcp-server",
+		binds:      true,
+		server:     true,
+		decodeHint: "decode_error_echo",
+		newPeer:    func() peer { return &echoClients{} },
+		want:       func(o *Observation) Facts { return echoWant(tcpServerClients) },
 		got: func(o *Observation) Facts {
 			return Facts{Conns: connFacts(o), Exit: exitFact(o, true)}
 		},
@@ -121,13 +123,14 @@ func diagnoseEchoServer(o *Observation, want, got Facts) []Hint {
 	if served := servedInFull(want, got); o.Exit.Exited() && o.Exit.Code == 0 && served > 0 {
 		hs = append(hs, hint("server_exited", served))
 	}
-	if o.ClosedBeforeClientDone {
+	if o.ClosedBeforeClientDone && !o.Exit.Exited() {
+		// (A program that ended closed everything: its exit is the news.)
 		hs = append(hs, hint("closed_early"))
 	}
 	if o.WaitedFor == waitClose {
 		hs = append(hs, hint("server_never_closed"))
 	}
-	if o.WaitedFor == waitEcho && !o.SecondClientWaited {
+	if o.WaitedFor == waitEcho && !o.SecondClientWaited && !slices.ContainsFunc(hs, func(h Hint) bool { return h.Key == hint("not_echo").Key }) {
 		hs = append(hs, hint("no_echo"))
 	}
 	return hs

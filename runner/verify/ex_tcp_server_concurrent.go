@@ -12,11 +12,12 @@ var (
 
 func init() {
 	register(&exercise{
-		id:      "tcp-server-concurrent",
-		binds:   true,
-		server:  true,
-		newPeer: func() peer { return &overlappingClients{} },
-		want:    func(o *Observation) Facts { return echoWant([][][]byte{concA, concB, concC}) },
+		id:         "tcp-server-concurrent",
+		binds:      true,
+		server:     true,
+		decodeHint: "decode_error_echo",
+		newPeer:    func() peer { return &overlappingClients{} },
+		want:       func(o *Observation) Facts { return echoWant([][][]byte{concA, concB, concC}) },
 		got: func(o *Observation) Facts {
 			return Facts{Conns: connFacts(o), Exit: exitFact(o, true)}
 		},

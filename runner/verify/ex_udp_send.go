@@ -114,7 +114,11 @@ func diagnoseUDPSend(o *Observation, want, got Facts) []Hint {
 			break
 		}
 	}
-	norm := func(ss []string) string { return strings.NewReplacer("\n", "", "\r", "").Replace(strings.Join(ss, "")) }
+	// Split or joined: the same text, cut differently. Whitespace is left
+	// out, so a line sent word by word is recognised too.
+	norm := func(ss []string) string {
+		return strings.NewReplacer("\n", "", "\r", "", " ", "", "\t", "").Replace(strings.Join(ss, ""))
+	}
 	if len(d) != len(want.Datagrams) && strings.HasPrefix(norm(d), norm(want.Datagrams)) &&
 		!strings.Contains(norm(d), "exit") {
 		hs = append(hs, hint("split_joined"))

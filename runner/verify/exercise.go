@@ -5,11 +5,14 @@ import "sort"
 // exercise is the machine side of one exercise: how to play the other end
 // and what the contract expects. The words are in content/exercises.
 type exercise struct {
-	id      string
-	binds   bool   // the program binds HOST:PORT itself (verify picks a free port)
-	server  bool   // the program should still be serving when verify stops it
-	stdin   []byte // fed to the program; nil for none
-	newPeer func() peer
+	id     string
+	binds  bool   // the program binds HOST:PORT itself (verify picks a free port)
+	server bool   // the program should still be serving when verify stops it
+	stdin  []byte // fed to the program; nil for none
+	// decodeHint is the hint key for a program that failed to decode
+	// bytes as text, which means something different in each exercise.
+	decodeHint string
+	newPeer    func() peer
 	// want and got turn a run into comparable Facts; diagnose names the
 	// likely mistake when they differ.
 	want     func(o *Observation) Facts

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // report is the JSON written by --json.
@@ -42,11 +43,18 @@ func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 	if a.csvFile != "" {
 		var b bytes.Buffer
 		cw := csv.NewWriter(&b)
-		_ = cw.Write([]string{cat.T("verify.table.submission"), cat.T("verify.table.result"),
-			cat.T("verify.table.difference"), cat.T("verify.table.hint"), cat.T("verify.table.duration_ms")})
+		// The header and the status are the JSON's names, the same in
+		// every language, so a gradebook script reads either file; the
+		// sentences are in the chosen language. Control characters are
+		// escaped, since a CSV file is often printed as it is.
+		_ = cw.Write([]string{"submission", "status", "first_difference", "hint_text", "duration_ms", "stderr_tail"})
 		for _, r := range rows {
-			_ = cw.Write([]string{r.Submission, r.Status, r.FirstDifference, strings.Join(r.HintText, " "),
-				strconv.FormatInt(r.DurationMS, 10)})
+			tail := make([]string, len(r.StderrTail))
+			for i, l := range r.StderrTail {
+				tail[i] = escape.String(l)
+			}
+			_ = cw.Write([]string{escape.String(r.Submission), r.Status, r.FirstDifference, strings.Join(r.HintText, " "),
+				strconv.FormatInt(r.DurationMS, 10), strings.Join(tail, "\n")})
 		}
 		cw.Flush()
 		if err := cw.Error(); err != nil {

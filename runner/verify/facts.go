@@ -17,6 +17,8 @@ type Facts struct {
 type ConnFacts struct {
 	FromProgram string // the bytes the program sent on it
 	Closed      bool   // whether the program closed its side
+	Refused     bool   // verify's client was refused: nothing listened any more
+	Upload      bool   // the bytes are summarised in Facts.File instead (tcp-file)
 }
 
 // FileFacts summarises a length-prefixed upload, which is too big to show.

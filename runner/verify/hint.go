@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"regexp"
 	"time"
 )
@@ -47,7 +48,7 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 		hs = append(hs, hint("never_connected", o.Host, o.Port))
 	}
 	if reDecode.Match(stderr) {
-		hs = append(hs, hint("decode_error"))
+		hs = append(hs, hint(cmp.Or(ex.decodeHint, "decode_error")))
 	}
 	if ex.diagnose != nil {
 		hs = append(hs, ex.diagnose(o, want, got)...)
@@ -56,6 +57,8 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	switch {
 	case crashed && o.Exit.Signal != "":
 		hs = append(hs, hint("crashed_signal", o.Exit.Signal))
+	case crashed && len(stderr) == 0:
+		hs = append(hs, hint("crashed_quiet", o.Exit.Code))
 	case crashed:
 		hs = append(hs, hint("crashed", o.Exit.Code))
 	case o.TimedOut:

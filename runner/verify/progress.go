@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"github.com/sockstep/sockstep/runner/escape"
 	"io"
 	"os"
 	"strings"
@@ -39,12 +40,12 @@ func (p *progress) done(r row) {
 	p.n++
 	status := p.cat.T("verify.status." + r.Status)
 	if !p.tty {
-		fmt.Fprintln(p.w, p.cat.T("verify.batch.progress_line", p.n, p.total, r.Submission, status))
+		fmt.Fprintln(p.w, p.cat.T("verify.batch.progress_line", p.n, p.total, escape.String(r.Submission), status))
 		return
 	}
 	filled := barWidth * p.n / max(1, p.total)
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled)
-	fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d %s", bar, p.n, p.total, r.Submission)
+	fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d %s", bar, p.n, p.total, escape.String(r.Submission))
 }
 
 func (p *progress) finish() {

@@ -51,7 +51,7 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 			}
 			fmt.Fprintln(w, "  • "+showLabel(cat, d))
 			fmt.Fprintln(w, "      "+st.good(cat.T("verify.diff.want")+" "+showValue(cat, d.Want)))
-			fmt.Fprintln(w, "      "+st.bad(cat.T("verify.diff.got")+" "+showValue(cat, d.Got)))
+			fmt.Fprintln(w, "      "+st.bad(cat.T("verify.diff.got")+" "+showGot(cat, d, r.Exercise)))
 		}
 	}
 	if len(r.Hints) > 0 {
@@ -60,7 +60,7 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 			fmt.Fprintln(w, st.note(cat.T("verify.hint.title"))+" "+showHint(cat, h))
 		}
 	}
-	if tail := lastLines(o.Stderr, o.StderrTail, stderrLines); len(tail) > 0 {
+	if tail := stderrTail(o); len(tail) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, st.bold(cat.T("verify.stderr.title")))
 		for _, l := range tail {
@@ -70,6 +70,16 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	if o.StdoutTruncated {
 		fmt.Fprintln(w, st.dim(cat.T("verify.stdout.truncated")))
 	}
+}
+
+// stderrTail is the last lines of the program's error output, tabs
+// expanded (a Go panic's trace is indented with them), not yet escaped.
+func stderrTail(o *Observation) []string {
+	ls := lastLines(o.Stderr, o.StderrTail, stderrLines)
+	for i, l := range ls {
+		ls[i] = strings.ReplaceAll(l, "\t", "    ")
+	}
+	return ls
 }
 
 // lastLines returns the last n lines of a stream, from its tail when the
@@ -102,7 +112,7 @@ func firstDifference(cat *content.Catalog, r *Result) string {
 		return ""
 	}
 	d := r.Diffs[0]
-	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showValue(cat, d.Got))
+	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showGot(cat, d, r.Exercise))
 }
 
 // quoteArgs shows a command line as it could be typed again: arguments

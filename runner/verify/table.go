@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"github.com/sockstep/sockstep/runner/escape"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -20,7 +21,7 @@ func writeTable(w io.Writer, cat *content.Catalog, st style, rows []row) {
 	head := []string{cat.T("verify.table.submission"), cat.T("verify.table.result"), cat.T("verify.table.difference")}
 	cells := [][]string{head}
 	for _, r := range rows {
-		cells = append(cells, []string{r.Submission, cat.T("verify.status." + r.Status), truncate(r.FirstDifference, maxCell)})
+		cells = append(cells, []string{escape.String(r.Submission), cat.T("verify.status." + r.Status), truncate(r.FirstDifference, maxCell)})
 	}
 	widths := make([]int, 2)
 	for _, c := range cells {

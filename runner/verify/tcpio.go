@@ -82,9 +82,14 @@ func accept(s *session, l *net.TCPListener) *tcpConn {
 	return newTCPConn(s, c)
 }
 
+// send writes b. A write that fails because the program has closed or
+// reset the connection records that close, as a read would have.
 func (t *tcpConn) send(b []byte) bool {
 	n, err := t.c.Write(b)
 	t.sent += n
+	if err != nil {
+		t.noteEnd(err)
+	}
 	return err == nil
 }
 
@@ -128,7 +133,7 @@ func (t *tcpConn) noteEnd(err error) {
 	switch {
 	case errors.Is(err, io.EOF):
 		t.rec().Closed = true
-	case errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		t.rec().Closed, t.rec().Reset = true, true
 	}
 }

@@ -30,6 +30,12 @@ func showValue(cat *content.Catalog, v any) string {
 		return showExit(cat, x)
 	case ConnFacts:
 		closed := showValue(cat, x.Closed)
+		switch {
+		case x.Refused:
+			return cat.T("verify.value.conn_refused")
+		case x.Upload:
+			return cat.T("verify.value.conn_upload", closed)
+		}
 		if x.FromProgram == "" {
 			return cat.T("verify.value.conn_nothing", closed)
 		}
@@ -40,6 +46,19 @@ func showValue(cat *content.Catalog, v any) string {
 		return strconv.Itoa(x)
 	}
 	return escape.String(fmt.Sprint(v))
+}
+
+// showGot renders the observed side of d. A connection that never
+// happened is said to be one; with a server, that is because verify's
+// clients stop at the first problem.
+func showGot(cat *content.Catalog, d Difference, exercise string) string {
+	if d.Got == nil && d.Label == "verify.label.conn" {
+		if ex := registry[exercise]; ex != nil && ex.server {
+			return cat.T("verify.value.no_client")
+		}
+		return cat.T("verify.value.no_conn")
+	}
+	return showValue(cat, d.Got)
 }
 
 // showText quotes escaped text, so that spaces at either end are seen,
