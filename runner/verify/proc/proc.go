@@ -1,7 +1,10 @@
 // Package proc runs a learner's program so that nothing it does can outlive
 // or outgrow the check: it gets its own process group, its output is capped,
 // and stopping it means SIGTERM to the whole group, a short grace, then
-// SIGKILL to the group, before the leader is reaped.
+// SIGKILL to the group, before the leader is reaped. A descendant that left
+// the group (setsid, a daemon) is found by a token in its environment and
+// killed too, and the program's temporary files (go run's build directory)
+// go in a directory of its own that is removed at the end.
 package proc
 
 import (
@@ -43,6 +46,8 @@ type Process struct {
 
 	cmd      *exec.Cmd
 	pgid     int
+	token    string // RunTokenVar's value in the program's environment
+	tmp      string // the program's TMPDIR and GOTMPDIR, removed by Stop
 	started  time.Time
 	exited   chan struct{} // closed once the leader has exited (not yet reaped)
 	exitedAt time.Time
@@ -51,6 +56,10 @@ type Process struct {
 	result   Result
 	waitErr  error // cmd.Wait's result where waitExit reaps at once (not Linux)
 }
+
+// RunTokenVar names the environment variable that marks every process of
+// one run, so that one that left the process group can still be found.
+const RunTokenVar = "SOCKSTEP_VERIFY_RUN"
 
 // waitDelay bounds how long reaping waits for output pipes that a program
 // that escaped its group still holds open.
@@ -71,9 +80,21 @@ func Start(s Spec) (*Process, error) {
 		Stderr: NewCapBuffer(s.OutputCap),
 		exited: make(chan struct{}),
 	}
+	tmp, err := os.MkdirTemp("", "sockstep-run-")
+	if err != nil {
+		return nil, fmt.Errorf("could not make a temporary directory for %q: %w", s.Path, err)
+	}
+	p.tmp = tmp
+	p.token = filepathBase(tmp)
+	env := s.Env
+	if env == nil {
+		env = os.Environ()
+	}
 	cmd := exec.Command(path, s.Args...)
 	cmd.Dir = s.Dir
-	cmd.Env = s.Env
+	// go run builds in GOTMPDIR and removes it only when it ends by itself;
+	// stopped, it would leave megabytes behind on every check.
+	cmd.Env = append(env[:len(env):len(env)], RunTokenVar+"="+p.token, "GOTMPDIR="+tmp, "TMPDIR="+tmp)
 	if s.Stdin != nil {
 		cmd.Stdin = bytes.NewReader(s.Stdin)
 	}
@@ -83,6 +104,7 @@ func Start(s Spec) (*Process, error) {
 	cmd.WaitDelay = waitDelay
 	becomeSubreaper()
 	if err := cmd.Start(); err != nil {
+		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("could not start %q: %w", s.Path, err)
 	}
 	p.cmd = cmd
@@ -141,8 +163,10 @@ func (p *Process) Stop(grace time.Duration) Result {
 		// The leader has exited but is not reaped yet, so the group id is
 		// still ours: children it left behind die here.
 		_ = killGroup(p.pgid, syscall.SIGKILL)
+		p.killEscaped()
 		err := p.reap()
 		p.reapOrphans()
+		_ = os.RemoveAll(p.tmp)
 		r.Runtime = p.exitedAt.Sub(p.started)
 		r.Code = -1
 		if st := p.cmd.ProcessState; st != nil {
@@ -158,4 +182,15 @@ func (p *Process) Stop(grace time.Duration) Result {
 		p.result = r
 	})
 	return p.result
+}
+
+// filepathBase is the last element of a path (a temporary directory's
+// random name makes a unique token).
+func filepathBase(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(p[i]) {
+			return p[i+1:]
+		}
+	}
+	return p
 }
