@@ -16,14 +16,20 @@ import (
 
 // Bytes returns b as printable text: valid UTF-8 is kept (Chinese
 // included), control characters are written as Go-style escapes (\n, \t,
-// \x1b, \u0085), and every byte that is not part of valid UTF-8 is written
-// as \xNN. The result never contains a control character, so it cannot
-// move the cursor or start an escape sequence.
+// \x1b, \u0085), and when b is not valid UTF-8 every byte outside ASCII
+// is written as \xNN. The result never contains a control character, so it
+// cannot move the cursor or start an escape sequence.
+//
+// Text that is not UTF-8 is most likely in another encoding (GBK, say),
+// where a pair of bytes can happen to form a UTF-8 character that was never
+// sent ("你" in GBK holds the UTF-8 for "ã"); showing every such byte as
+// hex keeps the display honest.
 func Bytes(b []byte) string {
 	var sb strings.Builder
+	valid := utf8.Valid(b)
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size <= 1 {
+		if !valid && b[0] >= utf8.RuneSelf || r == utf8.RuneError && size <= 1 {
 			fmt.Fprintf(&sb, `\x%02x`, b[0])
 			b = b[1:]
 			continue

@@ -25,6 +25,8 @@ func TestBytes(t *testing.T) {
 		{"nul and del", []byte{0, 'a', 0x7f}, `\x00a\x7f`},
 		{"invalid utf8", []byte{0xff, 0xfe, 'o', 'k'}, `\xff\xfeok`},
 		{"split multibyte char", []byte("你")[:2], `\xe4\xbd`},
+		{"GBK: no UTF-8 character is made up from its bytes", []byte("\xc4\xe3\xba\xc3\xa3\xac"), `\xc4\xe3\xba\xc3\xa3\xac`},
+		{"valid UTF-8 with one stray byte is all hex", append([]byte("你"), 0xff), `\xe4\xbd\xa0\xff`},
 		{"bidi override", []byte("abc\u202edcba"), `abc\u202edcba`},
 		{"empty", nil, ""},
 	}

@@ -103,7 +103,7 @@ func diagnoseTCPClient(o *Observation, want, got Facts) []Hint {
 		hs = append(hs, hint("encoding"))
 	}
 	switch {
-	case strings.Contains(out, "b'") || strings.Contains(out, `b"`):
+	case printsBytes(out):
 		hs = append(hs, hint("not_decoded"))
 	case !strings.Contains(out, tcpClientReply) && sent != "" && o.WaitedFor != waitClose:
 		hs = append(hs, hint("reply_missing"))

@@ -94,7 +94,7 @@ func diagnoseUDPRecv(o *Observation, want, got Facts) []Hint {
 	if len(out) > 1 {
 		hs = append(hs, hint("extra_output", len(out)))
 	}
-	if strings.Contains(all, "b'") || strings.Contains(all, `b"`) {
+	if printsBytes(all) {
 		hs = append(hs, hint("not_decoded"))
 	}
 	_, port, _ := strings.Cut(o.Sender, ":")

@@ -22,7 +22,14 @@ var (
 	reAddrInUse    = regexp.MustCompile(`(?i)address already in use|EADDRINUSE|errno 98\b`)
 	reRefused      = regexp.MustCompile(`(?i)connection refused|ECONNREFUSED|errno 111\b`)
 	reDecode       = regexp.MustCompile(`(?i)UnicodeDecodeError|can't decode byte|invalid utf-?8|malformed input`)
+	// Bytes printed as bytes, not text: Python's b'…', Go's [228 189 160],
+	// Node's <Buffer e4 bd a0>, Java's [B@1b6d3586.
+	reBytesPrinted = regexp.MustCompile(`\bb'|\bb"|\[\d{1,3}(?: \d{1,3}){2,}\]|<Buffer(?: [0-9a-f]{2})+|\[B@[0-9a-f]+`)
 )
+
+// printsBytes reports whether program output shows bytes in a language's
+// notation for them instead of decoded text.
+func printsBytes(out string) bool { return reBytesPrinted.MatchString(out) }
 
 // diagnose puts the hints in the order a learner should read them: the
 // ones that explain everything else (could not start, could not bind)

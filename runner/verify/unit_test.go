@@ -175,3 +175,23 @@ func FuzzShowText(f *testing.F) {
 		}
 	})
 }
+
+func TestPrintsBytes(t *testing.T) {
+	for _, tt := range []struct {
+		out  string
+		want bool
+	}{
+		{"127.0.0.1:4000 b'\\xe4\\xbd\\xa0'", true},
+		{`127.0.0.1:4000 b"hi"`, true},
+		{"127.0.0.1:4000 [228 189 160 229 165 189]", true},
+		{"<Buffer e4 bd a0>", true},
+		{"[B@1b6d3586", true},
+		{"127.0.0.1:4000 你好", false},
+		{"127.0.0.1:4000 [1 2]", false}, // two numbers in brackets may be text
+		{"web'site", false},
+	} {
+		if got := printsBytes(tt.out); got != tt.want {
+			t.Errorf("printsBytes(%q) = %v, want %v", tt.out, got, tt.want)
+		}
+	}
+}
