@@ -238,6 +238,9 @@ func run(ctx context.Context, args []string, e env) int {
 		}
 		l, code := findLesson(lang, f.lessons, words[0], e, cat)
 		if l == nil {
+			if cmd == "show" { // show takes an exercise's name too
+				fmt.Fprintln(e.stderr, cat.T("cli.exercises-are", strings.Join(verifyIDs(), ", ")))
+			}
 			return code
 		}
 		if cmd == "show" {

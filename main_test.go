@@ -98,6 +98,8 @@ func TestCommandLine(t *testing.T) {
 		{"show a name shared by a lesson and an exercise: both", []string{"show", "tcp-server", "--lang", "en"}, nil, 0, []string{"Step 1 of", "sockstep verify tcp-server -- YOUR PROGRAM", "# TCP echo server: one client after another", "## What your program gets"}, nil},
 		{"show an exercise only", []string{"show", "tcp-file", "--lang", "zh"}, nil, 0, []string{"用 TCP 发送文件：先发长度", "## 程序会收到什么"}, nil},
 		{"unknown lesson", []string{"run", "nope"}, nil, 2, nil, []string{`no lesson called "nope"`, "udp-recv"}},
+		{"show an unknown name lists lessons and exercises", []string{"show", "nope", "--lang", "en"}, nil, 2, nil, []string{"Lessons: intro,", "Exercises: tcp-client, tcp-file,"}},
+		{"unknown exercise", []string{"exercises", "nope", "--lang", "zh"}, nil, 2, nil, []string{"现有练习：tcp-client, tcp-file"}},
 		{"unknown command", []string{"frobnicate"}, nil, 2, nil, []string{"unknown command"}},
 		{"bad flag", []string{"run", "udp-recv", "--colour"}, nil, 2, nil, []string{"--help"}},
 		{"bad port", []string{"run", "udp-recv", "--port", "70000"}, nil, 2, nil, []string{"out of range"}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/progress"
@@ -69,7 +70,7 @@ func cmdExercises(f flags, words []string, lang content.Lang, e env) int {
 	ex, err := content.FindExercise(lang, id)
 	if err != nil || ex == nil {
 		fmt.Fprintln(e.stderr, cat.T("cli.unknown-exercise", id))
-		fmt.Fprintln(e.stderr, cat.T("cli.exercises-are", fmt.Sprint(verify.IDs())))
+		fmt.Fprintln(e.stderr, cat.T("cli.exercises-are", strings.Join(verify.IDs(), ", ")))
 		return exitUsage
 	}
 	if f.solution {
@@ -101,3 +102,6 @@ func showSolution(id string, cat *content.Catalog, e env) int {
 
 // isExercise reports whether id names an exercise.
 func isExercise(id string) bool { return slices.Contains(verify.IDs(), id) }
+
+// verifyIDs lists the exercises verify can check.
+func verifyIDs() []string { return verify.IDs() }
