@@ -63,7 +63,7 @@ func (p *oneShotServer) play(s *session) {
 	if c == nil {
 		return
 	}
-	defer c.close()
+	// The connection stays open until the program is stopped (closeAll).
 	if !c.readUntil(len(tcpClientMessage), idleWait) && s.over() {
 		s.gaveUp(waitData)
 		return

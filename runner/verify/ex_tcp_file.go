@@ -108,7 +108,7 @@ func (p *fileServer) play(s *session) {
 	if c == nil {
 		return
 	}
-	defer c.close()
+	// The connection stays open until the program is stopped (closeAll).
 	if !c.readUntil(4, idleWait) && (s.over() || c.rec().Closed) {
 		if s.over() {
 			s.gaveUp(waitData)

@@ -157,6 +157,7 @@ func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *
 	o.TimedOut = errors.Is(ctx.Err(), context.DeadlineExceeded)
 	o.Interrupted = parent.Err() != nil
 	o.Exit = pr.Stop(grace)
+	s.closeAll()
 	o.Stdout = pr.Stdout.Bytes()
 	o.StdoutTruncated = pr.Stdout.Truncated()
 	o.Stderr = pr.Stderr.Bytes()

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"io"
 	"sync"
 	"time"
 
@@ -93,6 +94,20 @@ func (s *session) deadlineFor(cutOnExit bool, t time.Time) time.Time {
 
 // over reports whether time is up or the caller cancelled.
 func (s *session) over() bool { return s.ctx.Err() != nil }
+
+// closeAll closes every socket the peer still holds. It runs after the
+// program is stopped: a connection verify closed first would hand a
+// program stuck waiting for the end of the stream its EOF in the last
+// moment, and whether it then printed would be a race.
+func (s *session) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.all {
+		if c, ok := d.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
+}
 
 // gaveUp records what the peer was waiting for when it stopped.
 func (s *session) gaveUp(what string) {
