@@ -34,6 +34,9 @@ type row struct {
 	// StderrTail is the end of a failed program's error output (a crash's
 	// traceback), so that an instructor sees why without running it again.
 	StderrTail []string `json:"stderr_tail,omitempty"`
+	// Observed is what verify saw, with times (bytes and close of each
+	// connection, datagrams, run time), in the chosen language.
+	Observed []string `json:"observed,omitempty"`
 }
 
 func rowFor(cat *content.Catalog, name string, r *Result) row {
@@ -49,6 +52,7 @@ func rowFor(cat *content.Catalog, name string, r *Result) row {
 	}
 	if !r.Passed {
 		w.StderrTail = stderrTail(r.Obs)
+		w.Observed = observed(cat, r.Obs)
 	}
 	return w
 }

@@ -97,6 +97,9 @@ func TestBatch(t *testing.T) {
 		if r.Submission == evil && len(r.StderrTail) == 0 {
 			t.Errorf("the crashed submission's error output is not in the JSON")
 		}
+		if r.Submission == "bob" && (len(r.Observed) == 0 || !strings.Contains(strings.Join(r.Observed, "\n"), "datagram(s) arrived")) {
+			t.Errorf("bob's row does not say what verify saw: %q", r.Observed)
+		}
 	}
 	if !isSorted(names) {
 		t.Errorf("rows are not in name order: %v", names)

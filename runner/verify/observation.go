@@ -43,6 +43,10 @@ type Datagram struct {
 type Conn struct {
 	Received []byte // every byte the program sent on it
 	Closed   bool   // the program closed its side (verify read end of stream)
+	// ClosedAfter is when verify saw the program's close, counted from the
+	// connection's start (0 when it did not close).
+	ClosedAfter time.Duration
+	Opened      time.Time // when verify connected or accepted
 	Reset    bool   // the connection was reset
 	Refused  bool   // verify could not connect
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/escape"
@@ -60,6 +61,13 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 			fmt.Fprintln(w, st.note(cat.T("verify.hint.title"))+" "+showHint(cat, h))
 		}
 	}
+	if seen := observed(cat, o); len(seen) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.bold(cat.T("verify.seen.title")))
+		for _, l := range seen {
+			fmt.Fprintln(w, "  "+st.dim(l))
+		}
+	}
 	if tail := stderrTail(o); len(tail) > 0 {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, st.bold(cat.T("verify.stderr.title")))
@@ -71,6 +79,42 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 		fmt.Fprintln(w, st.dim(cat.T("verify.stdout.truncated")))
 	}
 }
+
+// maxSeen bounds the connections listed under "what verify saw".
+const maxSeen = 6
+
+// observed says in a few lines what verify saw happen, with times: the
+// bytes and the close of each connection, the datagrams, how long the
+// program ran. The differences say what was wrong; these say when.
+func observed(cat *content.Catalog, o *Observation) []string {
+	var out []string
+	if n := len(o.Datagrams); n > 0 {
+		out = append(out, cat.T("verify.seen.datagrams", n))
+	}
+	for i, c := range o.Conns {
+		if i == maxSeen {
+			break
+		}
+		switch {
+		case c.Refused:
+			out = append(out, cat.T("verify.seen.conn_refused", i+1))
+		case c.Closed:
+			out = append(out, cat.T("verify.seen.conn_closed", i+1, len(c.Received), ms(c.ClosedAfter)))
+		default:
+			out = append(out, cat.T("verify.seen.conn_open", i+1, len(c.Received)))
+		}
+	}
+	if o.StartErr == nil && o.Exit.Runtime > 0 {
+		key := "verify.seen.exited"
+		if o.Exit.Stopped {
+			key = "verify.seen.stopped"
+		}
+		out = append(out, cat.T(key, o.Exit.Runtime.Seconds()))
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // stderrTail is the last lines of the program's error output, tabs
 // expanded (a Go panic's trace is indented with them), not yet escaped.

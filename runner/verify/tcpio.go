@@ -24,7 +24,7 @@ func (t *tcpConn) rec() *Conn { return &t.s.obs.Conns[t.i] }
 
 // newTCPConn records c as the next connection.
 func newTCPConn(s *session, c *net.TCPConn) *tcpConn {
-	s.obs.Conns = append(s.obs.Conns, Conn{})
+	s.obs.Conns = append(s.obs.Conns, Conn{Opened: time.Now()})
 	s.track(c, false)
 	return &tcpConn{s: s, c: c, i: len(s.obs.Conns) - 1}
 }
@@ -130,6 +130,13 @@ func (t *tcpConn) readToEOF() bool {
 // noteEnd records how a read ended: end of stream and reset both mean the
 // program closed its socket (a reset is a close with unread data).
 func (t *tcpConn) noteEnd(err error) {
+	if r := t.rec(); !r.Closed {
+		defer func() {
+			if r.Closed {
+				r.ClosedAfter = time.Since(r.Opened)
+			}
+		}()
+	}
 	switch {
 	case errors.Is(err, io.EOF):
 		t.rec().Closed = true

@@ -5,11 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/verify/proc"
 )
 
@@ -233,5 +235,38 @@ func TestCancel(t *testing.T) {
 	}
 	if r.Passed || !r.Obs.Interrupted {
 		t.Errorf("passed %v, interrupted %v; want a failed, interrupted check", r.Passed, r.Obs.Interrupted)
+	}
+}
+
+// The report says when things happened: a server that closed its first
+// client's connection is timed, one that left the second open is named.
+func TestObservedTimes(t *testing.T) {
+	r, err := Run(context.Background(), "tcp-server", []string{bin("tcp-server--never-closes")}, Options{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Passed || len(r.Obs.Conns) == 0 {
+		t.Fatalf("passed %v with %d connections", r.Passed, len(r.Obs.Conns))
+	}
+	if c := r.Obs.Conns[0]; c.Closed || c.ClosedAfter != 0 {
+		t.Errorf("connection 1: closed %v after %s, want never closed", c.Closed, c.ClosedAfter)
+	}
+	seen := strings.Join(observed(content.Text(content.English), r.Obs), "\n")
+	for _, s := range []string{"connection 1: 20 bytes from your program; it never closed the connection", "verify stopped your program after"} {
+		if !strings.Contains(seen, s) {
+			t.Errorf("what verify saw lacks %q:\n%s", s, seen)
+		}
+	}
+
+	r, err = Run(context.Background(), "tcp-server", []string{bin("tcp-server--one-client")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Obs.Conns[0]; !c.Closed || c.ClosedAfter <= 0 {
+		t.Errorf("connection 1: closed %v after %s, want closed, with its time", c.Closed, c.ClosedAfter)
+	}
+	seen = strings.Join(observed(content.Text(content.English), r.Obs), "\n")
+	if !regexp.MustCompile(`connection 1: 20 bytes from your program; it closed the connection [\d.]+ ms after it opened`).MatchString(seen) {
+		t.Errorf("what verify saw:\n%s", seen)
 	}
 }
