@@ -47,8 +47,8 @@ type Conn struct {
 	// connection's start (0 when it did not close).
 	ClosedAfter time.Duration
 	Opened      time.Time // when verify connected or accepted
-	Reset    bool   // the connection was reset
-	Refused  bool   // verify could not connect
+	Reset       bool      // the connection was reset
+	Refused     bool      // verify could not connect
 }
 
 // What verify was waiting for when time ran out or the program ended.
