@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -62,18 +64,53 @@ func ParseHost(s string) (netip.Addr, error) {
 	if s == "" {
 		return netip.Addr{}, fmt.Errorf("%q: %w", s, ErrBadHost)
 	}
-	ips, err := net.LookupIP(s)
-	if err != nil || len(ips) == 0 {
+	// Names come from the hosts file only: asking DNS would send a query
+	// off this machine, which sockstep never does.
+	ips := hostsLookup(hostsFile, s)
+	if len(ips) == 0 {
 		return netip.Addr{}, fmt.Errorf("%q: %w", s, ErrBadHost)
 	}
-	for _, ip := range ips { // prefer IPv4, as the lessons do
-		if v4 := ip.To4(); v4 != nil {
-			a, _ := netip.AddrFromSlice(v4)
+	for _, a := range ips { // prefer IPv4, as the lessons do
+		if a.Is4() {
 			return a, nil
 		}
 	}
-	a, _ := netip.AddrFromSlice(ips[0])
-	return a.Unmap(), nil
+	return ips[0], nil
+}
+
+// hostsFile is where names are looked up.
+var hostsFile = "/etc/hosts"
+
+// hostsLookup returns the addresses the hosts file gives name; "localhost"
+// is always 127.0.0.1, whatever the file says.
+func hostsLookup(path, name string) []netip.Addr {
+	if strings.EqualFold(name, "localhost") {
+		return []netip.Addr{netip.AddrFrom4([4]byte{127, 0, 0, 1})}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var out []netip.Addr
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		a, err := netip.ParseAddr(f[0])
+		if err != nil {
+			continue
+		}
+		for _, n := range f[1:] {
+			if strings.EqualFold(n, name) {
+				out = append(out, a.Unmap())
+			}
+		}
+	}
+	return out
 }
 
 // ParsePort reads a port number.
