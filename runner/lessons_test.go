@@ -108,13 +108,14 @@ func TestLessonsEndToEnd(t *testing.T) {
 			{"port in use", `EADDRINUSE`, false},
 			{"caller hung up", `0 bytes: the other side has closed`, true},
 			{"close wait", `CLOSE_WAIT`, false},
-			{"time wait on the caller", `TIME_WAIT`, false},
+			{"time wait on the caller, read from the kernel", `(?m)^\s+c1 \(.* · TIME_WAIT$`, false},
+			{"bytes waiting in conn after the caller spoke", `waiting to be read: 26 B`, true},
 		},
 		"tcp-client": {
 			{"refused", `ECONNREFUSED`, false},
 			{"connected", `connect\(\d+, 127\.0\.0\.1:\d+\) = 0`, false},
 			{"handshake", `SYN-ACK`, false},
-			{"time wait after closing first", `TIME_WAIT`, false},
+			{"time wait after closing first, read from the kernel", `(?m)^\s+c \(.* · TIME_WAIT$`, false},
 		},
 		"udp-send": {
 			{"datagram sent", `sendto\(\d+, .*\) = \d+`, false},
