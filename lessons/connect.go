@@ -19,6 +19,19 @@ func (s *Session) connect(ctx context.Context, name string, addr netip.AddrPort)
 	if err != nil {
 		return err
 	}
+	if k.Proto == TCP && k.connectFailed {
+		// A retry after a failed connect: what a careful program does,
+		// shown as the two calls it takes.
+		if err := s.closeSocket(ctx, name); err != nil {
+			return err
+		}
+		if err := s.newSocket(ctx, name, k.Proto, k.Family, k.Peer); err != nil {
+			return err
+		}
+		if k, err = s.need(name); err != nil {
+			return err
+		}
+	}
 	k.Side = Client
 	c := s.begin(k, "connect(%d, %s)", k.FD, addr)
 	if err := unix.SetNonblock(k.FD, true); err != nil {
@@ -48,6 +61,7 @@ func (s *Session) connect(ctx context.Context, name string, addr netip.AddrPort)
 			c.packet(Server, server, "RST")
 		}
 	}
+	k.connectFailed = err != nil && k.Proto == TCP
 	if err == nil {
 		if lsa, e := unix.Getsockname(k.FD); e == nil {
 			k.Local, _ = addrPort(lsa)

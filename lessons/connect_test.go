@@ -218,3 +218,27 @@ func TestConnectUDPRefused(t *testing.T) {
 		t.Errorf("recv after a datagram to a closed port: %v, want ECONNREFUSED", err)
 	}
 }
+
+// A connect retried after a refusal works: Linux refuses a second connect
+// on the failed socket (ECONNABORTED), so the retry closes it and opens a
+// fresh one, and the learner sees both calls.
+func TestConnectRetryAfterRefused(t *testing.T) {
+	t.Parallel()
+	s, ui := newSession(t, lessons.Config{})
+	mustStep(t, s, "socket c tcp")
+	if err := stepErr(t, s, "connect c to=closed"); lessons.ErrnoOf(err) != unix.ECONNREFUSED {
+		t.Fatalf("first connect: %v, want ECONNREFUSED", err)
+	}
+	old := s.Socket("c").FD
+	mustStep(t, s, "socket srv tcp by=peer")
+	mustStep(t, s, "bind srv")
+	mustStep(t, s, "listen srv backlog=1")
+	mustStep(t, s, "connect c to=srv")
+	if k := s.Socket("c"); !k.Remote.IsValid() {
+		t.Errorf("the retried connect left no peer on c")
+	}
+	ui.lastCall(t, "c", "socket")
+	if c := ui.lastCall(t, "c", "close"); !strings.Contains(c.Text, strconv.Itoa(old)) {
+		t.Errorf("the failed socket %d was not closed before the retry: %q", old, c.Text)
+	}
+}

@@ -49,6 +49,10 @@ type Socket struct {
 	Remote   netip.AddrPort
 	Backlog  int
 	closed   bool
+	// connectFailed is set when a TCP connect on this socket failed: its
+	// state is then undefined (Linux answers a second connect with
+	// ECONNABORTED), so a retry starts over with a fresh socket.
+	connectFailed bool
 	// hungUp is set once recv returned 0: the other side has closed.
 	hungUp bool
 	// reached is set once an external receiver (two terminals) was seen
