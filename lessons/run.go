@@ -57,7 +57,10 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 			touched = append(touched, n)
 		}
 	}
-	external := false
+	// external: the learner plays a party from another terminal in this
+	// step. The commands to paste are printed with the first thing it is
+	// their turn to do, before any call of ours that waits for them.
+	external, printed := false, false
 	for _, d := range ds {
 		sp, rd, _ := resolve(d)
 		a := args{sp, rd}
@@ -65,6 +68,10 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 			if k := s.Socket(name); k != nil && k.External {
 				s.skipExternal(k, a)
 				external = true
+				if !printed && d.Action != "socket" {
+					s.externalCommands(ds)
+					printed = true
+				}
 				continue
 			}
 		}
@@ -87,7 +94,7 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 			touch(to)
 		}
 	}
-	if external {
+	if external && !printed {
 		s.externalCommands(ds)
 	}
 	s.noteStates()

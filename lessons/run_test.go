@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
@@ -445,5 +446,37 @@ func TestMessageKeysExist(t *testing.T) {
 				t.Errorf("%s catalog has no %q", lang, k)
 			}
 		}
+	}
+}
+
+// When the learner's client and the server's accept share a step (the
+// tcp-server lesson's next caller), the commands to paste come before
+// accept waits for them, not after the step.
+func TestExternalCommandsBeforeAccept(t *testing.T) {
+	t.Parallel()
+	s, ui := newSession(t, lessons.Config{})
+	ui.who = lessons.ChoiceMe
+	mustStep(t, s, "socket srv tcp", "bind srv port=0", "listen srv")
+	srv := s.Socket("srv").Local
+	done := make(chan error, 1)
+	go func() { done <- stepErr(t, s, "socket c tcp by=peer", "connect c to=srv", "accept srv as=conn") }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		ui.mu.Lock()
+		n := len(ui.cmds)
+		ui.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("accept is waiting and no command to paste was printed")
+		}
+	}
+	conn, err := net.Dial("tcp4", srv.String()) // the learner, following them
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
