@@ -27,7 +27,7 @@ func (s *Session) sendto(ctx context.Context, name string, data []byte, addr net
 				k.Local, _ = addrPort(lsa)
 			}
 		}
-		c.packet(k.Side, k, fmt.Sprintf("datagram %d B", len(data)))
+		c.payload(k.Side, k, "datagram", len(data))
 	}
 	c.data = data
 	_, err = s.done(c, fmt.Sprintf("%d", len(data)), err)

@@ -69,6 +69,12 @@ func (c *call) packet(side Side, k *Socket, what string) {
 	c.packets = append(c.packets, Event{Side: side, Kind: EventPacket, Socket: k.Name, Peer: k.Peer, Text: what})
 }
 
+// payload records a packet that carries n bytes: what is "data" or
+// "datagram", which the runner names in the learner's language.
+func (c *call) payload(side Side, k *Socket, what string, n int) {
+	c.packets = append(c.packets, Event{Side: side, Kind: EventPacket, Socket: k.Name, Peer: k.Peer, Text: what, Bytes: n})
+}
+
 func indexByte(s string, b byte) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] == b {

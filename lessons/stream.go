@@ -18,7 +18,7 @@ func (s *Session) send(ctx context.Context, name string, data []byte) error {
 	c := s.begin(k, "send(%d, %s, 0)", k.FD, quoteData(data))
 	n, err := unix.SendmsgN(k.FD, data, nil, nil, unix.MSG_NOSIGNAL)
 	if err == nil && k.Proto == TCP {
-		c.packet(k.Side, k, fmt.Sprintf("data %d B", n))
+		c.payload(k.Side, k, "data", n)
 		// Draw the ACK only when the kernel says it came: the receiver may
 		// delay it (delayed ACK, up to 40 ms on Linux), and then the facts
 		// below show the bytes still unacknowledged.
@@ -26,7 +26,7 @@ func (s *Session) send(ctx context.Context, name string, data []byte) error {
 			c.packet(k.Side.Other(), k, "ACK")
 		}
 	} else if err == nil {
-		c.packet(k.Side, k, fmt.Sprintf("datagram %d B", n))
+		c.payload(k.Side, k, "datagram", n)
 	}
 	c.data = data[:max(n, 0)]
 	_, err = s.done(c, fmt.Sprintf("%d", n), err)

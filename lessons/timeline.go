@@ -21,7 +21,8 @@ type Event struct {
 	Kind   EventKind
 	Socket string
 	Peer   bool
-	Text   string // EventCall: the call; EventPacket: the packet ("SYN", "FIN", "data 5 B")
+	Text   string // EventCall: the call; EventPacket: the packet ("SYN", "FIN", "data", "datagram")
+	Bytes  int    // EventPacket: the payload of a "data" or "datagram" packet
 	From   string // EventState: previous state ("" = none yet)
 	To     string // EventState: new state
 	// Seq numbers the events of a session from 1, in the order they

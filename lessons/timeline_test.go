@@ -1,6 +1,7 @@
 package lessons_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -50,7 +51,11 @@ func TestTimelineTCPConversation(t *testing.T) {
 			fn, _, _ := strings.Cut(e.Text, "(")
 			rows = append(rows, string(e.Side)+" "+e.Socket+" call:"+fn)
 		case lessons.EventPacket:
-			rows = append(rows, string(e.Side)+" packet:"+e.Text)
+			label := e.Text
+			if e.Bytes > 0 {
+				label += fmt.Sprintf(" %d B", e.Bytes)
+			}
+			rows = append(rows, string(e.Side)+" packet:"+label)
 		case lessons.EventState:
 			rows = append(rows, string(e.Side)+" "+e.Socket+" state:"+e.To)
 		}

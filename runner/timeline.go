@@ -62,7 +62,11 @@ func (r *Runner) timeline(events lessons.Timeline, socks []*lessons.Socket, head
 			}
 			text = r.paint(colorState, "["+from+" → "+e.To+"]")
 		case lessons.EventPacket:
-			arrow := packetArrow(e.Text, mid-1, e.Side == lessons.Client)
+			label := e.Text
+			if e.Text == "data" || e.Text == "datagram" {
+				label = r.cat.T("timeline."+e.Text, e.Bytes)
+			}
+			arrow := packetArrow(label, mid-1, e.Side == lessons.Client)
 			row("", r.paint(colorData, arrow), "")
 			continue
 		}
