@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -195,10 +196,13 @@ func run(ctx context.Context, args []string, e env) int {
 		return runVerify(ctx, args[1:], e)
 	}
 	f, words, _, err := parseArgs(args)
+	if err != nil && f.lang == "" {
+		f.lang = langArg(args) // parsing stopped before --lang
+	}
 	lang := pickLang(f.lang, e.getenv)
 	cat := content.Text(lang)
 	if err != nil {
-		fmt.Fprintln(e.stderr, cat.T("cli.bad-flag", err))
+		fmt.Fprintln(e.stderr, flagProblem(cat, err))
 		fmt.Fprintln(e.stderr, cat.T("cli.see-help"))
 		return exitUsage
 	}
@@ -689,4 +693,44 @@ func printHelp(w io.Writer, cat *content.Catalog, topic string) {
 		key = "help.main"
 	}
 	fmt.Fprint(w, cat.T(key))
+}
+
+// langArg finds --lang among arguments that did not parse.
+func langArg(args []string) string {
+	for i, arg := range args {
+		if !strings.HasPrefix(arg, "-") {
+			continue
+		}
+		a := strings.TrimLeft(arg, "-")
+		if v, ok := strings.CutPrefix(a, "lang="); ok {
+			return v
+		}
+		if a == "lang" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+// The flag package's errors, matched so that they can be said in the
+// learner's language.
+var (
+	reFlagUnknown  = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	reFlagNoValue  = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	reFlagBadValue = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for flag -+([^:]*)`)
+)
+
+// flagProblem says what was wrong with the command line.
+func flagProblem(cat *content.Catalog, err error) string {
+	msg := err.Error()
+	if m := reFlagUnknown.FindStringSubmatch(msg); m != nil {
+		return cat.T("cli.flag-unknown", "--"+m[1])
+	}
+	if m := reFlagNoValue.FindStringSubmatch(msg); m != nil {
+		return cat.T("cli.flag-no-value", "--"+m[1])
+	}
+	if m := reFlagBadValue.FindStringSubmatch(msg); m != nil {
+		return cat.T("cli.flag-bad-value", m[1], "--"+m[2])
+	}
+	return cat.T("cli.bad-flag", msg)
 }
