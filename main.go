@@ -220,6 +220,17 @@ func run(ctx context.Context, args []string, e env) int {
 		topic := cmd
 		if cmd == "help" && len(words) > 0 {
 			topic = words[0]
+			switch topic {
+			case "help", "menu":
+				topic = ""
+			case "exercise":
+				topic = "exercises"
+			}
+			if topic != "" && !cat.Has("help."+topic) {
+				fmt.Fprintln(e.stderr, cat.T("cli.unknown-command", topic))
+				fmt.Fprintln(e.stderr, cat.T("cli.see-help"))
+				return exitUsage
+			}
 		}
 		printHelp(e.stdout, cat, topic)
 		return exitOK

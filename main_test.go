@@ -91,6 +91,7 @@ func TestCommandLine(t *testing.T) {
 		{"help", []string{"--help"}, nil, 0, []string{"sockstep run LESSON", "--lang zh|en"}, nil},
 		{"help in Chinese from the locale", []string{"help"}, []string{"LANG=zh_CN.UTF-8"}, 0, []string{"用法"}, nil},
 		{"help for run", []string{"help", "run"}, nil, 0, []string{"one step at a time"}, nil},
+		{"help on an unknown command", []string{"help", "nosuch"}, nil, 2, nil, []string{"unknown command"}},
 		{"list", []string{"list", "--lang", "en"}, nil, 0, []string{"udp-recv"}, nil},
 		{"plain run ends by itself", []string{"run", "udp-recv", "--port", port}, nil, 0, []string{"Lesson finished", "recvfrom("}, nil},
 		{"Chinese run", []string{"run", "udp-recv", "--lang", "zh", "--port", port}, nil, 0, []string{"本课完成"}, nil},
