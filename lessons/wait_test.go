@@ -58,3 +58,24 @@ func TestCancelledBeforeStep(t *testing.T) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}
 }
+
+// A call that waits longer than a moment says so once, so that a learner
+// watching a blocked accept knows the lesson has not hung; a call that
+// returns at once says nothing.
+func TestWaitNotice(t *testing.T) {
+	t.Parallel()
+	s, ui := newSession(t, lessons.Config{WaitLimit: 1500 * time.Millisecond})
+	mustStep(t, s, "socket rx udp", "bind rx port=0")
+	if err := stepErr(t, s, "recvfrom rx"); !errors.Is(err, lessons.ErrWaited) {
+		t.Fatalf("error = %v, want ErrWaited", err)
+	}
+	if n := len(ui.notesWith("wait.blocked")); n != 1 {
+		t.Errorf("%d waiting notes after a 1.5 s wait, want 1", n)
+	}
+
+	s2, ui2 := newSession(t, lessons.Config{})
+	mustStep(t, s2, "socket rx udp", "bind rx port=0", "socket tx udp", "sendto tx to=rx text=hi", "recvfrom rx")
+	if n := len(ui2.notesWith("wait.blocked")); n != 0 {
+		t.Errorf("a recvfrom that returned at once said it was waiting (%d notes)", n)
+	}
+}
