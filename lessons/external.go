@@ -75,7 +75,10 @@ func ExternalCommands(role string, addr netip.AddrPort, text string) []string {
 	case "tcp-client":
 		return []string{
 			fmt.Sprintf("nc %s %d", host, port),
-			fmt.Sprintf(`python3 -c "import socket; s=socket.socket(%s, socket.SOCK_STREAM); s.connect(%s); s.sendall('%s'.encode()); print(s.recv(1024).decode(errors='replace')); s.close()"`, fam, pyAddr, text),
+			// Like nc, a conversation: each line typed is sent and its reply
+			// printed, Ctrl-D hangs up. A one-shot client would close while
+			// the lesson's server still has steps to go.
+			fmt.Sprintf(`python3 -c "import socket,sys; s=socket.socket(%s, socket.SOCK_STREAM); s.connect(%s); [print(s.sendall(l.strip().encode()) or s.recv(1024).decode(errors='replace')) for l in sys.stdin]; s.close()"`, fam, pyAddr),
 		}
 	case "udp-sender":
 		return []string{

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -396,7 +397,7 @@ func TestExternalCommands(t *testing.T) {
 		want []string // in the nc command, then in the python3 one
 	}{
 		{"tcp-server", v4, []string{"nc -l 127.0.0.1 7788", "('127.0.0.1', 7788)"}},
-		{"tcp-client", v4, []string{"nc 127.0.0.1 7788", "'hi'.encode()"}},
+		{"tcp-client", v4, []string{"nc 127.0.0.1 7788", "for l in sys.stdin"}},
 		{"udp-sender", v4, []string{"'hi' | nc -u -w1 127.0.0.1 7788", "s.sendto('hi'.encode(), ('127.0.0.1', 7788))"}},
 		{"udp-receiver", v4, []string{"nc -u -l 127.0.0.1 7788", "s.bind(('127.0.0.1', 7788))"}},
 		{"tcp-client", v6, []string{"nc ::1 7788", "socket.AF_INET6"}},
@@ -478,5 +479,45 @@ func TestExternalCommandsBeforeAccept(t *testing.T) {
 	defer conn.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The python3 client printed for a learner playing the caller is a
+// conversation, as the lesson's server expects: each line typed is sent
+// and its reply printed, and the end of input hangs up.
+func TestExternalTCPClientCommandConverses(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed: the printed command cannot be run here")
+	}
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() { // an echo server that upper-cases, one connection
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 1024)
+		for {
+			n, err := c.Read(buf)
+			if err != nil {
+				return
+			}
+			c.Write([]byte(strings.ToUpper(string(buf[:n]))))
+		}
+	}()
+	cmds := lessons.ExternalCommands("tcp-client", l.Addr().(*net.TCPAddr).AddrPort(), "")
+	cmd := exec.Command("sh", "-c", cmds[1])
+	cmd.Stdin = strings.NewReader("one\ntwo\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got := string(out); got != "ONE\nTWO\n" {
+		t.Errorf("the conversation printed %q, want each reply on its line", got)
 	}
 }
