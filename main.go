@@ -30,6 +30,7 @@ import (
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/runner"
 	"github.com/sockstep/sockstep/runner/progress"
+	"github.com/sockstep/sockstep/runner/verify"
 	"golang.org/x/term"
 )
 
@@ -254,7 +255,7 @@ func run(ctx context.Context, args []string, e env) int {
 		l, code := findLesson(lang, f.lessons, words[0], e, cat)
 		if l == nil {
 			if cmd == "show" { // show takes an exercise's name too
-				fmt.Fprintln(e.stderr, cat.T("cli.exercises-are", strings.Join(verifyIDs(), ", ")))
+				fmt.Fprintln(e.stderr, cat.T("cli.exercises-are", strings.Join(verify.IDs(), ", ")))
 			}
 			return code
 		}
@@ -343,13 +344,8 @@ func newRunner(f flags, lang content.Lang, e env) (*runner.Runner, int) {
 
 // hostProblem says in the learner's language why --host cannot be used.
 func hostProblem(cat *content.Catalog, err error) string {
-	for _, k := range []struct {
-		err error
-		key string
-	}{{lessons.ErrBadHost, "err.bad-host"}, {lessons.ErrNotLocal, "err.not-local"}, {lessons.ErrFamily, "err.family"}} {
-		if errors.Is(err, k.err) {
-			return cat.T(k.key)
-		}
+	if lines, ok := runner.ErrorText(cat, err); ok {
+		return lines[0]
 	}
 	return err.Error()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/runner/escape"
 )
@@ -156,27 +157,37 @@ func (r *Runner) explain(err error) []string {
 		}
 		return out
 	}
-	for _, e := range []struct {
-		err error
-		key string
-	}{
-		{lessons.ErrNotLocal, "err.not-local"},
-		{lessons.ErrBadHost, "err.bad-host"},
-		{lessons.ErrBadPort, "err.bad-port"},
-		{lessons.ErrFamily, "err.family"},
-		{lessons.ErrWaited, "err.waited"},
-		{lessons.ErrLesson, "err.lesson"},
-	} {
-		if errors.Is(err, e.err) {
-			if e.err != lessons.ErrLesson && e.err != lessons.ErrFamily {
-				// The learner's own input: the catalog says it all. The
-				// detail, in English, is for a lesson's author.
-				return []string{r.cat.T(e.key)}
-			}
-			return []string{r.cat.T(e.key), r.cat.T("err.detail", err.Error())}
-		}
+	if lines, ok := ErrorText(r.cat, err); ok {
+		return lines
 	}
 	return []string{err.Error()}
+}
+
+// ErrorText says one of the lessons package's errors in the learner's
+// language: the catalog's sentence, then, for a lesson author's mistake,
+// the detail (in English, as the author's tools write it). ok is false for
+// any other error.
+func ErrorText(cat *content.Catalog, err error) (lines []string, ok bool) {
+	for _, e := range []struct {
+		err    error
+		key    string
+		detail bool
+	}{
+		{lessons.ErrNotLocal, "err.not-local", false},
+		{lessons.ErrBadHost, "err.bad-host", false},
+		{lessons.ErrBadPort, "err.bad-port", false},
+		{lessons.ErrFamily, "err.family", true},
+		{lessons.ErrWaited, "err.waited", false},
+		{lessons.ErrLesson, "err.lesson", true},
+	} {
+		if errors.Is(err, e.err) {
+			if !e.detail {
+				return []string{cat.T(e.key)}, true
+			}
+			return []string{cat.T(e.key), cat.T("err.detail", err.Error())}, true
+		}
+	}
+	return nil, false
 }
 
 // printFactsCompact writes one line per socket (--compact): name, state,

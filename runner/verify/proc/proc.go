@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -85,7 +86,7 @@ func Start(s Spec) (*Process, error) {
 		return nil, fmt.Errorf("could not make a temporary directory for %q: %w", s.Path, err)
 	}
 	p.tmp = tmp
-	p.token = filepathBase(tmp)
+	p.token = filepath.Base(tmp) // its random name is a unique token
 	env := s.Env
 	if env == nil {
 		env = os.Environ()
@@ -182,15 +183,4 @@ func (p *Process) Stop(grace time.Duration) Result {
 		p.result = r
 	})
 	return p.result
-}
-
-// filepathBase is the last element of a path (a temporary directory's
-// random name makes a unique token).
-func filepathBase(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(p[i]) {
-			return p[i+1:]
-		}
-	}
-	return p
 }
