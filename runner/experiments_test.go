@@ -51,7 +51,7 @@ func experimentEndToEnd(t *testing.T, id string, pats []factsPattern) {
 			if after := countSockets(t); after != before {
 				t.Errorf("open sockets: %d before, %d after", before, after)
 			}
-			if after := runtime.NumGoroutine(); after > goroutines {
+			if after := goroutinesAfter(goroutines); after > goroutines {
 				t.Errorf("goroutines: %d before, %d after the experiment", goroutines, after)
 			}
 		})

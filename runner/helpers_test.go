@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -182,3 +183,16 @@ const (
 // selectHint begins the hint line under every survey Select, in both
 // languages (prompt.select-hint).
 const selectHint = "[↑/↓ "
+
+// goroutinesAfter is the number of goroutines once those that have handed
+// back their result have also returned: a goroutine that sent its last
+// value is still counted for the few instructions to its end. It waits up
+// to two seconds for the count to come down to before, so a goroutine
+// that really stays is still reported (no timing is asserted).
+func goroutinesAfter(before int) int {
+	n := runtime.NumGoroutine()
+	for deadline := time.Now().Add(2 * time.Second); n > before && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return n
+}

@@ -158,7 +158,7 @@ func TestLessonsEndToEnd(t *testing.T) {
 				}
 				// A lesson runs in the caller's goroutine and starts none
 				// that outlive it.
-				if after := runtime.NumGoroutine(); after > goroutines {
+				if after := goroutinesAfter(goroutines); after > goroutines {
 					t.Errorf("goroutines: %d before, %d after the lesson", goroutines, after)
 				}
 			})
