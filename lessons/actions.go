@@ -3,7 +3,7 @@ package lessons
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,21 +16,55 @@ type Param struct {
 	Name       string
 	Positional bool
 	Required   bool
+	// Variadic marks the last positional parameter as taking every word
+	// left (inspect a b c).
+	Variadic bool
 	// Text marks wording that each translation writes in its own language
 	// (a message to send); it is left out when translations are compared.
 	Text bool
 	// Values, when set, are the only accepted values.
 	Values []string
+	// Default is the value an argument left out has: the run and the
+	// preview read it, so it is written here and nowhere else.
+	Default string
+	// Min and Max, when Max > 0, make the argument a whole number in
+	// Min..Max, checked before the step runs.
+	Min, Max int
+	// Socket says whether the value names a socket of the lesson, and
+	// how the directive treats it.
+	Socket SocketRole
 }
 
-// Spec describes one step directive: its name, arguments and an example.
+// A SocketRole says what an argument naming a socket means to its
+// directive. From it alone, the lesson check knows a socket is used
+// before it exists, the runner knows which sockets a step touched (and
+// reports the kernel's facts on them), and a step whose socket the
+// learner plays from another terminal is left to them.
+type SocketRole int
+
+const (
+	NoSocket SocketRole = iota
+	// SocketUsed is a socket an earlier directive created, which this
+	// one acts on.
+	SocketUsed
+	// SocketCreated is a new socket the directive makes under that name.
+	SocketCreated
+	// SocketOrAddr is a destination: a socket of the lesson (its
+	// address) or HOST:PORT.
+	SocketOrAddr
+)
+
+// Spec describes one step directive: its name, its arguments (with their
+// defaults and the sockets they name), an example, how it runs and how it
+// is previewed. It is the only description of a directive: Validate,
+// Check, the preview, the runner and `sockstep steps` all read it.
 type Spec struct {
 	Action  string
 	Params  []Param
 	Example string
 	run     func(ctx context.Context, s *Session, a args) error
-	// preview, when set, writes the code shown before the step runs
-	// (experiments, which make many calls, sum them up this way).
+	// preview writes the call shown before the step runs, as code, with
+	// the descriptors and addresses known so far ("" for none).
 	preview func(s *Session, a args) string
 	// check, when set, validates what the generic checks cannot (an
 	// answer within the number of choices, say).
@@ -42,17 +76,33 @@ var commonParams = []Param{
 	{Name: "expect"}, // an errno name the lesson sets out to show
 }
 
-var specs = map[string]*Spec{}
+// nameParam is the positional first argument most directives take: the socket
+// they act on.
+var nameParam = Param{Name: "name", Positional: true, Required: true, Socket: SocketUsed}
 
-func register(sp *Spec) { specs[sp.Action] = sp }
-
-func init() {
-	register(&Spec{Action: "socket", Example: "socket rx udp",
+// directives is every step directive. A new directive is one entry here
+// and the Session method it runs; an experiment is one entry in
+// experimentSpecs (experiment.go).
+var directives = []*Spec{
+	{Action: "socket", Example: "socket rx udp",
 		Params: []Param{
-			{Name: "name", Positional: true, Required: true},
+			{Name: "name", Positional: true, Required: true, Socket: SocketCreated},
 			{Name: "proto", Positional: true, Required: true, Values: []string{"udp", "tcp"}},
 			{Name: "family", Values: []string{"4", "6"}},
 			{Name: "by", Values: []string{"peer"}},
+		},
+		preview: func(s *Session, a args) string {
+			fam, typ := "AF_INET", "SOCK_DGRAM"
+			if familyOf(s.cfg.Host) == unix.AF_INET6 || a.get("family") == "6" {
+				fam = "AF_INET6"
+			}
+			if a.get("family") == "4" {
+				fam = "AF_INET"
+			}
+			if a.get("proto") == "tcp" {
+				typ = "SOCK_STREAM"
+			}
+			return fmt.Sprintf("%s = socket(%s, %s, 0)", a.get("name"), fam, typ)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			fam := familyOf(s.cfg.Host)
@@ -63,11 +113,15 @@ func init() {
 				fam = unix.AF_INET6
 			}
 			return s.newSocket(ctx, a.get("name"), Proto(a.get("proto")), fam, a.get("by") == "peer")
-		}})
-	register(&Spec{Action: "bind", Example: "bind rx port=7788",
-		Params: []Param{
-			{Name: "name", Positional: true, Required: true},
-			{Name: "addr"}, {Name: "port"},
+		}},
+	{Action: "bind", Example: "bind rx port=7788",
+		Params: []Param{nameParam, {Name: "addr"}, {Name: "port"}},
+		preview: func(s *Session, a args) string {
+			as := a.get("addr")
+			if addr, err := s.bindAddr(a); err == nil {
+				as = addr.String()
+			}
+			return fmt.Sprintf("bind(%s, %s)", a.fd("name", s), as)
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			addr, err := s.bindAddr(a)
@@ -75,23 +129,28 @@ func init() {
 				return err
 			}
 			return s.bind(ctx, a.get("name"), addr)
-		}})
-	register(&Spec{Action: "listen", Example: "listen srv backlog=128",
-		Params: []Param{{Name: "name", Positional: true, Required: true}, {Name: "backlog"}},
+		}},
+	{Action: "listen", Example: "listen srv backlog=128",
+		Params: []Param{nameParam, {Name: "backlog", Default: "128", Min: 1, Max: 1 << 20}},
+		preview: func(s *Session, a args) string {
+			return fmt.Sprintf("listen(%s, %s)", a.fd("name", s), a.get("backlog"))
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			n, err := a.int("backlog", 128)
-			if err != nil {
-				return err
-			}
-			return s.listen(ctx, a.get("name"), n)
-		}})
-	register(&Spec{Action: "accept", Example: "accept srv as=conn",
-		Params: []Param{{Name: "name", Positional: true, Required: true}, {Name: "as", Required: true}},
+			return s.listen(ctx, a.get("name"), a.int("backlog"))
+		}},
+	{Action: "accept", Example: "accept srv as=conn",
+		Params: []Param{nameParam, {Name: "as", Required: true, Socket: SocketCreated}},
+		preview: func(s *Session, a args) string {
+			return fmt.Sprintf("%s, addr = accept(%s)", a.get("as"), a.fd("name", s))
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			return s.accept(ctx, a.get("name"), a.get("as"))
-		}})
-	register(&Spec{Action: "connect", Example: "connect c to=srv ask=yes",
-		Params: []Param{{Name: "name", Positional: true, Required: true}, {Name: "to"}, {Name: "ask", Values: []string{"yes"}}},
+		}},
+	{Action: "connect", Example: "connect c to=srv ask=yes",
+		Params: []Param{nameParam, {Name: "to", Socket: SocketOrAddr}, {Name: "ask", Values: []string{"yes"}}},
+		preview: func(s *Session, a args) string {
+			return fmt.Sprintf("connect(%s, %s)", a.fd("name", s), s.previewTarget(a.get("to")))
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			addr, err := s.target(a.get("to"))
 			if err != nil {
@@ -106,9 +165,12 @@ func init() {
 				return s.connectWhenListening(ctx, a.get("name"), addr)
 			}
 			return s.connect(ctx, a.get("name"), addr)
-		}})
-	register(&Spec{Action: "send", Example: `send c text="hello" ask=yes`,
-		Params: []Param{{Name: "name", Positional: true, Required: true}, {Name: "text", Text: true}, {Name: "ask", Values: []string{"yes"}}},
+		}},
+	{Action: "send", Example: `send c text="hello" ask=yes`,
+		Params: []Param{nameParam, {Name: "text", Text: true}, {Name: "ask", Values: []string{"yes"}}},
+		preview: func(s *Session, a args) string {
+			return fmt.Sprintf("send(%s, %s, 0)", a.fd("name", s), quoteData([]byte(a.get("text"))))
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			text := a.get("text")
 			if a.get("ask") == "yes" {
@@ -118,53 +180,92 @@ func init() {
 				}
 			}
 			return s.send(ctx, a.get("name"), []byte(text))
-		}})
-	register(&Spec{Action: "recv", Example: "recv conn size=1024",
-		Params: []Param{{Name: "name", Positional: true, Required: true}, {Name: "size"}},
+		}},
+	{Action: "recv", Example: "recv conn size=1024",
+		Params: []Param{nameParam, {Name: "size", Default: "1024", Min: 1, Max: 1 << 20}},
+		preview: func(s *Session, a args) string {
+			return fmt.Sprintf("data = recv(%s, %s, 0)", a.fd("name", s), a.get("size"))
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			n, err := a.int("size", 1024)
-			if err != nil {
-				return err
-			}
-			return s.recv(ctx, a.get("name"), n)
-		}})
-	register(&Spec{Action: "sendto", Example: `sendto tx to=rx text="hello|exit" repeat=yes`,
+			return s.recv(ctx, a.get("name"), a.int("size"))
+		}},
+	{Action: "sendto", Example: `sendto tx to=rx text="hello|exit" repeat=yes`,
 		Params: []Param{
-			{Name: "name", Positional: true, Required: true}, {Name: "to"},
+			nameParam, {Name: "to", Socket: SocketOrAddr},
 			{Name: "text", Text: true}, {Name: "ask", Values: []string{"yes"}},
 			{Name: "repeat", Values: []string{"yes"}},
 		},
-		run: func(ctx context.Context, s *Session, a args) error { return s.sendtoStep(ctx, a) }})
-	register(&Spec{Action: "recvfrom", Example: "recvfrom rx size=1024",
-		Params: []Param{{Name: "name", Positional: true, Required: true}, {Name: "size"}},
-		run: func(ctx context.Context, s *Session, a args) error {
-			n, err := a.int("size", 1024)
-			if err != nil {
-				return err
+		preview: func(s *Session, a args) string {
+			texts := strings.Split(a.get("text"), "|")
+			out := fmt.Sprintf("sendto(%s, %s, 0, %s)", a.fd("name", s), quoteData([]byte(texts[0])), s.previewTarget(a.get("to")))
+			if a.get("repeat") == "yes" {
+				out = "loop until exit: " + out
 			}
-			return s.recvfrom(ctx, a.get("name"), n)
-		}})
-	register(&Spec{Action: "close", Example: "close conn",
-		Params: []Param{{Name: "name", Positional: true, Required: true}},
+			return out
+		},
+		run: func(ctx context.Context, s *Session, a args) error { return s.sendtoStep(ctx, a) }},
+	{Action: "recvfrom", Example: "recvfrom rx size=1024",
+		Params: []Param{nameParam, {Name: "size", Default: "1024", Min: 1, Max: 1 << 20}},
+		preview: func(s *Session, a args) string {
+			return fmt.Sprintf("data, addr = recvfrom(%s, %s, 0)", a.fd("name", s), a.get("size"))
+		},
+		run: func(ctx context.Context, s *Session, a args) error {
+			return s.recvfrom(ctx, a.get("name"), a.int("size"))
+		}},
+	{Action: "close", Example: "close conn",
+		Params: []Param{nameParam},
+		preview: func(s *Session, a args) string {
+			return fmt.Sprintf("close(%s)", a.fd("name", s))
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			return s.closeSocket(ctx, a.get("name"))
-		}})
-	register(&Spec{Action: "shutdown", Example: "shutdown c how=wr",
-		Params: []Param{{Name: "name", Positional: true, Required: true}, {Name: "how", Values: []string{"wr", "rd", "rdwr"}}},
+		}},
+	{Action: "shutdown", Example: "shutdown c how=wr",
+		Params: []Param{nameParam, {Name: "how", Values: []string{"wr", "rd", "rdwr"}, Default: "wr"}},
+		preview: func(s *Session, a args) string {
+			how := map[string]string{"wr": "SHUT_WR", "rd": "SHUT_RD", "rdwr": "SHUT_RDWR"}[a.get("how")]
+			return fmt.Sprintf("shutdown(%s, %s)", a.fd("name", s), how)
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			return s.shutdown(ctx, a.get("name"), a.get("how"))
-		}})
-	register(&Spec{Action: "inspect", Example: "inspect srv conn",
-		Params: []Param{{Name: "name", Positional: true, Required: true}},
+		}},
+	{Action: "setsockopt", Example: "setsockopt srv reuseaddr",
+		Params: []Param{nameParam, {Name: "option", Positional: true, Required: true, Values: sockoptNames()}},
+		preview: func(s *Session, a args) string {
+			return "setsockopt(" + a.fd("name", s) + ", " + sockopts[a.get("option")].text + ", 1)"
+		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			for _, n := range a.d.Pos {
+			return s.setsockopt(ctx, a.get("name"), a.get("option"))
+		}},
+	{Action: "inspect", Example: "inspect srv conn",
+		Params: []Param{{Name: "name", Positional: true, Required: true, Variadic: true, Socket: SocketUsed}},
+		preview: func(s *Session, a args) string {
+			return "# inspect " + strings.Join(a.list("name"), " ")
+		},
+		run: func(ctx context.Context, s *Session, a args) error {
+			for _, n := range a.list("name") {
 				if s.Socket(n) == nil {
 					return fmt.Errorf("the lesson inspects socket %q before creating it: %w", n, ErrLesson)
 				}
 			}
 			return nil
-		}})
-	register(&Spec{Action: "addrs", Example: "addrs",
+		}},
+	{Action: "states", Example: "states c srv conn",
+		Params: []Param{{Name: "name", Positional: true, Required: true, Variadic: true, Socket: SocketUsed}},
+		preview: func(s *Session, a args) string {
+			return "# TCP_INFO tcpi_state: " + strings.Join(a.list("name"), " ")
+		},
+		run: func(ctx context.Context, s *Session, a args) error { return s.states(a.list("name")) }},
+	{Action: "predict", Example: `predict choices="three datagrams|one datagram|it varies" answer=1`,
+		Params: []Param{
+			{Name: "choices", Required: true, Text: true},
+			{Name: "answer", Default: "0"},
+		},
+		check:   checkPrediction,
+		preview: func(*Session, args) string { return "" }, // a question, not a call
+		run:     func(ctx context.Context, s *Session, a args) error { return s.predict(ctx, a) }},
+	{Action: "addrs", Example: "addrs",
+		preview: func(*Session, args) string { return "getifaddrs()" },
 		run: func(ctx context.Context, s *Session, a args) error {
 			ifs, err := Interfaces()
 			if err != nil {
@@ -181,23 +282,69 @@ func init() {
 				s.ui.Note("machine.iface", i.Name, strings.Join(as, ", "))
 			}
 			return nil
-		}})
+		}},
 }
 
-// Lookup returns the spec of an action.
-func Lookup(action string) (*Spec, bool) {
+// specs finds a directive's Spec by its action.
+var specs = byAction(directives)
+
+func byAction(list []*Spec) map[string]*Spec {
+	m := make(map[string]*Spec, len(list))
+	for _, sp := range list {
+		m[sp.Action] = sp
+	}
+	return m
+}
+
+// lookup returns the spec of an action.
+func lookup(action string) (*Spec, bool) {
 	sp, ok := specs[action]
 	return sp, ok
 }
 
 // Specs returns every action, sorted by name.
-func Specs() []*Spec {
-	out := make([]*Spec, 0, len(specs))
-	for _, sp := range specs {
-		out = append(out, sp)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })
+func Specs() []*Spec { return sorted(directives) }
+
+func sorted(list []*Spec) []*Spec {
+	out := slices.Clone(list)
+	slices.SortFunc(out, func(a, b *Spec) int { return strings.Compare(a.Action, b.Action) })
 	return out
+}
+
+// param is the parameter called name, with the common ones.
+func (sp *Spec) param(name string) (Param, bool) {
+	for _, p := range sp.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	for _, p := range commonParams {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// subject is the parameter naming the one socket the directive is about
+// (the socket it acts on or creates): whoever owns that socket runs the
+// directive. Directives over several sockets (inspect) have none.
+func (sp *Spec) subject() (Param, bool) {
+	for _, p := range sp.Params {
+		if (p.Socket == SocketUsed || p.Socket == SocketCreated) && !p.Variadic {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// yourTurn reports whether the directive, on a socket the learner plays
+// from another terminal, is left to them with the note
+// "peer.your-turn.ACTION": it acts on one socket (a socket it creates is
+// announced with the commands to paste instead).
+func (sp *Spec) yourTurn() bool {
+	p, ok := sp.subject()
+	return ok && p.Socket == SocketUsed
 }
 
 // args gives a directive's arguments by parameter name.
@@ -206,7 +353,18 @@ type args struct {
 	d  content.Directive
 }
 
+// get is the value of an argument, or its Param.Default when the
+// directive leaves it out or empty.
 func (a args) get(name string) string {
+	if v := a.raw(name); v != "" {
+		return v
+	}
+	p, _ := a.sp.param(name)
+	return p.Default
+}
+
+// raw is the argument as written, "" when left out.
+func (a args) raw(name string) string {
 	i := 0
 	for _, p := range a.sp.Params {
 		if !p.Positional {
@@ -223,25 +381,82 @@ func (a args) get(name string) string {
 	return a.d.Args[name]
 }
 
-func (a args) int(name string, def int) (int, error) {
-	v := a.get(name)
-	if v == "" {
-		return def, nil
+// list is the words a variadic parameter took.
+func (a args) list(name string) []string {
+	i := 0
+	for _, p := range a.sp.Params {
+		if !p.Positional {
+			continue
+		}
+		if p.Name == name {
+			if i < len(a.d.Pos) {
+				return a.d.Pos[i:]
+			}
+			return nil
+		}
+		i++
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, fmt.Errorf("%s=%q is not a whole number: %w", name, v, ErrLesson)
-	}
-	return n, nil
+	return nil
 }
 
-// intIn is int, within lo..hi: an experiment's size or count.
-func (a args) intIn(name string, def, lo, hi int) (int, error) {
-	n, err := a.int(name, def)
-	if err == nil && (n < lo || n > hi) {
-		err = fmt.Errorf("%s=%d must be from %d to %d: %w", name, n, lo, hi, ErrLesson)
+// int is a whole-number argument (Param.Max > 0), which Validate has
+// checked before the directive runs.
+func (a args) int(name string) int {
+	n, _ := strconv.Atoi(a.get(name))
+	return n
+}
+
+// fd shows the socket an argument names as its descriptor once it is
+// open, or by its name before a step creates it.
+func (a args) fd(name string, s *Session) string {
+	n := a.get(name)
+	if k := s.Socket(n); k != nil && k.Open() {
+		return strconv.Itoa(k.FD)
 	}
-	return n, err
+	return n
+}
+
+// sockets is the names of the sockets the arguments with role name.
+func (a args) sockets(role SocketRole) []string {
+	var out []string
+	for _, p := range a.sp.Params {
+		if p.Socket != role {
+			continue
+		}
+		if p.Variadic {
+			out = append(out, a.list(p.Name)...)
+		} else if v := a.get(p.Name); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// subject is the socket the directive is about (Spec.subject), or "".
+func (a args) subject() string {
+	if p, ok := a.sp.subject(); ok {
+		return a.get(p.Name)
+	}
+	return ""
+}
+
+// argsOf resolves a directive into its spec and arguments; ok is false
+// for a directive no spec describes.
+func argsOf(d content.Directive) (args, bool) {
+	sp, rd, err := resolve(d)
+	if err != nil {
+		return args{}, false
+	}
+	return args{sp, rd}, true
+}
+
+// socketName is the socket a directive is about: the one it acts on, or
+// the one it creates.
+func socketName(d content.Directive) string {
+	if a, ok := argsOf(d); ok {
+		return a.subject()
+	}
+	return ""
 }
 
 // Validate checks a directive against its spec: a known action, known
@@ -253,14 +468,14 @@ func Validate(d content.Directive) error {
 	}
 	var pos []Param
 	known := map[string]Param{}
-	for _, p := range append(append([]Param(nil), sp.Params...), commonParams...) {
+	for _, p := range append(slices.Clone(sp.Params), commonParams...) {
 		if p.Positional {
 			pos = append(pos, p)
 		} else {
 			known[p.Name] = p
 		}
 	}
-	variadic := d.Action == "inspect" || d.Action == "states"
+	variadic := len(pos) > 0 && pos[len(pos)-1].Variadic
 	if len(d.Pos) > len(pos) && !variadic {
 		return fmt.Errorf("step %q takes %d word(s) before its key=value arguments, not %d: %w", d.Action, len(pos), len(d.Pos), ErrLesson)
 	}
@@ -291,14 +506,6 @@ func Validate(d content.Directive) error {
 			}
 		}
 	}
-	for _, k := range []string{"size", "backlog"} {
-		if v, ok := d.Args[k]; ok {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 1<<20 {
-				return fmt.Errorf("step %q: %s=%q must be a whole number from 1 to %d: %w", d.Action, k, v, 1<<20, ErrLesson)
-			}
-		}
-	}
 	if sp.check != nil {
 		if err := sp.check(args{sp, d}); err != nil {
 			return err
@@ -313,15 +520,16 @@ func Validate(d content.Directive) error {
 }
 
 func checkValue(action string, p Param, v string) error {
-	if len(p.Values) == 0 {
-		return nil
+	if len(p.Values) > 0 && !slices.Contains(p.Values, v) {
+		return fmt.Errorf("step %q: %s=%q, but it must be one of %s: %w", action, p.Name, v, strings.Join(p.Values, ", "), ErrLesson)
 	}
-	for _, ok := range p.Values {
-		if v == ok {
-			return nil
+	if p.Max > 0 {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < p.Min || n > p.Max {
+			return fmt.Errorf("step %q: %s=%q must be a whole number from %d to %d: %w", action, p.Name, v, p.Min, p.Max, ErrLesson)
 		}
 	}
-	return fmt.Errorf("step %q: %s=%q, but it must be one of %s: %w", action, p.Name, v, strings.Join(p.Values, ", "), ErrLesson)
+	return nil
 }
 
 // Signature is a directive with its wording arguments left out: two
@@ -333,13 +541,7 @@ func Signature(d content.Directive) string {
 	}
 	c := content.Directive{Action: d.Action, Pos: d.Pos, Args: map[string]string{}}
 	for k, v := range d.Args {
-		text := false
-		for _, p := range sp.Params {
-			if p.Name == k && p.Text {
-				text = true
-			}
-		}
-		if !text {
+		if p, _ := sp.param(k); !p.Text {
 			c.Args[k] = v
 		}
 	}
@@ -354,46 +556,25 @@ func Check(l *content.Lesson) []error {
 	for _, st := range l.Steps {
 		for _, d := range st.Directives {
 			at := func(err error) error { return &content.ParseError{File: l.Source, Line: d.Line, Msg: err.Error()} }
+			a, ok := argsOf(d)
 			if err := Validate(d); err != nil {
 				errs = append(errs, at(err))
-				if d.Action == "socket" && len(d.Pos) > 0 {
-					made[d.Pos[0]] = true // one mistake, one message
+				if ok {
+					for _, n := range a.sockets(SocketCreated) {
+						made[n] = true // one mistake, one message
+					}
 				}
 				continue
 			}
-			sp, rd, _ := resolve(d)
-			a := args{sp, rd}
-			switch d.Action {
-			case "socket":
-				made[a.get("name")] = true
-				continue
-			case "addrs", "predict", "experiment":
-				continue
-			}
-			for _, n := range socketArgs(d) {
+			for _, n := range a.sockets(SocketUsed) {
 				if !made[n] {
 					errs = append(errs, at(fmt.Errorf("socket %q is used before a socket step creates it: %w", n, ErrLesson)))
 				}
 			}
-			if d.Action == "accept" {
-				made[a.get("as")] = true
+			for _, n := range a.sockets(SocketCreated) {
+				made[n] = true
 			}
 		}
 	}
 	return errs
-}
-
-// socketArgs names the sockets a directive acts on (not the ones it
-// creates).
-func socketArgs(d content.Directive) []string {
-	switch d.Action {
-	case "addrs", "socket", "predict", "experiment":
-		return nil
-	case "inspect", "states":
-		return d.Pos
-	}
-	if len(d.Pos) > 0 {
-		return d.Pos[:1]
-	}
-	return nil
 }

@@ -3,6 +3,7 @@ package lessons_test
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,6 +50,12 @@ func TestValidate(t *testing.T) {
 		{"bind rx expect=eaddrinuse", "not an errno name"},
 		{"addrs now", "takes 0 word(s)"},
 		{"close a b", "takes 1 word(s)"},
+		{"listen srv backlog=0", "backlog=\"0\" must be a whole number from 1 to 1048576"},
+		{"recv conn size=lots", "must be a whole number from 1 to 1048576"},
+		// An experiment's bounds are its Params' too: lint sees them.
+		{"experiment truncation proto=udp size=60001", "size=\"60001\" must be a whole number from 1 to 60000"},
+		{"experiment lossy-link proto=tcp loss=51", "from 0 to 50"},
+		{"experiment backlog backlog=0", "from 1 to 16"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -219,6 +226,37 @@ func TestSpecs(t *testing.T) {
 	}
 	if _, ok := lessons.Lookup("fly"); ok {
 		t.Error("Lookup(fly) found a spec")
+	}
+}
+
+// Every default a Spec writes is a value its own checks accept, and every
+// experiment's example is valid: a default is written once, and right.
+func TestSpecDefaults(t *testing.T) {
+	t.Parallel()
+	for _, group := range [][]*lessons.Spec{lessons.Specs(), lessons.Experiments()} {
+		for _, sp := range group {
+			for _, p := range sp.Params {
+				if p.Default == "" {
+					continue
+				}
+				if len(p.Values) > 0 && !slices.Contains(p.Values, p.Default) {
+					t.Errorf("%s %s: default %q is not one of %q", sp.Action, p.Name, p.Default, p.Values)
+				}
+				if p.Max > 0 {
+					if n, err := strconv.Atoi(p.Default); err != nil || n < p.Min || n > p.Max {
+						t.Errorf("%s %s: default %q is outside %d..%d", sp.Action, p.Name, p.Default, p.Min, p.Max)
+					}
+				}
+				if p.Required {
+					t.Errorf("%s %s: required, so its default is never used", sp.Action, p.Name)
+				}
+			}
+		}
+	}
+	for _, sp := range lessons.Experiments() {
+		if err := lessons.Validate(directive(t, sp.Example)); err != nil {
+			t.Errorf("example of experiment %s: %v", sp.Action, err)
+		}
 	}
 }
 

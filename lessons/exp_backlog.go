@@ -76,38 +76,33 @@ func (l *lab) fillBacklog(ctx context.Context, backlog, clients int) (backlogRes
 	return res, nil
 }
 
-func init() {
-	registerExperiment(&Spec{Action: "backlog",
-		Example: "experiment backlog backlog=1 clients=4",
-		Params:  []Param{{Name: "backlog"}, {Name: "clients"}},
-		preview: func(s *Session, a args) string {
-			return fmt.Sprintf("listen(srv, %s)\nconnect(c1, srv) … connect(c%s, srv)   # O_NONBLOCK", orDefault(a.get("backlog"), "1"), orDefault(a.get("clients"), "4"))
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			backlog, err := a.intIn("backlog", 1, 0, 16)
-			if err != nil {
-				return err
-			}
-			clients, err := a.intIn("clients", 4, 1, 32)
-			if err != nil {
-				return err
-			}
-			l := s.newLab()
-			defer l.close()
-			res, err := l.fillBacklog(ctx, backlog, clients)
-			if err != nil {
-				return err
-			}
-			var rows []Row
-			for i, st := range res.States {
-				rows = append(rows, Row{Key: "exp.backlog.client", Args: []any{i + 1, st}})
-			}
-			rows = append(rows, []Row{
-				{Key: "exp.backlog.queue", Args: []any{res.Queued, res.Backlog}},
-				{Key: "exp.backlog.established", Args: []any{res.count("ESTABLISHED"), res.Clients}},
-				{Key: "exp.backlog.synsent", Args: []any{res.count("SYN_SENT")}},
-			}...)
-			s.measure(Measurement{Title: "exp.backlog.title", Rows: rows})
-			return nil
-		}})
-}
+var backlogExperiment = &Spec{Action: "backlog",
+	Example: "experiment backlog backlog=1 clients=4",
+	Params: []Param{
+		// backlog=0 would be allowed by listen(2); the lessons start at 1.
+		{Name: "backlog", Default: "1", Min: 1, Max: 16},
+		{Name: "clients", Default: "4", Min: 1, Max: 32},
+	},
+	preview: func(s *Session, a args) string {
+		return fmt.Sprintf("listen(srv, %s)\nconnect(c1, srv) … connect(c%s, srv)   # O_NONBLOCK", a.get("backlog"), a.get("clients"))
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		backlog, clients := a.int("backlog"), a.int("clients")
+		l := s.newLab()
+		defer l.close()
+		res, err := l.fillBacklog(ctx, backlog, clients)
+		if err != nil {
+			return err
+		}
+		var rows []Row
+		for i, st := range res.States {
+			rows = append(rows, Row{Key: "exp.backlog.client", Args: []any{i + 1, st}})
+		}
+		rows = append(rows, []Row{
+			{Key: "exp.backlog.queue", Args: []any{res.Queued, res.Backlog}},
+			{Key: "exp.backlog.established", Args: []any{res.count("ESTABLISHED"), res.Clients}},
+			{Key: "exp.backlog.synsent", Args: []any{res.count("SYN_SENT")}},
+		}...)
+		s.measure(Measurement{Title: "exp.backlog.title", Rows: rows})
+		return nil
+	}}

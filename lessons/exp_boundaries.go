@@ -213,61 +213,59 @@ func nextFrame(how string, buf []byte) (msg, rest []byte, ok bool) {
 	return bytes.Clone(buf[:i]), buf[i+1:], true
 }
 
-func init() {
-	registerExperiment(&Spec{Action: "boundaries",
-		Example: "experiment boundaries proto=udp",
-		Params:  []Param{{Name: "proto", Required: true, Values: []string{"udp", "tcp", "big", "length", "newline"}}},
-		preview: func(s *Session, a args) string {
-			switch a.get("proto") {
-			case "udp":
-				return "sendto(tx, \"one\"); sendto(tx, \"two\"); sendto(tx, \"three\")\nrecvfrom(rx, 1024, 0) …"
-			case "tcp":
-				return "send(c, \"one\"); send(c, \"two\"); send(c, \"three\")\nrecv(conn, 1024, 0) …"
-			case "big":
-				return "send(c, <1048576 bytes>)\nrecv(conn, 65536, 0) …"
-			case "length":
-				return "send(c, len1 + msg1 + len2 + msg2 + len3 + msg3)\nrecv(conn, 5, 0) …"
+var boundariesExperiment = &Spec{Action: "boundaries",
+	Example: "experiment boundaries proto=udp",
+	Params:  []Param{{Name: "proto", Required: true, Values: []string{"udp", "tcp", "big", "length", "newline"}}},
+	preview: func(s *Session, a args) string {
+		switch a.get("proto") {
+		case "udp":
+			return "sendto(tx, \"one\"); sendto(tx, \"two\"); sendto(tx, \"three\")\nrecvfrom(rx, 1024, 0) …"
+		case "tcp":
+			return "send(c, \"one\"); send(c, \"two\"); send(c, \"three\")\nrecv(conn, 1024, 0) …"
+		case "big":
+			return "send(c, <1048576 bytes>)\nrecv(conn, 65536, 0) …"
+		case "length":
+			return "send(c, len1 + msg1 + len2 + msg2 + len3 + msg3)\nrecv(conn, 5, 0) …"
+		}
+		return "send(c, msg1 + \"\\n\" + msg2 + \"\\n\" + msg3 + \"\\n\")\nrecv(conn, 5, 0) …"
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		l := s.newLab()
+		defer l.close()
+		switch p := a.get("proto"); p {
+		case "udp", "tcp":
+			read := l.udpBoundaries
+			if p == "tcp" {
+				read = l.tcpBoundaries
 			}
-			return "send(c, msg1 + \"\\n\" + msg2 + \"\\n\" + msg3 + \"\\n\")\nrecv(conn, 5, 0) …"
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			l := s.newLab()
-			defer l.close()
-			switch p := a.get("proto"); p {
-			case "udp", "tcp":
-				read := l.udpBoundaries
-				if p == "tcp" {
-					read = l.tcpBoundaries
-				}
-				res, err := read(ctx)
-				if err != nil {
-					return err
-				}
-				s.measure(Measurement{Title: "exp.boundaries.title", Rows: []Row{
-					{Key: "exp.boundaries.writes", Args: []any{len(boundaryMessages), res.Sent}},
-					{Key: "exp.boundaries.reads", Args: []any{len(res.Reads), res.Total()}},
-				}})
-			case "big":
-				res, err := l.tcpBigWrite(ctx, 1<<20, 64<<10)
-				if err != nil {
-					return err
-				}
-				s.measure(Measurement{Title: "exp.boundaries.title", Rows: []Row{
-					{Key: "exp.boundaries.big", Args: []any{res.Written, res.Pieces, res.Smallest, res.Largest}},
-					{Key: map[bool]string{true: "exp.boundaries.intact", false: "exp.boundaries.damaged"}[res.Intact]},
-				}})
-			default:
-				msgs := [][]byte{[]byte("hello"), []byte("a longer second message"), []byte("3")}
-				res, err := l.tcpFraming(ctx, p, msgs)
-				if err != nil {
-					return err
-				}
-				rows := []Row{{Key: "exp.boundaries.framed", Args: []any{len(res.Sent), len(res.Recovered)}}}
-				for _, m := range res.Recovered {
-					rows = append(rows, Row{Key: "exp.boundaries.message", Args: []any{string(m)}})
-				}
-				s.measure(Measurement{Title: "exp.boundaries.title-" + p, Rows: rows})
+			res, err := read(ctx)
+			if err != nil {
+				return err
 			}
-			return nil
-		}})
-}
+			s.measure(Measurement{Title: "exp.boundaries.title", Rows: []Row{
+				{Key: "exp.boundaries.writes", Args: []any{len(boundaryMessages), res.Sent}},
+				{Key: "exp.boundaries.reads", Args: []any{len(res.Reads), res.Total()}},
+			}})
+		case "big":
+			res, err := l.tcpBigWrite(ctx, 1<<20, 64<<10)
+			if err != nil {
+				return err
+			}
+			s.measure(Measurement{Title: "exp.boundaries.title", Rows: []Row{
+				{Key: "exp.boundaries.big", Args: []any{res.Written, res.Pieces, res.Smallest, res.Largest}},
+				{Key: map[bool]string{true: "exp.boundaries.intact", false: "exp.boundaries.damaged"}[res.Intact]},
+			}})
+		default:
+			msgs := [][]byte{[]byte("hello"), []byte("a longer second message"), []byte("3")}
+			res, err := l.tcpFraming(ctx, p, msgs)
+			if err != nil {
+				return err
+			}
+			rows := []Row{{Key: "exp.boundaries.framed", Args: []any{len(res.Sent), len(res.Recovered)}}}
+			for _, m := range res.Recovered {
+				rows = append(rows, Row{Key: "exp.boundaries.message", Args: []any{string(m)}})
+			}
+			s.measure(Measurement{Title: "exp.boundaries.title-" + p, Rows: rows})
+		}
+		return nil
+	}}

@@ -149,58 +149,53 @@ func (l *lab) twoClients(ctx context.Context, concurrent bool, hold time.Duratio
 	return res, nil
 }
 
-func init() {
-	registerExperiment(&Spec{Action: "concurrency",
-		Example: "experiment concurrency server=iterative hold=300ms",
-		Params:  []Param{{Name: "server", Required: true, Values: []string{"iterative", "concurrent", "both"}}, {Name: "hold"}},
-		preview: func(s *Session, a args) string {
-			return "connect(a, srv); send(a, \"A\"); recv(a); sleep(" + orDefault(a.get("hold"), "300ms") + "); close(a)\nconnect(b, srv); send(b, \"B\"); recv(b)"
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			hold := 300 * time.Millisecond
-			if v := a.get("hold"); v != "" {
-				d, err := time.ParseDuration(v)
-				if err != nil || d < 10*time.Millisecond || d > 10*time.Second {
-					return fmt.Errorf("hold=%q must be a duration from 10ms to 10s: %w", v, ErrLesson)
-				}
-				hold = d
+var concurrencyExperiment = &Spec{Action: "concurrency",
+	Example: "experiment concurrency server=iterative hold=300ms",
+	Params:  []Param{{Name: "server", Required: true, Values: []string{"iterative", "concurrent", "both"}}, {Name: "hold", Default: "300ms"}},
+	preview: func(s *Session, a args) string {
+		return "connect(a, srv); send(a, \"A\"); recv(a); sleep(" + a.get("hold") + "); close(a)\nconnect(b, srv); send(b, \"B\"); recv(b)"
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		v := a.get("hold")
+		hold, err := time.ParseDuration(v)
+		if err != nil || hold < 10*time.Millisecond || hold > 10*time.Second {
+			return fmt.Errorf("hold=%q must be a duration from 10ms to 10s: %w", v, ErrLesson)
+		}
+		modes := []bool{false}
+		switch a.get("server") {
+		case "concurrent":
+			modes = []bool{true}
+		case "both":
+			modes = []bool{false, true}
+		}
+		var rows []Row
+		var bars []Bar
+		for _, concurrent := range modes {
+			l := s.newLab()
+			res, err := l.twoClients(ctx, concurrent, hold)
+			l.close()
+			if err != nil {
+				return err
 			}
-			modes := []bool{false}
-			switch a.get("server") {
-			case "concurrent":
-				modes = []bool{true}
-			case "both":
-				modes = []bool{false, true}
+			key := "exp.conc." + res.Mode
+			rows = append(rows,
+				Row{Key: key + "-title"},
+				Row{Key: "exp.conc.connected", Args: []any{res.AcceptedAtB, res.QueueAtB}},
+				Row{Key: "exp.conc.waits", Args: []any{ms(res.AWait), ms(res.BWait)}})
+			if res.BAfterAClosed {
+				rows = append(rows, Row{Key: "exp.conc.after-a", Args: []any{ms(res.Hold)}})
+			} else {
+				rows = append(rows, Row{Key: "exp.conc.while-a"})
 			}
-			var rows []Row
-			var bars []Bar
-			for _, concurrent := range modes {
-				l := s.newLab()
-				res, err := l.twoClients(ctx, concurrent, hold)
-				l.close()
-				if err != nil {
-					return err
-				}
-				key := "exp.conc." + res.Mode
-				rows = append(rows,
-					Row{Key: key + "-title"},
-					Row{Key: "exp.conc.connected", Args: []any{res.AcceptedAtB, res.QueueAtB}},
-					Row{Key: "exp.conc.waits", Args: []any{ms(res.AWait), ms(res.BWait)}})
-				if res.BAfterAClosed {
-					rows = append(rows, Row{Key: "exp.conc.after-a", Args: []any{ms(res.Hold)}})
-				} else {
-					rows = append(rows, Row{Key: "exp.conc.while-a"})
-				}
-				bars = append(bars, Bar{Key: key + "-bar", Value: float64(res.BWait.Microseconds()) / 1000, Unit: "ms"})
-			}
-			m := Measurement{Title: "exp.conc.title", Rows: rows}
-			if len(bars) > 1 {
-				m.Bars = bars
-			}
-			s.measure(m)
-			return nil
-		}})
-}
+			bars = append(bars, Bar{Key: key + "-bar", Value: float64(res.BWait.Microseconds()) / 1000, Unit: "ms"})
+		}
+		m := Measurement{Title: "exp.conc.title", Rows: rows}
+		if len(bars) > 1 {
+			m.Bars = bars
+		}
+		s.measure(m)
+		return nil
+	}}
 
 // ms writes a duration in milliseconds with one decimal.
 func ms(d time.Duration) string {

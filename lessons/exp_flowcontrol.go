@@ -160,64 +160,60 @@ func (l *lab) udpOverflow(ctx context.Context, count, size, bufSize int) (overfl
 	return res, nil
 }
 
-func init() {
-	registerExperiment(&Spec{Action: "tcp-window",
-		Example: "experiment tcp-window",
-		preview: func(s *Session, a args) string {
-			return "send(c, <4096 bytes>, MSG_DONTWAIT) …   # → EAGAIN\nrecv(conn, 65536, 0) …\nsend(c, <4096 bytes>, MSG_DONTWAIT)"
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			l := s.newLab()
-			defer l.close()
-			res, err := l.tcpWindow(ctx, 32<<10, 4096)
-			if err != nil {
-				return err
-			}
-			var rows []Row
-			for _, sm := range res.Samples {
-				rows = append(rows, Row{Key: "exp.flow.sample", Args: []any{sm.Sent, sm.RecvQ, sm.SendQ}})
-			}
-			rows = append(rows,
-				Row{Key: "exp.flow.blocked", Args: []any{res.Sent}},
-				Row{Key: "exp.flow.drained", Args: []any{res.Drained, res.SentAfter}})
-			s.measure(Measurement{Title: "exp.flow.tcp-title", Rows: rows, Bars: []Bar{
-				{Key: "exp.flow.bar-recvq", Value: float64(res.RecvQ), Unit: "B"},
-				{Key: "exp.flow.bar-sendq", Value: float64(res.SendQ), Unit: "B"},
-			}})
-			return nil
+var tcpWindowExperiment = &Spec{Action: "tcp-window",
+	Example: "experiment tcp-window",
+	preview: func(s *Session, a args) string {
+		return "send(c, <4096 bytes>, MSG_DONTWAIT) …   # → EAGAIN\nrecv(conn, 65536, 0) …\nsend(c, <4096 bytes>, MSG_DONTWAIT)"
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		l := s.newLab()
+		defer l.close()
+		res, err := l.tcpWindow(ctx, 32<<10, 4096)
+		if err != nil {
+			return err
+		}
+		var rows []Row
+		for _, sm := range res.Samples {
+			rows = append(rows, Row{Key: "exp.flow.sample", Args: []any{sm.Sent, sm.RecvQ, sm.SendQ}})
+		}
+		rows = append(rows,
+			Row{Key: "exp.flow.blocked", Args: []any{res.Sent}},
+			Row{Key: "exp.flow.drained", Args: []any{res.Drained, res.SentAfter}})
+		s.measure(Measurement{Title: "exp.flow.tcp-title", Rows: rows, Bars: []Bar{
+			{Key: "exp.flow.bar-recvq", Value: float64(res.RecvQ), Unit: "B"},
+			{Key: "exp.flow.bar-sendq", Value: float64(res.SendQ), Unit: "B"},
 		}})
-	registerExperiment(&Spec{Action: "udp-overflow",
-		Example: "experiment udp-overflow count=2000",
-		Params:  []Param{{Name: "count"}},
-		preview: func(s *Session, a args) string {
-			return fmt.Sprintf("sendto(tx, <200 bytes>, 0, rx) × %s\nrecvfrom(rx, 2048, MSG_DONTWAIT) …", orDefault(a.get("count"), "2000"))
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			count, err := a.intIn("count", 2000, 1, 100000)
-			if err != nil {
-				return err
-			}
-			l := s.newLab()
-			defer l.close()
-			res, err := l.udpOverflow(ctx, count, 200, 16<<10)
-			if err != nil {
-				return err
-			}
-			rows := []Row{
-				{Key: "exp.flow.udp-sent", Args: []any{res.Sent}},
-				{Key: "exp.flow.udp-received", Args: []any{res.Received}},
-				{Key: "exp.flow.udp-lost", Args: []any{res.Sent - res.Received}},
-			}
-			if res.SocketDrops >= 0 {
-				rows = append(rows, Row{Key: "exp.flow.udp-drops", Args: []any{res.SocketDrops}})
-			}
-			if res.RcvbufErrors >= 0 {
-				rows = append(rows, Row{Key: "exp.flow.udp-snmp", Args: []any{res.RcvbufErrors}})
-			}
-			s.measure(Measurement{Title: "exp.flow.udp-title", Rows: rows, Bars: []Bar{
-				{Key: "exp.flow.bar-sent", Value: float64(res.Sent), Unit: "unit.datagrams"},
-				{Key: "exp.flow.bar-received", Value: float64(res.Received), Unit: "unit.datagrams"},
-			}})
-			return nil
+		return nil
+	}}
+
+var udpOverflowExperiment = &Spec{Action: "udp-overflow",
+	Example: "experiment udp-overflow count=2000",
+	Params:  []Param{{Name: "count", Default: "2000", Min: 1, Max: 100000}},
+	preview: func(s *Session, a args) string {
+		return fmt.Sprintf("sendto(tx, <200 bytes>, 0, rx) × %s\nrecvfrom(rx, 2048, MSG_DONTWAIT) …", a.get("count"))
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		count := a.int("count")
+		l := s.newLab()
+		defer l.close()
+		res, err := l.udpOverflow(ctx, count, 200, 16<<10)
+		if err != nil {
+			return err
+		}
+		rows := []Row{
+			{Key: "exp.flow.udp-sent", Args: []any{res.Sent}},
+			{Key: "exp.flow.udp-received", Args: []any{res.Received}},
+			{Key: "exp.flow.udp-lost", Args: []any{res.Sent - res.Received}},
+		}
+		if res.SocketDrops >= 0 {
+			rows = append(rows, Row{Key: "exp.flow.udp-drops", Args: []any{res.SocketDrops}})
+		}
+		if res.RcvbufErrors >= 0 {
+			rows = append(rows, Row{Key: "exp.flow.udp-snmp", Args: []any{res.RcvbufErrors}})
+		}
+		s.measure(Measurement{Title: "exp.flow.udp-title", Rows: rows, Bars: []Bar{
+			{Key: "exp.flow.bar-sent", Value: float64(res.Sent), Unit: "unit.datagrams"},
+			{Key: "exp.flow.bar-received", Value: float64(res.Received), Unit: "unit.datagrams"},
 		}})
-}
+		return nil
+	}}

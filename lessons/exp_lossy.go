@@ -339,40 +339,31 @@ func sockaddrString(sa unix.Sockaddr) string {
 	return ap.String()
 }
 
-func init() {
-	registerExperiment(&Spec{Action: "lossy-link",
-		Example: "experiment lossy-link proto=udp loss=5 count=1000 mode=auto",
-		Params: []Param{
-			{Name: "proto", Required: true, Values: []string{"udp", "tcp"}},
-			{Name: "loss"}, {Name: "count"},
-			{Name: "mode", Values: []string{"auto", "netns", "relay"}},
-		},
-		preview: func(s *Session, a args) string {
-			loss, count := orDefault(a.get("loss"), "5"), orDefault(a.get("count"), "1000")
-			p := fmt.Sprintf("unshare(CLONE_NEWNET)\nioctl(SIOCSIFMTU, lo, %d); ioctl(SIOCSIFFLAGS, lo, IFF_UP)\n", lossyMTU) +
-				"nftables: numgen random mod 100 < " + loss + " counter drop\n"
-			if a.get("proto") == "tcp" {
-				return p + fmt.Sprintf("connect(c, srv)\nsend(c, <%d bytes>, 0) × %s; recv(conn, 65536, 0) …\ngetsockopt(c, IPPROTO_TCP, TCP_INFO)", lossyMessageSize, count)
-			}
-			return p + fmt.Sprintf("sendto(tx, <%d bytes>, 0, rx) × %s; recvfrom(rx, 2048, 0) …", lossyMessageSize, count)
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			loss, err := a.intIn("loss", 5, 0, 50)
-			if err != nil {
-				return err
-			}
-			count, err := a.intIn("count", 1000, 1, 10000)
-			if err != nil {
-				return err
-			}
-			res, err := s.lossyLink(ctx, Proto(a.get("proto")), loss, count, orDefault(a.get("mode"), "auto"))
-			if err != nil {
-				return err
-			}
-			s.measure(lossyMeasurement(res))
-			return nil
-		}})
-}
+var lossyLinkExperiment = &Spec{Action: "lossy-link",
+	Example: "experiment lossy-link proto=udp loss=5 count=1000 mode=auto",
+	Params: []Param{
+		{Name: "proto", Required: true, Values: []string{"udp", "tcp"}},
+		{Name: "loss", Default: "5", Min: 0, Max: 50},
+		{Name: "count", Default: "1000", Min: 1, Max: 10000},
+		{Name: "mode", Values: []string{"auto", "netns", "relay"}, Default: "auto"},
+	},
+	preview: func(s *Session, a args) string {
+		loss, count := a.get("loss"), a.get("count")
+		p := fmt.Sprintf("unshare(CLONE_NEWNET)\nioctl(SIOCSIFMTU, lo, %d); ioctl(SIOCSIFFLAGS, lo, IFF_UP)\n", lossyMTU) +
+			"nftables: numgen random mod 100 < " + loss + " counter drop\n"
+		if a.get("proto") == "tcp" {
+			return p + fmt.Sprintf("connect(c, srv)\nsend(c, <%d bytes>, 0) × %s; recv(conn, 65536, 0) …\ngetsockopt(c, IPPROTO_TCP, TCP_INFO)", lossyMessageSize, count)
+		}
+		return p + fmt.Sprintf("sendto(tx, <%d bytes>, 0, rx) × %s; recvfrom(rx, 2048, 0) …", lossyMessageSize, count)
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		res, err := s.lossyLink(ctx, Proto(a.get("proto")), a.int("loss"), a.int("count"), a.get("mode"))
+		if err != nil {
+			return err
+		}
+		s.measure(lossyMeasurement(res))
+		return nil
+	}}
 
 // lossyLink runs one half of the experiment on the path mode allows.
 func (s *Session) lossyLink(ctx context.Context, proto Proto, loss, count int, mode string) (lossyResult, error) {

@@ -232,7 +232,7 @@ func (l *lab) udpThroughput(ctx context.Context, d time.Duration, size int) (udp
 
 // throughputSeconds reads seconds=, a decimal number of seconds.
 func throughputSeconds(a args) (time.Duration, error) {
-	s := orDefault(a.get("seconds"), "1")
+	s := a.get("seconds")
 	sec, err := strconv.ParseFloat(s, 64)
 	if err != nil || sec < 0.1 || sec > 30 {
 		return 0, fmt.Errorf("seconds=%s must be a number from 0.1 to 30: %w", s, ErrLesson)
@@ -240,66 +240,60 @@ func throughputSeconds(a args) (time.Duration, error) {
 	return time.Duration(sec * float64(time.Second)), nil
 }
 
-func init() {
-	registerExperiment(&Spec{Action: "throughput",
-		Example: "experiment throughput seconds=1 size=1400",
-		Params: []Param{{Name: "seconds"}, {Name: "size"},
-			{Name: "proto", Values: []string{"both", "tcp", "udp"}}},
-		preview: func(s *Session, a args) string {
-			sec := orDefault(a.get("seconds"), "1")
-			tcp := fmt.Sprintf("send(c, <%d bytes>, 0) …   # %s s\nrecv(conn, %d, 0) …", tcpChunk, sec, tcpReadSize)
-			udp := fmt.Sprintf("sendto(tx, <%s bytes>, 0, rx) …   # %s s\nrecvfrom(rx, %d, 0) …", orDefault(a.get("size"), "1400"), sec, udpReadSize)
-			switch a.get("proto") {
-			case "tcp":
-				return tcp
-			case "udp":
-				return udp
-			}
-			return tcp + "\n" + udp
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			d, err := throughputSeconds(a)
+var throughputExperiment = &Spec{Action: "throughput",
+	Example: "experiment throughput seconds=1 size=1400",
+	Params: []Param{{Name: "seconds", Default: "1"}, {Name: "size", Default: "1400", Min: 1, Max: 65000},
+		{Name: "proto", Values: []string{"both", "tcp", "udp"}, Default: "both"}},
+	preview: func(s *Session, a args) string {
+		sec := a.get("seconds")
+		tcp := fmt.Sprintf("send(c, <%d bytes>, 0) …   # %s s\nrecv(conn, %d, 0) …", tcpChunk, sec, tcpReadSize)
+		udp := fmt.Sprintf("sendto(tx, <%s bytes>, 0, rx) …   # %s s\nrecvfrom(rx, %d, 0) …", a.get("size"), sec, udpReadSize)
+		switch a.get("proto") {
+		case "tcp":
+			return tcp
+		case "udp":
+			return udp
+		}
+		return tcp + "\n" + udp
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		d, err := throughputSeconds(a)
+		if err != nil {
+			return err
+		}
+		size, proto := a.int("size"), a.get("proto")
+		l := s.newLab()
+		defer l.close()
+		var m Measurement
+		m.Title = "exp.throughput.title"
+		if proto != "udp" {
+			tcp, err := l.tcpThroughput(ctx, d)
 			if err != nil {
 				return err
 			}
-			size, err := a.intIn("size", 1400, 1, 65000)
+			mb := tcp.BytesPerSecond() / 1e6
+			m.Rows = append(m.Rows, Row{Key: "exp.throughput.tcp",
+				Args: []any{float64(tcp.Received) / 1e6, tcp.Elapsed.Seconds(), mb, tcp.Writes, tcpChunk >> 10, tcp.Reads}})
+			m.Bars = append(m.Bars, Bar{Key: "exp.throughput.bar-tcp", Value: mb, Unit: "MB/s"})
+		}
+		if proto != "tcp" {
+			udp, err := l.udpThroughput(ctx, d, size)
 			if err != nil {
 				return err
 			}
-			proto := orDefault(a.get("proto"), "both")
-			l := s.newLab()
-			defer l.close()
-			var m Measurement
-			m.Title = "exp.throughput.title"
-			if proto != "udp" {
-				tcp, err := l.tcpThroughput(ctx, d)
-				if err != nil {
-					return err
-				}
-				mb := tcp.BytesPerSecond() / 1e6
-				m.Rows = append(m.Rows, Row{Key: "exp.throughput.tcp",
-					Args: []any{float64(tcp.Received) / 1e6, tcp.Elapsed.Seconds(), mb, tcp.Writes, tcpChunk >> 10, tcp.Reads}})
-				m.Bars = append(m.Bars, Bar{Key: "exp.throughput.bar-tcp", Value: mb, Unit: "MB/s"})
+			sentMB := perSecond(float64(udp.Sent*udp.Size), udp.Elapsed) / 1e6
+			gotMB := perSecond(float64(udp.Received*udp.Size), udp.Elapsed) / 1e6
+			lost := []any{udp.Lost(), 100 * float64(udp.Lost()) / float64(max(udp.Sent, 1))}
+			m.Rows = append(m.Rows, Row{Key: "exp.throughput.udp", Args: []any{udp.Sent, udp.Size, udp.Received, gotMB}})
+			if udp.Drops >= 0 {
+				m.Rows = append(m.Rows, Row{Key: "exp.throughput.udp-drops", Args: append(lost, udp.Drops)})
+			} else {
+				m.Rows = append(m.Rows, Row{Key: "exp.throughput.udp-lost", Args: lost})
 			}
-			if proto != "tcp" {
-				udp, err := l.udpThroughput(ctx, d, size)
-				if err != nil {
-					return err
-				}
-				sentMB := perSecond(float64(udp.Sent*udp.Size), udp.Elapsed) / 1e6
-				gotMB := perSecond(float64(udp.Received*udp.Size), udp.Elapsed) / 1e6
-				lost := []any{udp.Lost(), 100 * float64(udp.Lost()) / float64(max(udp.Sent, 1))}
-				m.Rows = append(m.Rows, Row{Key: "exp.throughput.udp", Args: []any{udp.Sent, udp.Size, udp.Received, gotMB}})
-				if udp.Drops >= 0 {
-					m.Rows = append(m.Rows, Row{Key: "exp.throughput.udp-drops", Args: append(lost, udp.Drops)})
-				} else {
-					m.Rows = append(m.Rows, Row{Key: "exp.throughput.udp-lost", Args: lost})
-				}
-				m.Bars = append(m.Bars,
-					Bar{Key: "exp.throughput.bar-udp-sent", Args: []any{udp.Size}, Value: sentMB, Unit: "MB/s"},
-					Bar{Key: "exp.throughput.bar-udp-received", Args: []any{udp.Size}, Value: gotMB, Unit: "MB/s"})
-			}
-			s.measure(m)
-			return nil
-		}})
-}
+			m.Bars = append(m.Bars,
+				Bar{Key: "exp.throughput.bar-udp-sent", Args: []any{udp.Size}, Value: sentMB, Unit: "MB/s"},
+				Bar{Key: "exp.throughput.bar-udp-received", Args: []any{udp.Size}, Value: gotMB, Unit: "MB/s"})
+		}
+		s.measure(m)
+		return nil
+	}}

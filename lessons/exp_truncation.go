@@ -85,51 +85,43 @@ func (l *lab) tcpNoTruncation(ctx context.Context, size, bufSize int) (readsResu
 	return res, nil
 }
 
-func init() {
-	registerExperiment(&Spec{Action: "truncation",
-		Example: "experiment truncation proto=udp size=2000 buffer=1024",
-		Params: []Param{
-			{Name: "proto", Required: true, Values: []string{"udp", "tcp"}},
-			{Name: "size"}, {Name: "buffer"},
-		},
-		preview: func(s *Session, a args) string {
-			size, buffer := orDefault(a.get("size"), "2000"), orDefault(a.get("buffer"), "1024")
-			if a.get("proto") == "udp" {
-				return fmt.Sprintf("sendto(tx, <%s bytes>); sendto(tx, \"next\")\nrecvfrom(rx, %s, MSG_TRUNC); recvfrom(rx, %s, 0)", size, buffer, buffer)
-			}
-			return fmt.Sprintf("send(c, <%s bytes>)\nrecv(conn, %s, 0) …", size, buffer)
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			size, err := a.intIn("size", 2000, 1, 60000)
-			if err != nil {
-				return err
-			}
-			buffer, err := a.intIn("buffer", 1024, 1, 60000)
-			if err != nil {
-				return err
-			}
-			l := s.newLab()
-			defer l.close()
-			if a.get("proto") == "udp" {
-				res, err := l.udpTruncation(ctx, size, buffer)
-				if err != nil {
-					return err
-				}
-				s.measure(Measurement{Title: "exp.truncation.title", Rows: []Row{
-					{Key: "exp.truncation.udp", Args: []any{res.Size, res.Buffer, res.Read}},
-					{Key: map[bool]string{true: "exp.truncation.real", false: "exp.truncation.real-noflag"}[res.Truncflg], Args: []any{res.RealLen}},
-					{Key: "exp.truncation.lost", Args: []any{res.Size - res.Read}},
-					{Key: "exp.truncation.next", Args: []any{res.Next}},
-				}})
-				return nil
-			}
-			res, err := l.tcpNoTruncation(ctx, size, buffer)
+var truncationExperiment = &Spec{Action: "truncation",
+	Example: "experiment truncation proto=udp size=2000 buffer=1024",
+	Params: []Param{
+		{Name: "proto", Required: true, Values: []string{"udp", "tcp"}},
+		{Name: "size", Default: "2000", Min: 1, Max: 60000},
+		{Name: "buffer", Default: "1024", Min: 1, Max: 60000},
+	},
+	preview: func(s *Session, a args) string {
+		size, buffer := a.get("size"), a.get("buffer")
+		if a.get("proto") == "udp" {
+			return fmt.Sprintf("sendto(tx, <%s bytes>); sendto(tx, \"next\")\nrecvfrom(rx, %s, MSG_TRUNC); recvfrom(rx, %s, 0)", size, buffer, buffer)
+		}
+		return fmt.Sprintf("send(c, <%s bytes>)\nrecv(conn, %s, 0) …", size, buffer)
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		size, buffer := a.int("size"), a.int("buffer")
+		l := s.newLab()
+		defer l.close()
+		if a.get("proto") == "udp" {
+			res, err := l.udpTruncation(ctx, size, buffer)
 			if err != nil {
 				return err
 			}
 			s.measure(Measurement{Title: "exp.truncation.title", Rows: []Row{
-				{Key: "exp.truncation.tcp", Args: []any{res.Sent, len(res.Reads), res.Total()}},
+				{Key: "exp.truncation.udp", Args: []any{res.Size, res.Buffer, res.Read}},
+				{Key: map[bool]string{true: "exp.truncation.real", false: "exp.truncation.real-noflag"}[res.Truncflg], Args: []any{res.RealLen}},
+				{Key: "exp.truncation.lost", Args: []any{res.Size - res.Read}},
+				{Key: "exp.truncation.next", Args: []any{res.Next}},
 			}})
 			return nil
+		}
+		res, err := l.tcpNoTruncation(ctx, size, buffer)
+		if err != nil {
+			return err
+		}
+		s.measure(Measurement{Title: "exp.truncation.title", Rows: []Row{
+			{Key: "exp.truncation.tcp", Args: []any{res.Sent, len(res.Reads), res.Total()}},
 		}})
-}
+		return nil
+	}}

@@ -3,7 +3,6 @@ package lessons
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -73,27 +72,32 @@ func (s *Session) measure(m Measurement) {
 //
 //	<!-- step: experiment NAME [key=value...] -->
 //
-// and registered with registerExperiment.
-var experiments = map[string]*Spec{}
-
-// registerExperiment adds an experiment. Its Spec.Action is the
-// experiment's name; its Params are the arguments after the name.
-func registerExperiment(sp *Spec) {
-	if sp.Example == "" {
-		sp.Example = "experiment " + sp.Action
-	}
-	experiments[sp.Action] = sp
+// Adding one: write its Spec in its own file (exp_NAME.go), as
+//
+//	var nameExperiment = &Spec{Action: "NAME", Example: "experiment NAME ...",
+//		Params:  []Param{{Name: "count", Default: "1000", Min: 1, Max: 10000}},
+//		preview: func(s *Session, a args) string { ... },
+//		run:     func(ctx context.Context, s *Session, a args) error { ... }}
+//
+// and add it to experimentSpecs. Its Action is the experiment's name; its
+// Params are the arguments after the name, each default written once.
+// Then a message "experiment.doc.NAME" in every catalog, and a row in the
+// runner's table of experiment facts.
+var experimentSpecs = []*Spec{
+	backlogExperiment,
+	boundariesExperiment,
+	concurrencyExperiment,
+	lossyLinkExperiment,
+	tcpWindowExperiment,
+	throughputExperiment,
+	truncationExperiment,
+	udpOverflowExperiment,
 }
+
+var experiments = byAction(experimentSpecs)
 
 // Experiments returns every experiment, sorted by name.
-func Experiments() []*Spec {
-	out := make([]*Spec, 0, len(experiments))
-	for _, sp := range experiments {
-		out = append(out, sp)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })
-	return out
-}
+func Experiments() []*Spec { return sorted(experimentSpecs) }
 
 // resolve finds the spec a directive runs. For "experiment NAME ..." that
 // is the experiment's own spec, and the directive is returned without NAME,
@@ -127,56 +131,48 @@ func experimentNames() []string {
 	return out
 }
 
-// Predictions: a step may ask "what do you think will happen?" before it
-// runs; the answer the lesson expects is revealed after the results.
-func init() {
-	register(&Spec{Action: "predict", Example: `predict choices="three datagrams|one datagram|it varies" answer=1`,
-		Params: []Param{
-			{Name: "choices", Required: true, Text: true},
-			{Name: "answer"},
-		},
-		check: checkPrediction,
-		run: func(ctx context.Context, s *Session, a args) error {
-			if err := checkPrediction(a); err != nil {
-				return err
-			}
-			labels := splitChoices(a.get("choices"))
-			answer, _ := a.int("answer", 0)
-			keys := make([]string, len(labels))
-			for i := range labels {
-				keys[i] = "predict.choice." + strconv.Itoa(i+1)
-			}
-			ans, err := s.ui.Ask(ctx, Question{Key: "predict.question", Choices: keys, Labels: labels})
-			if err != nil {
-				return err
-			}
-			p := prediction{labels: labels, answer: answer}
-			for i, k := range keys {
-				if k == ans {
-					p.chosen = i + 1
-				}
-			}
-			s.pending = &p
-			return nil
-		}})
-	register(&Spec{Action: "states", Example: "states c srv conn",
-		Params: []Param{{Name: "name", Positional: true, Required: true}},
-		run: func(ctx context.Context, s *Session, a args) error {
-			s.settle()
-			var tracks []StateTrack
-			for _, n := range a.d.Pos {
-				k := s.Socket(n)
-				if k == nil {
-					return fmt.Errorf("the lesson draws the states of socket %q before creating it: %w", n, ErrLesson)
-				}
-				if k.Proto != TCP {
-					return fmt.Errorf("socket %q is UDP, which has no connection states: %w", n, ErrLesson)
-				}
-				tracks = append(tracks, s.track(k))
-			}
-			s.measure(Measurement{Title: "states.title", Tracks: tracks})
-			return nil
-		}})
+// predict asks "what do you think will happen?" before a step runs; the
+// answer the lesson expects is revealed after the results.
+func (s *Session) predict(ctx context.Context, a args) error {
+	if err := checkPrediction(a); err != nil {
+		return err
+	}
+	labels := splitChoices(a.get("choices"))
+	answer, _ := strconv.Atoi(a.get("answer"))
+	keys := make([]string, len(labels))
+	for i := range labels {
+		keys[i] = "predict.choice." + strconv.Itoa(i+1)
+	}
+	ans, err := s.ui.Ask(ctx, Question{Key: "predict.question", Choices: keys, Labels: labels})
+	if err != nil {
+		return err
+	}
+	p := prediction{labels: labels, answer: answer}
+	for i, k := range keys {
+		if k == ans {
+			p.chosen = i + 1
+		}
+	}
+	s.pending = &p
+	return nil
+}
+
+// states draws the TCP states the named sockets went through.
+func (s *Session) states(names []string) error {
+	s.settle()
+	var tracks []StateTrack
+	for _, n := range names {
+		k := s.Socket(n)
+		if k == nil {
+			return fmt.Errorf("the lesson draws the states of socket %q before creating it: %w", n, ErrLesson)
+		}
+		if k.Proto != TCP {
+			return fmt.Errorf("socket %q is UDP, which has no connection states: %w", n, ErrLesson)
+		}
+		tracks = append(tracks, s.track(k))
+	}
+	s.measure(Measurement{Title: "states.title", Tracks: tracks})
+	return nil
 }
 
 // checkPrediction wants at least two answers, and the expected one among
@@ -186,9 +182,9 @@ func checkPrediction(a args) error {
 	if len(labels) < 2 {
 		return fmt.Errorf("step \"predict\" needs at least two choices, separated by |: %w", ErrLesson)
 	}
-	answer, err := a.int("answer", 0)
+	answer, err := strconv.Atoi(a.get("answer"))
 	if err != nil {
-		return err
+		return fmt.Errorf("answer=%q is not a whole number: %w", a.get("answer"), ErrLesson)
 	}
 	if answer < 0 || answer > len(labels) {
 		return fmt.Errorf("answer=%d, but there are %d choices: %w", answer, len(labels), ErrLesson)

@@ -62,9 +62,8 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 	// their turn to do, before any call of ours that waits for them.
 	external, printed := false, false
 	for _, d := range ds {
-		sp, rd, _ := resolve(d)
-		a := args{sp, rd}
-		if name := socketName(d); name != "" {
+		a, _ := argsOf(d) // Validate above
+		if name := a.subject(); name != "" {
 			if k := s.Socket(name); k != nil && k.External {
 				s.skipExternal(k, a)
 				external = true
@@ -75,23 +74,22 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 				continue
 			}
 		}
-		if s.hungUpSkip(d.Action, socketName(d)) {
+		if s.hungUpSkip(d.Action, a.subject()) {
 			continue
 		}
 		if err := s.Run(ctx, d); err != nil {
 			return err
 		}
-		for _, n := range socketArgs(d) {
+		for _, n := range a.sockets(SocketUsed) {
 			touch(n)
 		}
-		switch d.Action {
-		case "socket":
-			touch(a.get("name"))
-		case "accept":
-			touch(a.get("as"))
+		for _, n := range a.sockets(SocketCreated) {
+			touch(n)
 		}
-		if to := d.Args["to"]; to != "" && s.Socket(to) != nil {
-			touch(to)
+		for _, to := range a.sockets(SocketOrAddr) {
+			if s.Socket(to) != nil {
+				touch(to)
+			}
 		}
 	}
 	if external && !printed {
@@ -130,19 +128,6 @@ func (s *Session) Run(ctx context.Context, d content.Directive) error {
 		}
 	}
 	return err
-}
-
-// socketName is the existing socket a directive acts on, or the one it
-// creates.
-func socketName(d content.Directive) string {
-	switch d.Action {
-	case "addrs", "inspect", "states", "predict", "experiment":
-		return ""
-	}
-	if len(d.Pos) == 0 {
-		return ""
-	}
-	return d.Pos[0]
 }
 
 func peerSockets(ds []content.Directive) []string {
@@ -202,8 +187,9 @@ func (s *Session) skipExternal(k *Socket, a args) {
 	case "accept":
 		// The connection the learner's own server accepts is theirs too.
 		s.add(&Socket{Name: a.get("as"), FD: -1, Peer: true, External: true, Proto: k.Proto, Side: Server})
-	case "socket":
-		return // announced with the commands
+	}
+	if !a.sp.yourTurn() {
+		return // a socket created: announced with the commands
 	}
 	if s.cfg.Role != "" {
 		return // the other terminal shows its own steps

@@ -431,9 +431,7 @@ func TestMessageKeysExist(t *testing.T) {
 		keys = append(keys, "peer.who."+role)
 	}
 	for _, sp := range lessons.Specs() {
-		switch sp.Action {
-		case "socket", "addrs", "inspect", "predict", "states": // never skipped with a note
-		default:
+		if lessons.YourTurn(sp) {
 			keys = append(keys, "peer.your-turn."+sp.Action)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -39,25 +38,12 @@ func (s *Session) setsockopt(ctx context.Context, name, opt string) error {
 	return err
 }
 
-func init() {
+// sockoptNames are the option names a setsockopt directive accepts.
+func sockoptNames() []string {
 	names := make([]string, 0, len(sockopts))
 	for n := range sockopts {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	register(&Spec{Action: "setsockopt", Example: "setsockopt srv reuseaddr",
-		Params: []Param{
-			{Name: "name", Positional: true, Required: true},
-			{Name: "option", Positional: true, Required: true, Values: names},
-		},
-		preview: func(s *Session, a args) string {
-			fd := a.get("name")
-			if k := s.Socket(fd); k != nil && k.Open() {
-				fd = strconv.Itoa(k.FD)
-			}
-			return "setsockopt(" + fd + ", " + sockopts[a.get("option")].text + ", 1)"
-		},
-		run: func(ctx context.Context, s *Session, a args) error {
-			return s.setsockopt(ctx, a.get("name"), a.get("option"))
-		}})
+	return names
 }
