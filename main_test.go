@@ -172,13 +172,41 @@ func TestPortInUse(t *testing.T) {
 }
 
 // TestPrivilegedPort: a port below 1024 without privilege is explained.
+// As root (CI), the check runs as nobody through setpriv, as
+// TestLossyLinkWithoutRoot does: root may bind port 7 (ip(7),
+// ip_unprivileged_port_start).
 func TestPrivilegedPort(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("running as root, which may bind ports below 1024; nothing to show")
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_unprivileged_port_start"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && n <= 7 {
+			t.Skipf("ip_unprivileged_port_start is %d here: anyone may bind port 7", n)
+		}
 	}
-	r := sockstep(t, nil, "run", "udp-recv", "--port", "7")
-	if r.code != 1 || !strings.Contains(r.stdout, "EACCES") {
-		t.Errorf("exit %d, output:\n%s", r.code, tail(r.stdout))
+	args := []string{"run", "udp-recv", "--port", "7"}
+	if os.Geteuid() != 0 {
+		r := sockstep(t, nil, args...)
+		if r.code != 1 || !strings.Contains(r.stdout, "EACCES") {
+			t.Errorf("exit %d, output:\n%s", r.code, tail(r.stdout))
+		}
+		return
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Fatalf("running as root, and setpriv (util-linux) is missing to run the check as nobody: %v", err)
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o777)
+	os.Chmod(filepath.Dir(binary), 0o755)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, setpriv, append([]string{"--reuid", "65534", "--regid", "65534", "--clear-groups", binary}, args...)...)
+	cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(dir, "p.json"), "HOME="+dir, "LANG=C")
+	cmd.Stdin = nil // /dev/null: no terminal, as in CI
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stdout.String(), "EACCES") {
+		t.Errorf("as nobody: %v, output:\n%s", err, tail(stdout.String()))
 	}
 }
 

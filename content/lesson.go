@@ -66,14 +66,6 @@ type Directive struct {
 	Line   int
 }
 
-// Arg returns the named argument or def when it is absent.
-func (d Directive) Arg(key, def string) string {
-	if v, ok := d.Args[key]; ok {
-		return v
-	}
-	return def
-}
-
 // String reconstructs the directive in its written form (normalised).
 func (d Directive) String() string {
 	parts := []string{d.Action}
@@ -308,12 +300,6 @@ func Builtin(lang Lang, kind string) ([]*Lesson, error) {
 		}
 	}
 	return out, nil
-}
-
-// Find returns the built-in document id in lang, or nil.
-func Find(lang Lang, id string) (*Lesson, error) {
-	all, err := Builtin(lang, "")
-	return byID(all, id), err
 }
 
 // byID returns the document called id, or nil.

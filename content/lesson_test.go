@@ -238,21 +238,6 @@ func TestDirectiveString(t *testing.T) {
 	}
 }
 
-func TestDirectiveArg(t *testing.T) {
-	t.Parallel()
-	d := content.Directive{Action: "recv", Args: map[string]string{"size": "10", "empty": ""}}
-	for _, tt := range []struct{ key, def, want string }{
-		{"size", "1024", "10"}, {"missing", "1024", "1024"}, {"empty", "x", ""},
-	} {
-		if got := d.Arg(tt.key, tt.def); got != tt.want {
-			t.Errorf("Arg(%q, %q) = %q, want %q", tt.key, tt.def, got, tt.want)
-		}
-	}
-	if got := (content.Directive{}).Arg("x", "def"); got != "def" {
-		t.Errorf("Arg on a directive with no args = %q", got)
-	}
-}
-
 func TestLoadDir(t *testing.T) {
 	t.Parallel()
 	doc := func(id, order, kind string) *fstest.MapFile {
@@ -315,10 +300,6 @@ func TestBuiltin(t *testing.T) {
 			if i > 0 && all[i-1].Order > l.Order {
 				t.Errorf("%s: %s (order %d) listed after %s (order %d)", lang, l.ID, l.Order, all[i-1].ID, all[i-1].Order)
 			}
-			found, err := content.Find(lang, l.ID)
-			if err != nil || found == nil || found.ID != l.ID {
-				t.Errorf("Find(%s, %s) = %v, %v", lang, l.ID, found, err)
-			}
 		}
 		lessons, err := content.Builtin(lang, content.KindLesson)
 		if err != nil {
@@ -332,9 +313,6 @@ func TestBuiltin(t *testing.T) {
 		if none, err := content.Builtin(lang, "no-such-kind"); err != nil || len(none) != 0 {
 			t.Errorf("Builtin with an unknown kind = %v, %v", none, err)
 		}
-	}
-	if l, err := content.Find(content.English, "no-such-lesson"); l != nil || err != nil {
-		t.Errorf("Find of an unknown id = %v, %v; want nil, nil", l, err)
 	}
 }
 

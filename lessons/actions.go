@@ -296,12 +296,6 @@ func byAction(list []*Spec) map[string]*Spec {
 	return m
 }
 
-// lookup returns the spec of an action.
-func lookup(action string) (*Spec, bool) {
-	sp, ok := specs[action]
-	return sp, ok
-}
-
 // Specs returns every action, sorted by name.
 func Specs() []*Spec { return sorted(directives) }
 

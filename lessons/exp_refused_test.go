@@ -21,10 +21,7 @@ func TestRefusedLesson(t *testing.T) {
 	for _, lang := range content.Langs {
 		t.Run(string(lang), func(t *testing.T) {
 			t.Parallel()
-			l, err := content.Find(lang, "refused")
-			if err != nil || l == nil {
-				t.Fatalf("lesson refused (%s): %v", lang, err)
-			}
+			l := builtinLesson(t, lang, "refused")
 			s, ui := newSession(t, lessons.Config{WaitLimit: 5 * time.Second})
 			for _, st := range l.Steps {
 				if err := s.RunStep(stepCtx(t), st.Directives); err != nil {

@@ -25,10 +25,7 @@ func TestTCPStatesLesson(t *testing.T) {
 	for _, lang := range content.Langs {
 		t.Run(string(lang), func(t *testing.T) {
 			before := socketFDs(t)
-			l, err := content.Find(lang, "tcp-states")
-			if err != nil || l == nil {
-				t.Fatalf("tcp-states: %v", err)
-			}
+			l := builtinLesson(t, lang, "tcp-states")
 			ui := &fakeUI{}
 			s := lessons.NewSession(lessons.Config{Port: freePort(t), WaitLimit: 5e9}, ui)
 			defer s.Close()

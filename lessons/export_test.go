@@ -1,7 +1,10 @@
 package lessons
 
-// Lookup and YourTurn let the external tests reach what only they need.
-var Lookup = lookup
+// Lookup returns the spec of an action; only tests need it.
+func Lookup(action string) (*Spec, bool) {
+	sp, ok := specs[action]
+	return sp, ok
+}
 
 // YourTurn reports whether sp, run on a socket the learner plays from
 // another terminal, is left to them with the note "peer.your-turn.ACTION".

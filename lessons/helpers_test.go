@@ -326,3 +326,19 @@ func requireForeignAddrFails(t *testing.T) {
 		t.Skip("net.ipv4.ip_nonlocal_bind is set: binding 192.0.2.1 succeeds here, so there is no EADDRNOTAVAIL to show")
 	}
 }
+
+// builtinLesson loads a built-in lesson or fails the test.
+func builtinLesson(t *testing.T, lang content.Lang, id string) *content.Lesson {
+	t.Helper()
+	all, err := content.Builtin(lang, "")
+	if err != nil {
+		t.Fatalf("lesson %s/%s: %v", lang, id, err)
+	}
+	for _, l := range all {
+		if l.ID == id {
+			return l
+		}
+	}
+	t.Fatalf("no lesson %s/%s", lang, id)
+	return nil
+}

@@ -191,16 +191,6 @@ func acceptQueue(fd int) int {
 	return int(info.Unacked)
 }
 
-// tcpRetransmits is how many segments a connection has sent again
-// (tcpi_total_retrans), -1 if unknown.
-func tcpRetransmits(fd int) int {
-	info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
-	if err != nil {
-		return -1
-	}
-	return int(info.Total_retrans)
-}
-
 // inQueue is the bytes waiting to be read on fd (SIOCINQ), outQueue the
 // bytes sent but not yet acknowledged (SIOCOUTQ); -1 if unknown.
 func inQueue(fd int) int  { return ioctlInt(fd, unix.SIOCINQ) }

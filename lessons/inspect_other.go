@@ -21,11 +21,10 @@ func waitAcked(fd int, limit time.Duration) bool { return false }
 // listeningOn cannot read the kernel's socket tables portably.
 func listeningOn(proto Proto, addr netip.AddrPort) (found, known bool) { return false, false }
 
-// tcpState, acceptQueue and tcpRetransmits need TCP_INFO, which this
-// system does not offer in Linux's form.
-func tcpState(fd int) string    { return "" }
-func acceptQueue(fd int) int    { return -1 }
-func tcpRetransmits(fd int) int { return -1 }
+// tcpState and acceptQueue need TCP_INFO, which this system does not
+// offer in Linux's form.
+func tcpState(fd int) string { return "" }
+func acceptQueue(fd int) int { return -1 }
 
 // inQueue and outQueue need SIOCINQ and SIOCOUTQ.
 func inQueue(fd int) int  { return -1 }

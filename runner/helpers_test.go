@@ -60,11 +60,17 @@ func countSockets(t *testing.T) int {
 // lesson loads a built-in lesson or fails the test.
 func lesson(t *testing.T, lang content.Lang, id string) *content.Lesson {
 	t.Helper()
-	l, err := content.Find(lang, id)
-	if err != nil || l == nil {
+	all, err := content.Builtin(lang, "")
+	if err != nil {
 		t.Fatalf("lesson %s/%s: %v", lang, id, err)
 	}
-	return l
+	for _, l := range all {
+		if l.ID == id {
+			return l
+		}
+	}
+	t.Fatalf("no lesson %s/%s", lang, id)
+	return nil
 }
 
 // plainRun runs a lesson with the plain front end and returns its output.

@@ -45,9 +45,6 @@ func New(opts Options) (*Runner, error) {
 	return r, nil
 }
 
-// Catalog returns the runner's message catalog.
-func (r *Runner) Catalog() *content.Catalog { return r.cat }
-
 // printf prints report lines, wrapped to the width like the lesson text.
 func (r *Runner) printf(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
@@ -60,9 +57,6 @@ func (r *Runner) printf(format string, args ...any) {
 	}
 	io.WriteString(r.out, s)
 }
-
-// Markdown renders Markdown text for this runner's terminal.
-func (r *Runner) Markdown(md string) (string, error) { return r.md.render(md) }
 
 // Show prints a lesson's text without running anything.
 func (r *Runner) Show(l *content.Lesson) error {

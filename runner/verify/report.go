@@ -23,11 +23,7 @@ const stderrLines = 12
 // maxLine bounds each shown line of error output, in columns.
 const maxLine = 200
 
-// WriteReport prints the outcome of one check for a learner.
-func WriteReport(w io.Writer, lang content.Lang, r *Result) {
-	writeReport(w, content.Text(lang), styleFor(w), r)
-}
-
+// writeReport prints the outcome of one check for a learner.
 func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	name := r.Exercise
 	if l, err := content.FindExercise(cat.Lang(), r.Exercise); err == nil && l != nil {
