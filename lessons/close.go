@@ -18,7 +18,7 @@ func (s *Session) closeSocket(ctx context.Context, name string) error {
 		return err
 	}
 	before := s.inspect(k)
-	c := s.begin(k, "close(%d)", k.FD)
+	c := s.begin(k, "close", "%d", k.FD)
 	err = unix.Close(k.FD)
 	k.closed = true
 	k.FD = -1
@@ -52,7 +52,7 @@ func (s *Session) shutdown(ctx context.Context, name, how string) error {
 	case "rdwr":
 		h, hName = unix.SHUT_RDWR, "SHUT_RDWR"
 	}
-	c := s.begin(k, "shutdown(%d, %s)", k.FD, hName)
+	c := s.begin(k, "shutdown", "%d, %s", k.FD, hName)
 	err = unix.Shutdown(k.FD, h)
 	if err == nil && k.Proto == TCP && h != unix.SHUT_RD {
 		c.packet(k.Side, k, "FIN")

@@ -32,8 +32,8 @@ func TestConnectRefused(t *testing.T) {
 			} else if lessons.ErrnoOf(err) != unix.ECONNREFUSED || c.Expected {
 				t.Errorf("error = %v (expected %v), want ECONNREFUSED", err, c.Expected)
 			}
-			if lessons.ErrnoOf(c.Err) != unix.ECONNREFUSED || !strings.HasPrefix(c.Err.Error(), "connect failed") {
-				t.Errorf("call error = %v, want connect failed: ECONNREFUSED", c.Err)
+			if lessons.ErrnoOf(c.Err) != unix.ECONNREFUSED || !strings.HasPrefix(c.Err.Error(), "connect: ") {
+				t.Errorf("call error = %v, want connect: ECONNREFUSED", c.Err)
 			}
 			if !strings.HasPrefix(c.Text, "connect(") || !strings.Contains(c.Text, "127.0.0.1:") {
 				t.Errorf("call text %q", c.Text)

@@ -18,7 +18,7 @@ func (s *Session) sendto(ctx context.Context, name string, data []byte, addr net
 	if k.Side == NoSide {
 		k.Side = Client
 	}
-	c := s.begin(k, "sendto(%d, %s, 0, %s)", k.FD, quoteData(data), addr)
+	c := s.begin(k, "sendto", "%d, %s, 0, %s", k.FD, quoteData(data), addr)
 	err = unix.Sendto(k.FD, data, 0, sa)
 	if err == nil {
 		if !k.Local.IsValid() || k.Local.Port() == 0 {
@@ -41,7 +41,7 @@ func (s *Session) recvfrom(ctx context.Context, name string, size int) error {
 	if err != nil {
 		return err
 	}
-	c := s.begin(k, "recvfrom(%d, %d, 0)", k.FD, size)
+	c := s.begin(k, "recvfrom", "%d, %d, 0", k.FD, size)
 	if err := s.wait(ctx, k.FD, unix.POLLIN); err != nil {
 		return err
 	}

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"sync"
-	"syscall"
 	"time"
 
+	"github.com/sockstep/sockstep/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
@@ -64,14 +65,9 @@ func (l *lab) socket(proto Proto) (int, error) {
 	if proto == TCP {
 		typ = unix.SOCK_STREAM
 	}
-	syscall.ForkLock.RLock()
-	fd, err := unix.Socket(unix.AF_INET, typ, 0)
-	if err == nil {
-		unix.CloseOnExec(fd)
-	}
-	syscall.ForkLock.RUnlock()
+	fd, err := sock.Socket(unix.AF_INET, typ, 0)
 	if err != nil {
-		return -1, fmt.Errorf("socket: %w", err)
+		return -1, os.NewSyscallError("socket", err)
 	}
 	l.keep(fd)
 	return fd, nil
@@ -84,7 +80,7 @@ func (l *lab) bound(proto Proto) (int, netip.AddrPort, error) {
 		return -1, netip.AddrPort{}, err
 	}
 	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: labHost.As4()}); err != nil {
-		return -1, netip.AddrPort{}, fmt.Errorf("bind: %w", err)
+		return -1, netip.AddrPort{}, os.NewSyscallError("bind", err)
 	}
 	sa, err := unix.Getsockname(fd)
 	if err != nil {
@@ -113,7 +109,7 @@ func (l *lab) listener(backlog int) (int, netip.AddrPort, error) {
 		return -1, addr, err
 	}
 	if err := unix.Listen(fd, backlog); err != nil {
-		return -1, addr, fmt.Errorf("listen: %w", err)
+		return -1, addr, os.NewSyscallError("listen", err)
 	}
 	return fd, addr, nil
 }
@@ -138,7 +134,7 @@ func (l *lab) dial(ctx context.Context, addr netip.AddrPort, limit time.Duration
 		}
 	}
 	if err != nil {
-		return -1, fmt.Errorf("connect: %w", err)
+		return -1, os.NewSyscallError("connect", err)
 	}
 	return fd, unix.SetNonblock(fd, false)
 }
@@ -148,14 +144,9 @@ func (l *lab) accept(ctx context.Context, lfd int, limit time.Duration) (int, er
 	if err := l.wait(ctx, lfd, unix.POLLIN, limit); err != nil {
 		return -1, err
 	}
-	syscall.ForkLock.RLock()
-	fd, _, err := unix.Accept(lfd)
-	if err == nil {
-		unix.CloseOnExec(fd)
-	}
-	syscall.ForkLock.RUnlock()
+	fd, _, err := sock.Accept(lfd)
 	if err != nil {
-		return -1, fmt.Errorf("accept: %w", err)
+		return -1, os.NewSyscallError("accept", err)
 	}
 	l.keep(fd)
 	return fd, nil
@@ -211,7 +202,7 @@ func (l *lab) ready(ctx context.Context, fd int, events int16, limit time.Durati
 			continue
 		}
 		if err != nil {
-			return false, fmt.Errorf("poll: %w", err)
+			return false, os.NewSyscallError("poll", err)
 		}
 		if n > 0 {
 			return true, nil
@@ -226,7 +217,7 @@ func (l *lab) recv(ctx context.Context, fd int, buf []byte, flags int, limit tim
 	}
 	n, _, err := unix.Recvfrom(fd, buf, flags)
 	if err != nil {
-		return 0, fmt.Errorf("recv: %w", err)
+		return 0, os.NewSyscallError("recv", err)
 	}
 	return n, nil
 }
@@ -239,7 +230,7 @@ func sendAll(fd int, p []byte) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("send: %w", err)
+			return os.NewSyscallError("send", err)
 		}
 		p = p[n:]
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/sockstep/sockstep/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,7 +25,7 @@ func (s *Session) listen(ctx context.Context, name string, backlog int) error {
 			}
 		}
 	}
-	c := s.begin(k, "listen(%d, %d)", k.FD, backlog)
+	c := s.begin(k, "listen", "%d, %d", k.FD, backlog)
 	err = unix.Listen(k.FD, backlog)
 	if err == nil {
 		k.Side = Server
@@ -45,7 +46,7 @@ func (s *Session) accept(ctx context.Context, name, as string) error {
 	if err != nil {
 		return err
 	}
-	c := s.begin(k, "accept(%d)", k.FD)
+	c := s.begin(k, "accept", "%d", k.FD)
 	// Only a stream socket can have connections to wait for; on anything
 	// else accept fails at once (EOPNOTSUPP), which is worth seeing.
 	if k.Proto == TCP {
@@ -53,7 +54,7 @@ func (s *Session) accept(ctx context.Context, name, as string) error {
 			return err
 		}
 	}
-	nfd, sa, err := acceptFD(k.FD)
+	nfd, sa, err := sock.Accept(k.FD)
 	if err != nil {
 		_, err = s.done(c, "", err)
 		return err

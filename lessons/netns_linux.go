@@ -7,12 +7,12 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"syscall"
 	"unsafe"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
+	"github.com/sockstep/sockstep/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
@@ -132,11 +132,9 @@ func (k *lossyLink) make(loss int, protos []Proto, listen []bool) (err error) {
 		if p == TCP {
 			typ = unix.SOCK_STREAM
 		}
-		syscall.ForkLock.RLock()
-		fd, err := unix.Socket(unix.AF_INET, typ|unix.SOCK_CLOEXEC, 0)
-		syscall.ForkLock.RUnlock()
+		fd, err := sock.Socket(unix.AF_INET, typ, 0)
 		if err != nil {
-			return fmt.Errorf("socket: %w", err)
+			return os.NewSyscallError("socket", err)
 		}
 		k.FDs = append(k.FDs, fd)
 		if p == UDP {
@@ -145,11 +143,11 @@ func (k *lossyLink) make(loss int, protos []Proto, listen []bool) (err error) {
 			unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, 8<<20)
 		}
 		if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: labHost.As4()}); err != nil {
-			return fmt.Errorf("bind: %w", err)
+			return os.NewSyscallError("bind", err)
 		}
 		if listen[i] {
 			if err := unix.Listen(fd, 8); err != nil {
-				return fmt.Errorf("listen: %w", err)
+				return os.NewSyscallError("listen", err)
 			}
 		}
 	}

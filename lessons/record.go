@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -12,7 +13,8 @@ import (
 // call is a system call about to be reported.
 type call struct {
 	k     *Socket
-	text  string
+	name  string // the system call, "bind"
+	text  string // the call as code, "bind(3, 127.0.0.1:7788)"
 	start time.Time
 	note  string         // message key explaining the result
 	data  []byte         // payload sent or received
@@ -21,23 +23,22 @@ type call struct {
 	packets []Event
 }
 
-func (s *Session) begin(k *Socket, format string, args ...any) *call {
-	return &call{k: k, text: fmt.Sprintf(format, args...), start: time.Now()}
+// begin starts reporting the system call name on k; format and args
+// write its arguments.
+func (s *Session) begin(k *Socket, name, format string, args ...any) *call {
+	return &call{k: k, name: name, text: name + "(" + fmt.Sprintf(format, args...) + ")", start: time.Now()}
 }
 
 // done reports the call to the UI and the timeline. err, when not nil, is
-// the raw errno; done wraps it so that the message names the call.
+// the raw errno; done wraps it so that the message names the call
+// (os.SyscallError).
 func (s *Session) done(c *call, ret string, err error) (Call, error) {
 	out := Call{
 		Side: c.k.Side, Peer: c.k.Peer, Socket: c.k.Name,
 		Text: c.text, Ret: ret, Data: c.data, From: c.from, Note: c.note, Wall: time.Since(c.start),
 	}
 	if err != nil {
-		name := c.text
-		if i := indexByte(name, '('); i > 0 {
-			name = name[:i]
-		}
-		err = fmt.Errorf("%s failed: %w", name, err)
+		err = os.NewSyscallError(c.name, err)
 		out.Err = err
 		var errno unix.Errno
 		if s.expect != 0 && errors.As(err, &errno) && errno == s.expect {
@@ -73,13 +74,4 @@ func (c *call) packet(side Side, k *Socket, what string) {
 // "datagram", which the runner names in the learner's language.
 func (c *call) payload(side Side, k *Socket, what string, n int) {
 	c.packets = append(c.packets, Event{Side: side, Kind: EventPacket, Socket: k.Name, Peer: k.Peer, Text: what, Bytes: n})
-}
-
-func indexByte(s string, b byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return i
-		}
-	}
-	return -1
 }

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
@@ -293,23 +294,18 @@ func closedPort(host netip.Addr) (netip.AddrPort, error) {
 		lo = netip.MustParseAddr("127.0.0.1")
 	}
 	fam := familyOf(lo)
-	syscall.ForkLock.RLock()
-	fd, err := unix.Socket(fam, unix.SOCK_STREAM, 0)
-	if err == nil {
-		unix.CloseOnExec(fd)
-	}
-	syscall.ForkLock.RUnlock()
+	fd, err := sock.Socket(fam, unix.SOCK_STREAM, 0)
 	if err != nil {
-		return netip.AddrPort{}, err
+		return netip.AddrPort{}, os.NewSyscallError("socket", err)
 	}
 	defer unix.Close(fd)
 	sa, _ := sockaddr(fam, netip.AddrPortFrom(lo, 0))
 	if err := unix.Bind(fd, sa); err != nil {
-		return netip.AddrPort{}, err
+		return netip.AddrPort{}, os.NewSyscallError("bind", err)
 	}
 	got, err := unix.Getsockname(fd)
 	if err != nil {
-		return netip.AddrPort{}, err
+		return netip.AddrPort{}, os.NewSyscallError("getsockname", err)
 	}
 	ap, _ := addrPort(got)
 	return ap, nil

@@ -3,7 +3,8 @@ package lessons
 import (
 	"context"
 	"fmt"
-	"syscall"
+
+	"github.com/sockstep/sockstep/internal/sock"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,13 +22,8 @@ func (s *Session) newSocket(ctx context.Context, name string, proto Proto, famil
 		famName = "AF_INET6"
 	}
 	k := &Socket{Name: name, FD: -1, Proto: proto, Family: family, Side: NoSide, Peer: peer}
-	c := s.begin(k, "socket(%s, %s, 0)", famName, typName)
-	syscall.ForkLock.RLock()
-	fd, err := unix.Socket(family, typ, 0)
-	if err == nil {
-		unix.CloseOnExec(fd)
-	}
-	syscall.ForkLock.RUnlock()
+	c := s.begin(k, "socket", "%s, %s, 0", famName, typName)
+	fd, err := sock.Socket(family, typ, 0)
 	if err != nil {
 		_, err = s.done(c, "", err)
 		return err

@@ -32,7 +32,7 @@ func (s *Session) setsockopt(ctx context.Context, name, opt string) error {
 	if err != nil {
 		return err
 	}
-	c := s.begin(k, "setsockopt(%d, %s, 1)", k.FD, o.text)
+	c := s.begin(k, "setsockopt", "%d, %s, 1", k.FD, o.text)
 	err = unix.SetsockoptInt(k.FD, o.level, o.opt, 1)
 	_, err = s.done(c, "0", err)
 	return err

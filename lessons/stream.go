@@ -15,7 +15,7 @@ func (s *Session) send(ctx context.Context, name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	c := s.begin(k, "send(%d, %s, 0)", k.FD, quoteData(data))
+	c := s.begin(k, "send", "%d, %s, 0", k.FD, quoteData(data))
 	n, err := unix.SendmsgN(k.FD, data, nil, nil, unix.MSG_NOSIGNAL)
 	if err == nil && k.Proto == TCP {
 		c.payload(k.Side, k, "data", n)
@@ -40,7 +40,7 @@ func (s *Session) recv(ctx context.Context, name string, size int) error {
 	if err != nil {
 		return err
 	}
-	c := s.begin(k, "recv(%d, %d, 0)", k.FD, size)
+	c := s.begin(k, "recv", "%d, %d, 0", k.FD, size)
 	if err := s.wait(ctx, k.FD, unix.POLLIN); err != nil {
 		return err
 	}

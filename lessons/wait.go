@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -51,7 +52,7 @@ func (s *Session) wait(ctx context.Context, fd int, events int16) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("poll: %w", err)
+			return os.NewSyscallError("poll", err)
 		}
 		if n > 0 {
 			return nil

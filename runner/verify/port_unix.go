@@ -6,8 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 
+	"github.com/sockstep/sockstep/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,15 +34,10 @@ func candidatePorts() (lo, hi int) {
 // 127.0.0.1:port right now.
 func portFree(port int) bool {
 	for _, typ := range []int{unix.SOCK_STREAM, unix.SOCK_DGRAM} {
-		// Under ForkLock, as the net package does, so that a program
+		// Close-on-exec from birth (internal/sock), so that a program
 		// started at this moment by a parallel check cannot inherit the
 		// probe (and find the port taken by it).
-		syscall.ForkLock.RLock()
-		fd, err := unix.Socket(unix.AF_INET, typ, 0)
-		if err == nil {
-			unix.CloseOnExec(fd)
-		}
-		syscall.ForkLock.RUnlock()
+		fd, err := sock.Socket(unix.AF_INET, typ, 0)
 		if err != nil {
 			return false
 		}
