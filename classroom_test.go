@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/sockstep/sockstep/internal/sockettest"
 )
 
 // proc is the binary running in the background, as in a second terminal.
@@ -72,7 +73,7 @@ func TestRoles(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			port := strconv.Itoa(freePort(t))
+			port := strconv.Itoa(sockettest.FreePort(t))
 			serverArgs := []string{"run", c.server, "--role", "server", "--auto", "--port", port, "--lang", "en"}
 			clientArgs := []string{"run", c.client, "--role", "client", "--auto", "--port", port, "--lang", "en"}
 			var srv, cli *proc
@@ -184,7 +185,7 @@ func TestClassroomTmux(t *testing.T) {
 	}
 	defer ptm.Close()
 	pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 160})
-	port := strconv.Itoa(freePort(t))
+	port := strconv.Itoa(sockettest.FreePort(t))
 	cmd := exec.Command(binary, "classroom", "tcp-server", "--port", port, "--lang", "en")
 	cmd.Env = append(append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json")), env...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty

@@ -17,6 +17,7 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/muesli/termenv"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"golang.org/x/term"
 )
 
@@ -67,18 +68,8 @@ func sockstep(t *testing.T, env []string, args ...string) result {
 	return result{code, stdout.String(), stderr.String()}
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.LocalAddr().(*net.UDPAddr).Port
-}
-
 func TestCommandLine(t *testing.T) {
-	port := strconv.Itoa(freePort(t))
+	port := strconv.Itoa(sockettest.FreePort(t))
 	tests := []struct {
 		name     string
 		args     []string
@@ -229,7 +220,7 @@ func TestRemoteHostWarns(t *testing.T) {
 func TestInterruptExits130(t *testing.T) {
 	lessonFile := filepath.Join(t.TempDir(), "wait.md")
 	os.WriteFile(lessonFile, []byte("---\nid: wait\ntitle: wait\nsummary: waits\n---\n# wait\n\n## socket\n<!-- step: socket rx udp -->\n<!-- step: bind rx -->\n\n## wait\n<!-- step: recvfrom rx -->\n"), 0o644)
-	p := startSockstep(t, "run", lessonFile, "--port", strconv.Itoa(freePort(t)))
+	p := startSockstep(t, "run", lessonFile, "--port", strconv.Itoa(sockettest.FreePort(t)))
 	interrupt(t, p, "Step 2 of 2", 300*time.Millisecond) // recvfrom is waiting by then
 }
 
@@ -320,7 +311,7 @@ func TestReadmeLessonExample(t *testing.T) {
 	if r := sockstep(t, nil, "lint", filepath.Join(dir, "my-first-call.zh.md"), file); r.code != 0 {
 		t.Errorf("lint: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	r := sockstep(t, nil, "run", file, "--port", strconv.Itoa(freePort(t)))
+	r := sockstep(t, nil, "run", file, "--port", strconv.Itoa(sockettest.FreePort(t)))
 	for _, want := range []string{
 		`data (2 bytes): "hi"`,
 		"What the lesson expected: connect returns before anyone answers",
@@ -347,7 +338,7 @@ func TestLessonsDir(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Course lesson en") || !strings.Contains(r.stdout, "Adapted intro en") || strings.Contains(r.stdout, "Introduction: programs") {
 		t.Errorf("list --lessons: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	r = sockstep(t, nil, "run", "mine", "--lessons", dir, "--lang", "zh", "--port", strconv.Itoa(freePort(t)))
+	r = sockstep(t, nil, "run", "mine", "--lessons", dir, "--lang", "zh", "--port", strconv.Itoa(sockettest.FreePort(t)))
 	if r.code != 0 || !strings.Contains(r.stdout, "Course lesson zh") {
 		t.Errorf("run from --lessons: exit %d\n%s%s", r.code, tail(r.stdout), r.stderr)
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 	"golang.org/x/sys/unix"
 )
@@ -109,7 +110,7 @@ func TestBindErrors(t *testing.T) {
 				requireForeignAddrFails(t)
 			}
 			s, ui := newSession(t, lessons.Config{AllowRemote: tt.remote})
-			port := freePort(t)
+			port := sockettest.FreePort(t)
 			mustStep(t, s, withPort(port, tt.setup...)...)
 			d := directive(t, withPort(port, tt.step)[0])
 			name := d.Pos[0]
@@ -174,7 +175,7 @@ func TestBindExpectIsNoWayAroundLoopback(t *testing.T) {
 			t.Parallel()
 			s, _ := newSession(t, lessons.Config{})
 			mustStep(t, s, "socket w udp")
-			err := stepErr(t, s, withPort(freePort(t), step)...)
+			err := stepErr(t, s, withPort(sockettest.FreePort(t), step)...)
 			if !errors.Is(err, lessons.ErrNotLocal) {
 				t.Errorf("error = %v, want ErrNotLocal", err)
 			}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -164,17 +165,17 @@ func TestSessionCloseReleasesEverything(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			requireLinux(t)
-			before := socketFDs(t)
+			before := sockettest.Sockets(t)
 			ui := &fakeUI{script: map[string][]string{}}
-			s := lessons.NewSession(lessons.Config{Port: freePort(t)}, ui)
+			s := lessons.NewSession(lessons.Config{Port: sockettest.FreePort(t)}, ui)
 			tt.run(t, s, ui)
-			if s.OpenFDs() == 0 || len(socketFDs(t)) <= len(before) {
+			if s.OpenFDs() == 0 || len(sockettest.Sockets(t)) <= len(before) {
 				t.Fatalf("the session holds no sockets before Close (OpenFDs %d)", s.OpenFDs())
 			}
 			if err := s.Close(); err != nil {
 				t.Errorf("Close: %v", err)
 			}
-			if after := socketFDs(t); !slices.Equal(before, after) {
+			if after := sockettest.Sockets(t); !slices.Equal(before, after) {
 				t.Errorf("sockets before the session: %v\nafter Close: %v", before, after)
 			}
 			if s.OpenFDs() != 0 {

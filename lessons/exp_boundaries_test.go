@@ -3,36 +3,19 @@ package lessons
 import (
 	"bytes"
 	"context"
-	"os"
-	"strings"
 	"testing"
-)
 
-// labSockets counts the socket descriptors this process holds, so a test
-// can check that an experiment closed everything it opened.
-func labSockets(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip("no /proc/self/fd here")
-	}
-	n := 0
-	for _, e := range ents {
-		if l, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && strings.HasPrefix(l, "socket:") {
-			n++
-		}
-	}
-	return n
-}
+	"github.com/sockstep/sockstep/internal/sockettest"
+)
 
 // withLab runs f with a fresh lab and checks that no socket outlives it.
 func withLab(t *testing.T, f func(l *lab)) {
 	t.Helper()
-	before := labSockets(t)
+	before := len(sockettest.Sockets(t))
 	l := NewSession(Config{}, nil).newLab()
 	f(l)
 	l.close()
-	if after := labSockets(t); after != before {
+	if after := len(sockettest.Sockets(t)); after != before {
 		t.Errorf("sockets: %d before, %d after the experiment", before, after)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/nftables"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"golang.org/x/sys/unix"
 )
 
@@ -94,16 +95,6 @@ func threadNamespaces(t *testing.T) []string {
 	return append([]string{"main " + main}, others...)
 }
 
-// openFDs counts this process's descriptors, of every kind.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
-}
-
 // waitNamespaceGone waits for the goroutine that made the namespace to
 // return, then for its thread to end: nothing of this process holds the
 // namespace any more.
@@ -135,7 +126,7 @@ func TestLossyLinkNamespace(t *testing.T) {
 	needLossyNamespace(t)
 	for _, proto := range []Proto{UDP, TCP} {
 		t.Run(string(proto), func(t *testing.T) {
-			host, fds := hostState(t), openFDs(t)
+			host, fds := hostState(t), sockettest.FDs(t)
 			var res lossyResult
 			withLab(t, func(l *lab) {
 				var err error
@@ -180,7 +171,7 @@ func TestLossyLinkInterrupted(t *testing.T) {
 	needLossyNamespace(t)
 	for _, proto := range []Proto{UDP, TCP} {
 		t.Run(string(proto), func(t *testing.T) {
-			host, fds := hostState(t), openFDs(t)
+			host, fds := hostState(t), sockettest.FDs(t)
 			var res lossyResult
 			withLab(t, func(l *lab) {
 				ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -235,7 +226,7 @@ func TestLossyLinkAutoTakesNamespace(t *testing.T) {
 func leftNothing(t *testing.T, res lossyResult, host []string, fds int) {
 	t.Helper()
 	waitNamespaceGone(t, res)
-	if after := openFDs(t); after != fds {
+	if after := sockettest.FDs(t); after != fds {
 		t.Errorf("descriptors: %d before, %d after", fds, after)
 	}
 	if after := hostState(t); !slices.Equal(after, host) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/sockstep/sockstep/internal/sockettest"
 )
 
 // The relay in user space, always available: the same seed drops the same
@@ -43,7 +45,7 @@ func TestLossyLinkForcedRelay(t *testing.T) {
 		path  string
 	}{{UDP, "relay"}, {TCP, "none"}} {
 		t.Run(string(tc.proto), func(t *testing.T) {
-			before := labSockets(t)
+			before := len(sockettest.Sockets(t))
 			s := NewSession(Config{}, nil)
 			res, err := s.lossyLink(context.Background(), tc.proto, 5, 200, "relay")
 			if err != nil {
@@ -59,7 +61,7 @@ func TestLossyLinkForcedRelay(t *testing.T) {
 			if len(m.Rows) == 0 || m.Title == "" {
 				t.Errorf("nothing to show: %+v", m)
 			}
-			if after := labSockets(t); after != before {
+			if after := len(sockettest.Sockets(t)); after != before {
 				t.Errorf("sockets: %d before, %d after", before, after)
 			}
 		})

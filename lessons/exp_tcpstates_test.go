@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 	"golang.org/x/sys/unix"
 )
@@ -24,10 +25,10 @@ func TestTCPStatesLesson(t *testing.T) {
 	}
 	for _, lang := range content.Langs {
 		t.Run(string(lang), func(t *testing.T) {
-			before := socketFDs(t)
+			before := sockettest.Sockets(t)
 			l := builtinLesson(t, lang, "tcp-states")
 			ui := &fakeUI{}
-			s := lessons.NewSession(lessons.Config{Port: freePort(t), WaitLimit: 5e9}, ui)
+			s := lessons.NewSession(lessons.Config{Port: sockettest.FreePort(t), WaitLimit: 5e9}, ui)
 			defer s.Close()
 			for _, st := range l.Steps {
 				if err := s.RunStep(context.Background(), st.Directives); err != nil {
@@ -40,7 +41,7 @@ func TestTCPStatesLesson(t *testing.T) {
 			if n := s.OpenFDs(); n != 0 {
 				t.Errorf("%d descriptors still open at the end of the lesson", n)
 			}
-			if after := socketFDs(t); !slices.Equal(before, after) {
+			if after := sockettest.Sockets(t); !slices.Equal(before, after) {
 				t.Errorf("sockets open before the lesson %v, after %v", before, after)
 			}
 		})

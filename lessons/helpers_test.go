@@ -3,10 +3,8 @@ package lessons_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -188,7 +187,7 @@ func newSession(t *testing.T, cfg lessons.Config) (*lessons.Session, *fakeUI) {
 	t.Helper()
 	ui := &fakeUI{script: map[string][]string{}}
 	if cfg.Port == 0 {
-		cfg.Port = freePort(t)
+		cfg.Port = sockettest.FreePort(t)
 	}
 	s := lessons.NewSession(cfg, ui)
 	t.Cleanup(func() {
@@ -245,27 +244,6 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// freePort returns a loopback port that is free for both UDP and TCP right
-// now, so that tests never fight over 7788 or each other's ports.
-func freePort(t testing.TB) int {
-	t.Helper()
-	for range 50 {
-		l, err := net.ListenPacket("udp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.LocalAddr().(*net.UDPAddr).Port
-		tl, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		l.Close()
-		if err == nil {
-			tl.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port found")
-	return 0
-}
-
 // withPort replaces {port} in directive lines.
 func withPort(port int, lines ...string) []string {
 	out := make([]string, len(lines))
@@ -281,24 +259,6 @@ func requireLinux(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("kernel state and queue lengths are read on Linux only")
 	}
-}
-
-// socketFDs lists this process's open socket descriptors, from
-// /proc/self/fd.
-func socketFDs(t *testing.T) []string {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip("no /proc/self/fd on this system")
-	}
-	var out []string
-	for _, e := range ents {
-		if l, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && strings.HasPrefix(l, "socket:") {
-			out = append(out, e.Name()+"→"+l)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // tcpSetup is the usual start of a two-party TCP test: a listening server

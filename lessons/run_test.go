@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -146,7 +147,7 @@ func TestNilUI(t *testing.T) {
 	for _, lines := range tests {
 		t.Run(lines[len(lines)-1], func(t *testing.T) {
 			t.Parallel()
-			s := lessons.NewSession(lessons.Config{Port: freePort(t)}, nil)
+			s := lessons.NewSession(lessons.Config{Port: sockettest.FreePort(t)}, nil)
 			defer s.Close()
 			defer func() {
 				if p := recover(); p != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -35,7 +36,7 @@ func TestCompactScreens(t *testing.T) {
 			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
 				var out bytes.Buffer
 				r, err := New(Options{Lang: lang, Out: &out, Width: 120, Compact: true, Styled: true,
-					Style: "notty", Session: lessons.Config{Port: freePort(t)}, StepWait: 5 * time.Second})
+					Style: "notty", Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 )
 
 // experimentEndToEnd runs an experiment lesson in both languages without a
@@ -29,7 +30,7 @@ func experimentEndToEnd(t *testing.T, id string, pats []factsPattern) {
 			if l.Kind != content.KindExperiment {
 				t.Fatalf("%s is a %s, not an experiment", id, l.Kind)
 			}
-			before, goroutines := countSockets(t), runtime.NumGoroutine()
+			before, goroutines := len(sockettest.Sockets(t)), runtime.NumGoroutine()
 			out, err := plainRun(t, lang, id)
 			if err != nil {
 				t.Fatalf("experiment failed: %v\n%s", err, tail(out, 3000))
@@ -48,7 +49,7 @@ func experimentEndToEnd(t *testing.T, id string, pats []factsPattern) {
 					t.Errorf("%s: no match for %s in the output:\n%s", p.what, p.re, tail(out, 3000))
 				}
 			}
-			if after := countSockets(t); after != before {
+			if after := len(sockettest.Sockets(t)); after != before {
 				t.Errorf("open sockets: %d before, %d after", before, after)
 			}
 			if after := goroutinesAfter(goroutines); after > goroutines {
@@ -113,7 +114,7 @@ func TestPredictStatesAfter(t *testing.T) {
 	}
 	var out bytes.Buffer
 	r, err := New(Options{Lang: content.English, Out: &out, Width: 80,
-		Session: lessons.Config{Port: freePort(t)}, StepWait: 5 * time.Second})
+		Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

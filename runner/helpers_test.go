@@ -3,10 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
-	"net"
-	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,46 +13,10 @@ import (
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 	"golang.org/x/sys/unix"
 )
-
-// freePort returns a loopback port that is free for both UDP and TCP right
-// now, so that tests in parallel packages never fight over 7788.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for i := 0; i < 50; i++ {
-		l, err := net.ListenPacket("udp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.LocalAddr().(*net.UDPAddr).Port
-		tl, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		l.Close()
-		if err == nil {
-			tl.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port found")
-	return 0
-}
-
-// countSockets counts this process's open socket descriptors.
-func countSockets(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip("no /proc/self/fd on this system")
-	}
-	n := 0
-	for _, e := range ents {
-		if l, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && strings.HasPrefix(l, "socket:") {
-			n++
-		}
-	}
-	return n
-}
 
 // lesson loads a built-in lesson or fails the test.
 func lesson(t *testing.T, lang content.Lang, id string) *content.Lesson {
@@ -78,7 +39,7 @@ func plainRun(t *testing.T, lang content.Lang, id string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	r, err := New(Options{Lang: lang, Out: &out, Width: 80,
-		Session: lessons.Config{Port: freePort(t)}, StepWait: 5 * time.Second})
+		Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -18,7 +19,7 @@ func interactiveRunner(t *testing.T, lang content.Lang) (*Runner, *console) {
 	c, stdio := newConsole(t)
 	r, err := New(Options{Lang: lang, Interactive: true, Stdio: stdio, Out: stdio.Out,
 		Width: 100, Style: "dark", Profile: termenv.ANSI256,
-		Session: lessons.Config{Port: freePort(t)}})
+		Session: lessons.Config{Port: sockettest.FreePort(t)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func wait(t *testing.T, done <-chan error) error {
 // key presses: run, explain again, back, the peer question, and run to the
 // end. Every socket must be closed afterwards.
 func TestInteractiveLesson(t *testing.T) {
-	before := countSockets(t)
+	before := len(sockettest.Sockets(t))
 	r, c := interactiveRunner(t, content.English)
 	done := runAsync(context.Background(), r, lesson(t, content.English, "udp-recv"))
 
@@ -85,7 +86,7 @@ func TestInteractiveLesson(t *testing.T) {
 	if err := wait(t, done); err != nil {
 		t.Fatalf("Run = %v, want nil", err)
 	}
-	if after := countSockets(t); after != before {
+	if after := len(sockettest.Sockets(t)); after != before {
 		t.Errorf("open sockets: %d before, %d after", before, after)
 	}
 }
@@ -93,7 +94,7 @@ func TestInteractiveLesson(t *testing.T) {
 // TestInteractiveInterrupt presses Ctrl-C at a prompt in the middle of a
 // lesson: Run must return ErrInterrupted at once with every socket closed.
 func TestInteractiveInterrupt(t *testing.T) {
-	before := countSockets(t)
+	before := len(sockettest.Sockets(t))
 	r, c := interactiveRunner(t, content.Chinese)
 	done := runAsync(context.Background(), r, lesson(t, content.Chinese, "udp-recv"))
 	c.expectString("接下来做什么")
@@ -108,7 +109,7 @@ func TestInteractiveInterrupt(t *testing.T) {
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("Run = %v, want ErrInterrupted", err)
 	}
-	if after := countSockets(t); after != before {
+	if after := len(sockettest.Sockets(t)); after != before {
 		t.Errorf("open sockets: %d before, %d after Ctrl-C", before, after)
 	}
 }
@@ -117,7 +118,7 @@ func TestInteractiveInterrupt(t *testing.T) {
 // while recvfrom waits for a datagram that the learner said they would
 // send from another terminal, and never does.
 func TestInterruptDuringBlockingCall(t *testing.T) {
-	before := countSockets(t)
+	before := len(sockettest.Sockets(t))
 	r, c := interactiveRunner(t, content.English)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -137,7 +138,7 @@ func TestInterruptDuringBlockingCall(t *testing.T) {
 	if err := wait(t, done); !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("Run = %v, want ErrInterrupted", err)
 	}
-	if after := countSockets(t); after != before {
+	if after := len(sockettest.Sockets(t)); after != before {
 		t.Errorf("open sockets: %d before, %d after", before, after)
 	}
 }
@@ -173,7 +174,7 @@ func TestMenu(t *testing.T) {
 // keeps the suggested host and port and types their own line, which must
 // arrive at sockstep's server byte for byte.
 func TestInteractiveTypedInput(t *testing.T) {
-	before := countSockets(t)
+	before := len(sockettest.Sockets(t))
 	r, c := interactiveRunner(t, content.English)
 	done := runAsync(context.Background(), r, lesson(t, content.English, "tcp-client"))
 	c.choose(0) // step 1: run
@@ -199,7 +200,7 @@ func TestInteractiveTypedInput(t *testing.T) {
 	if err := wait(t, done); err != nil {
 		t.Fatalf("Run = %v", err)
 	}
-	if after := countSockets(t); after != before {
+	if after := len(sockettest.Sockets(t)); after != before {
 		t.Errorf("open sockets: %d before, %d after", before, after)
 	}
 }
@@ -210,7 +211,7 @@ func TestPresenterPause(t *testing.T) {
 	c, stdio := newConsole(t)
 	r, err := New(Options{Lang: content.English, Delay: 400 * time.Millisecond, Styled: true,
 		Stdio: stdio, Out: stdio.Out, Width: 100, Style: "dark", Profile: termenv.ANSI256,
-		Session: lessons.Config{Port: freePort(t)}})
+		Session: lessons.Config{Port: sockettest.FreePort(t)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +240,7 @@ func TestPresenterPause(t *testing.T) {
 // happen?" is a survey Select with the lesson's own answers; the guess is
 // compared with what the kernel did, after the numbers.
 func TestInteractivePrediction(t *testing.T) {
-	before := countSockets(t)
+	before := len(sockettest.Sockets(t))
 	r, c := interactiveRunner(t, content.Chinese)
 	done := runAsync(context.Background(), r, lesson(t, content.Chinese, "truncation"))
 
@@ -256,7 +257,7 @@ func TestInteractivePrediction(t *testing.T) {
 	if err := wait(t, done); err != nil {
 		t.Fatalf("lesson: %v", err)
 	}
-	if after := countSockets(t); after != before {
+	if after := len(sockettest.Sockets(t)); after != before {
 		t.Errorf("open sockets: %d before, %d after", before, after)
 	}
 }
@@ -268,7 +269,7 @@ func TestInteractiveCompact(t *testing.T) {
 	c, stdio := newConsole(t)
 	r, err := New(Options{Lang: content.English, Interactive: true, Stdio: stdio, Out: stdio.Out,
 		Width: 100, Style: "dark", Profile: termenv.ANSI256, Compact: true,
-		Session: lessons.Config{Port: freePort(t)}})
+		Session: lessons.Config{Port: sockettest.FreePort(t)}})
 	if err != nil {
 		t.Fatal(err)
 	}

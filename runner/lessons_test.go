@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -133,7 +134,7 @@ func TestLessonsEndToEnd(t *testing.T) {
 		}
 		for _, l := range ls {
 			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
-				before, goroutines := countSockets(t), runtime.NumGoroutine()
+				before, goroutines := len(sockettest.Sockets(t)), runtime.NumGoroutine()
 				out, err := plainRun(t, lang, l.ID)
 				if err != nil {
 					t.Fatalf("lesson failed: %v\n%s", err, tail(out, 3000))
@@ -153,7 +154,7 @@ func TestLessonsEndToEnd(t *testing.T) {
 						t.Errorf("%s: no match for %s in the output", p.what, p.re)
 					}
 				}
-				if after := countSockets(t); after != before {
+				if after := len(sockettest.Sockets(t)); after != before {
 					t.Errorf("open sockets: %d before, %d after", before, after)
 				}
 				// A lesson runs in the caller's goroutine and starts none

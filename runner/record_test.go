@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -50,7 +51,7 @@ func TestRecordGolden(t *testing.T) {
 	}{{content.English, "udp-recv"}, {content.English, "tcp-server"}, {content.Chinese, "tcp-server"}} {
 		t.Run(string(c.lang)+"/"+c.id, func(t *testing.T) {
 			var out, rec bytes.Buffer
-			port := freePort(t)
+			port := sockettest.FreePort(t)
 			r, err := New(Options{Lang: c.lang, Out: &out, Width: 80, Record: &rec,
 				Session: lessons.Config{Port: port}, StepWait: 5 * time.Second})
 			if err != nil {
@@ -72,7 +73,7 @@ func TestRecordGolden(t *testing.T) {
 func TestStartStep(t *testing.T) {
 	var out bytes.Buffer
 	r, err := New(Options{Lang: content.English, Out: &out, Width: 80, StartStep: 4,
-		Session: lessons.Config{Port: freePort(t)}, StepWait: 5 * time.Second})
+		Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

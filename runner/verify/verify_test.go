@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/runner/verify/proc"
 )
 
@@ -156,15 +156,6 @@ func TestPythonSolutions(t *testing.T) {
 	}
 }
 
-func countFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("cannot count open files here: %v", err)
-	}
-	return len(ents)
-}
-
 // Programs that fight back: verify must fail them cleanly, with the right
 // hint, and leave no process and no open file behind. Not parallel, so
 // that the file counts are this test's alone.
@@ -181,7 +172,7 @@ func TestMisbehavingPrograms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.prog+"/"+tt.exercise, func(t *testing.T) {
-			before := countFDs(t)
+			before := sockettest.FDs(t)
 			r := check(t, tt.exercise, []string{bin(tt.prog)}, 500*time.Millisecond)
 			if r.Passed {
 				t.Fatal("a misbehaving program passed")
@@ -199,7 +190,7 @@ func TestMisbehavingPrograms(t *testing.T) {
 			if err := syscall.Kill(-r.Obs.Pgid, 0); err != syscall.ESRCH {
 				t.Errorf("kill(-%d, 0) = %v, want ESRCH", r.Obs.Pgid, err)
 			}
-			if after := countFDs(t); after > before {
+			if after := sockettest.FDs(t); after > before {
 				t.Errorf("open files: %d before, %d after", before, after)
 			}
 			if len(r.Obs.Stdout) > proc.DefaultCap || len(r.Obs.Stderr) > proc.DefaultCap {

@@ -2,9 +2,10 @@ package proc
 
 import (
 	"bytes"
-	"os"
 	"testing"
 	"time"
+
+	"github.com/sockstep/sockstep/internal/sockettest"
 )
 
 // groupGone waits for the kernel to forget the group. Killed grandchildren
@@ -20,15 +21,6 @@ func groupGone(t *testing.T, pgid int) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-func countFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("cannot count open files: %v", err)
-	}
-	return len(ents)
 }
 
 func TestStop(t *testing.T) {
@@ -51,7 +43,7 @@ func TestStop(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := countFDs(t)
+			before := sockettest.FDs(t)
 			p, err := Start(Spec{Path: "sh", Args: []string{"-c", tt.script}, Stdin: tt.stdin})
 			if err != nil {
 				t.Fatal(err)
@@ -69,7 +61,7 @@ func TestStop(t *testing.T) {
 				t.Errorf("stdout = %q, want %q", got, tt.wantStdout)
 			}
 			groupGone(t, p.Pgid())
-			if after := countFDs(t); after > before {
+			if after := sockettest.FDs(t); after > before {
 				t.Errorf("open files: %d before, %d after", before, after)
 			}
 		})
