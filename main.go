@@ -383,18 +383,25 @@ func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Option
 	// Presenter mode keeps the terminal's colours; without a terminal it
 	// is a plain run that waits between steps.
 	styled := f.auto.delay > 0 && term.IsTerminal(int(e.stdout.Fd()))
+	mode := runner.Plain
+	switch {
+	case inter:
+		mode = runner.Interactive
+	case f.auto.delay > 0:
+		mode = runner.Presenter
+	}
 	opts := runner.Options{
-		Lang:        lang,
-		Interactive: inter,
-		Delay:       f.auto.delay,
-		Styled:      styled,
-		Stdio:       terminal.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr},
-		Out:         e.stdout,
-		Style:       f.style,
-		Width:       f.width,
-		Session:     cfg,
-		Profile:     termenv.Ascii,
-		Compact:     f.compact,
+		Lang:     lang,
+		Mode:     mode,
+		Delay:    f.auto.delay,
+		Terminal: inter || styled,
+		Stdio:    terminal.Stdio{In: e.stdin, Out: e.stdout, Err: e.stderr},
+		Out:      e.stdout,
+		Style:    f.style,
+		Width:    f.width,
+		Session:  cfg,
+		Profile:  termenv.Ascii,
+		Compact:  f.compact,
 	}
 	if inter || styled {
 		if w, _, err := term.GetSize(int(e.stdout.Fd())); err == nil && opts.Width == 0 {

@@ -35,7 +35,7 @@ func TestCompactScreens(t *testing.T) {
 		for _, l := range append(ls, exps...) {
 			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
 				var out bytes.Buffer
-				r, err := New(Options{Lang: lang, Out: &out, Width: 120, Compact: true, Styled: true,
+				r, err := New(Options{Lang: lang, Out: &out, Width: 120, Compact: true, Terminal: true,
 					Style: "notty", Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
 				if err != nil {
 					t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 func interactiveRunner(t *testing.T, lang content.Lang) (*Runner, *console) {
 	t.Helper()
 	c, stdio := newConsole(t)
-	r, err := New(Options{Lang: lang, Interactive: true, Stdio: stdio, Out: stdio.Out,
+	r, err := New(Options{Lang: lang, Mode: Interactive, Stdio: stdio, Out: stdio.Out,
 		Width: 100, Style: "dark", Profile: termenv.ANSI256,
 		Session: lessons.Config{Port: sockettest.FreePort(t)}})
 	if err != nil {
@@ -209,7 +209,7 @@ func TestInteractiveTypedInput(t *testing.T) {
 // itself; a key press pauses the countdown and another resumes it.
 func TestPresenterPause(t *testing.T) {
 	c, stdio := newConsole(t)
-	r, err := New(Options{Lang: content.English, Delay: 400 * time.Millisecond, Styled: true,
+	r, err := New(Options{Lang: content.English, Mode: Presenter, Delay: 400 * time.Millisecond, Terminal: true,
 		Stdio: stdio, Out: stdio.Out, Width: 100, Style: "dark", Profile: termenv.ANSI256,
 		Session: lessons.Config{Port: sockettest.FreePort(t)}})
 	if err != nil {
@@ -267,7 +267,7 @@ func TestInteractivePrediction(t *testing.T) {
 // then clears it.
 func TestInteractiveCompact(t *testing.T) {
 	c, stdio := newConsole(t)
-	r, err := New(Options{Lang: content.English, Interactive: true, Stdio: stdio, Out: stdio.Out,
+	r, err := New(Options{Lang: content.English, Mode: Interactive, Stdio: stdio, Out: stdio.Out,
 		Width: 100, Style: "dark", Profile: termenv.ANSI256, Compact: true,
 		Session: lessons.Config{Port: sockettest.FreePort(t)}})
 	if err != nil {

@@ -10,18 +10,32 @@ import (
 	"github.com/sockstep/sockstep/lessons"
 )
 
+// Mode is who moves a run on, and how; like http.ConnState, one value
+// for what would otherwise be flags that contradict each other.
+type Mode int
+
+const (
+	// Plain: no prompts, every step runs and prints, every blocking call
+	// is bounded by StepWait (no terminal, or --auto).
+	Plain Mode = iota
+	// Interactive: survey prompts on a terminal; the learner answers
+	// them. Use it only when stdin and stdout are both terminals.
+	Interactive
+	// Presenter (--auto 3s): no prompts, a countdown of Options.Delay
+	// before each step; any key pauses or resumes it.
+	Presenter
+)
+
 // Options configures a Runner.
 type Options struct {
 	Lang content.Lang
-	// Interactive selects the survey front end. Leave it false when stdin
-	// or stdout is not a terminal, or for --auto.
-	Interactive bool
-	// Delay, when not zero, is presenter mode (--auto 3s): no prompts, a
-	// countdown of Delay before each step, any key pauses or resumes it.
+	Mode Mode
+	// Delay is the presenter's countdown (Presenter only).
 	Delay time.Duration
-	// Styled keeps colour and the chosen style without prompts (presenter
-	// mode on a terminal).
-	Styled bool
+	// Terminal says Out is a terminal: colour and the chosen style are
+	// kept, and compact mode clears the screen between steps. Always so
+	// in Interactive mode; in the others, the caller knows.
+	Terminal bool
 	// Stdio is the terminal survey talks to (interactive only).
 	Stdio terminal.Stdio
 	// Out receives everything printed.
@@ -60,13 +74,16 @@ func (o *Options) fill() {
 	if o.Width <= 0 || o.Compact && o.Width > 80 {
 		o.Width = 80
 	}
-	if !o.Interactive && !o.Styled {
+	if o.Mode == Interactive {
+		o.Terminal = true
+	}
+	if !o.Terminal {
 		o.Profile = termenv.Ascii
 		if o.Style == "" || o.Style == "dark" || o.Style == "light" {
 			o.Style = "notty"
 		}
 	}
-	if !o.Interactive {
+	if o.Mode != Interactive {
 		if o.StepWait == 0 {
 			o.StepWait = 10 * time.Second
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -53,18 +54,21 @@ func (plainPrompter) input(ctx context.Context, _ string, _ []any, def string) (
 // hint comes from the prompt itself: a Select whose Description answers
 // for index -1 (never an option's index) supplies its own hint, in the
 // learner's language. A Select without a Description keeps survey's
-// words.
-func init() {
+// words. New does it, once, before the first interactive run; a survey
+// whose template changed is an error then, not a panic when the package is
+// loaded.
+var localiseSelectHint = sync.OnceValue(func() error {
 	const english = `[Use arrows to move, type to filter{{- if and .Help (not .ShowHelp)}}, {{ .Config.HelpInput }} for more help{{end}}]`
 	if !strings.Contains(survey.SelectQuestionTemplate, english) {
-		panic("survey's Select template changed: update runner/prompt.go")
+		return errors.New("survey's Select template changed: update runner/prompt.go")
 	}
 	survey.SelectQuestionTemplate = strings.Replace(survey.SelectQuestionTemplate, english,
 		`{{- if .Description}}[{{call .Description "" -1}}]{{else}}`+english+`{{end}}`, 1)
-}
+	return nil
+})
 
 // hinted returns a Description for survey.Select that gives the hint line
-// (index -1, see init) and no description for any option.
+// (index -1, see localiseSelectHint) and no description for any option.
 func hinted(hint string) func(string, int) string {
 	return func(_ string, index int) string {
 		if index == -1 {
@@ -139,7 +143,7 @@ func (r *Runner) ask(ctx context.Context, q lessons.Question) (string, error) {
 		return r.prompt.choose(ctx, q.Key, q.Args, q.Choices, q.Default)
 	}
 	ans, err := r.prompt.input(ctx, q.Key, q.Args, q.Default)
-	if err == nil && !r.opts.Interactive {
+	if err == nil && r.opts.Mode != Interactive {
 		// Show the answer, so a transcript reads as if it was typed.
 		r.printf("  %s %s\n", r.cat.T(q.Key, q.Args...), ans)
 	}

@@ -86,7 +86,7 @@ func TestRenderedWidth(t *testing.T) {
 			for _, width := range []int{40, 60, 80, 120} {
 				for _, style := range []string{"notty", "dark"} {
 					var out strings.Builder
-					r, err := New(Options{Lang: lang, Out: &out, Width: width, Style: style, Interactive: style == "dark", Profile: termenv.ANSI256})
+					r, err := New(Options{Lang: lang, Out: &out, Width: width, Style: style, Terminal: style == "dark", Profile: termenv.ANSI256})
 					if err != nil {
 						t.Fatal(err)
 					}

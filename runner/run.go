@@ -35,9 +35,12 @@ func New(opts Options) (*Runner, error) {
 	}
 	r := &Runner{opts: opts, cat: content.Text(opts.Lang), md: md, out: opts.Out}
 	switch {
-	case opts.Interactive:
+	case opts.Mode == Interactive:
+		if err := localiseSelectHint(); err != nil {
+			return nil, err
+		}
 		r.prompt = surveyPrompter{cat: r.cat, stdio: opts.Stdio}
-	case opts.Delay > 0:
+	case opts.Mode == Presenter:
 		r.prompt = presenterPrompter{r: r, delay: opts.Delay, in: opts.Stdio.In, out: opts.Out}
 	default:
 		r.prompt = plainPrompter{}
@@ -257,7 +260,7 @@ func (r *Runner) fastForward(ctx context.Context, sess *lessons.Session, l *cont
 // 80×24 projector shows one part of a step at a time) and reports whether
 // it did.
 func (r *Runner) clearScreen() bool {
-	if !r.opts.Compact || !(r.opts.Interactive || r.opts.Styled) {
+	if !r.opts.Compact || !r.opts.Terminal {
 		return false
 	}
 	io.WriteString(r.out, clearSeq)
@@ -269,7 +272,7 @@ func (r *Runner) clearScreen() bool {
 // Enter; a presenter's countdown runs instead. The last step needs no
 // hold, nothing clears its screen.
 func (r *Runner) holdScreen(ctx context.Context, last bool) error {
-	if last || !r.opts.Compact || !(r.opts.Interactive || r.opts.Delay > 0) {
+	if last || !r.opts.Compact || r.opts.Mode == Plain {
 		return nil
 	}
 	_, err := r.prompt.choose(ctx, "prompt.results-read", nil, []string{choiceNext}, choiceNext)
@@ -385,7 +388,7 @@ func (r *Runner) runStep(ctx context.Context, sess *lessons.Session, st content.
 				r.printf("      %s\n", line)
 			}
 		}
-		if !r.opts.Interactive {
+		if r.opts.Mode != Interactive {
 			return &StepError{Step: st.Title, Err: err}
 		}
 		ans, perr := r.prompt.choose(ctx, "prompt.after-error", nil, []string{choiceRetry, choiceQuit}, choiceQuit)
