@@ -84,13 +84,5 @@ func printSpecs(e env, cat *content.Catalog, specs []*lessons.Spec, docKey, pref
 // plainMarkdown is a lesson's text as Markdown, without its directives:
 // `sockstep show LESSON --plain > handout.md`.
 func plainMarkdown(l *content.Lesson) string {
-	var b strings.Builder
-	b.WriteString(l.Intro)
-	for _, st := range l.Steps {
-		fmt.Fprintf(&b, "\n\n## %s\n\n%s", st.Title, st.Body)
-		if st.After != "" {
-			fmt.Fprintf(&b, "\n\n%s", st.After)
-		}
-	}
-	return strings.TrimSpace(b.String()) + "\n"
+	return strings.TrimSpace(l.Markdown(nil)) + "\n"
 }

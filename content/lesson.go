@@ -40,6 +40,26 @@ type Lesson struct {
 	Source string // file the lesson came from, for messages
 }
 
+// Markdown is the lesson's text without its directives: the intro, then
+// each step as a "## " section headed heading(i) (its own title when
+// heading is nil), its prose, and the prose shown after it runs. `show`
+// renders it, `show --plain` prints it as a handout.
+func (l *Lesson) Markdown(heading func(i int) string) string {
+	var b strings.Builder
+	b.WriteString(l.Intro)
+	for i, st := range l.Steps {
+		title := st.Title
+		if heading != nil {
+			title = heading(i)
+		}
+		fmt.Fprintf(&b, "\n\n## %s\n\n%s", title, st.Body)
+		if st.After != "" {
+			fmt.Fprintf(&b, "\n\n%s", st.After)
+		}
+	}
+	return b.String()
+}
+
 // Step is one "## " section: prose plus the directives that say what runs.
 // A step with no directive is prose only (the runner still pauses on it).
 type Step struct {

@@ -2,6 +2,7 @@ package content_test
 
 import (
 	"errors"
+	"fmt"
 	"path"
 	"reflect"
 	"strconv"
@@ -418,5 +419,29 @@ func TestChineseEmphasisCloses(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Markdown gives the text back without directives, with each step's
+// after-prose below it and the headings the caller asks for.
+func TestLessonMarkdown(t *testing.T) {
+	t.Parallel()
+	src := "---\nid: m\ntitle: M\n---\nIntro.\n\n## One\n\nBody one.\n<!-- step: socket rx udp -->\n<!-- after -->\nAfter one.\n\n## Two\n\nBody two.\n"
+	l, err := content.Parse("m.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := l.Markdown(nil)
+	for _, want := range []string{"Intro.", "## One", "Body one.", "After one.", "## Two", "Body two."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Markdown(nil) lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "step:") || strings.Index(got, "After one.") > strings.Index(got, "## Two") {
+		t.Errorf("Markdown(nil) kept a directive or misplaced the after-prose:\n%s", got)
+	}
+	numbered := l.Markdown(func(i int) string { return fmt.Sprintf("Step %d: %s", i+1, l.Steps[i].Title) })
+	if !strings.Contains(numbered, "## Step 2: Two") {
+		t.Errorf("Markdown(heading) = \n%s", numbered)
 	}
 }

@@ -63,19 +63,11 @@ func (r *Runner) printf(format string, args ...any) {
 
 // Show prints a lesson's text without running anything.
 func (r *Runner) Show(l *content.Lesson) error {
-	var b strings.Builder
-	b.WriteString(l.Intro)
-	for i, st := range l.Steps {
-		title := st.Title
-		if l.Kind != content.KindExercise { // an exercise's sections are a task, not steps to run
-			title = r.cat.T("step.heading", i+1, len(l.Steps), st.Title)
-		}
-		fmt.Fprintf(&b, "\n\n## %s\n\n%s", title, st.Body)
-		if st.After != "" {
-			fmt.Fprintf(&b, "\n\n%s", st.After)
-		}
+	var heading func(int) string
+	if l.Kind != content.KindExercise { // an exercise's sections are a task, not steps to run
+		heading = func(i int) string { return r.cat.T("step.heading", i+1, len(l.Steps), l.Steps[i].Title) }
 	}
-	out, err := r.md.render(b.String())
+	out, err := r.md.render(l.Markdown(heading))
 	if err != nil {
 		return err
 	}
