@@ -109,6 +109,7 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 		q.Default = defLabel
 	}
 	var ans string
+	p.discardTypeahead()
 	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err)); err != nil {
 		return "", surveyErr(err)
 	}
@@ -121,10 +122,20 @@ func (p surveyPrompter) input(ctx context.Context, msgKey string, msgArgs []any,
 	}
 	q := &survey.Input{Message: p.cat.T(msgKey, msgArgs...), Default: def}
 	var ans string
+	p.discardTypeahead()
 	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err)); err != nil {
 		return "", surveyErr(err)
 	}
 	return ans, nil
+}
+
+// discardTypeahead forgets keys typed before the prompt was drawn: they
+// were typed while something else ran (a blocking call, a countdown), not
+// in answer to this question.
+func (p surveyPrompter) discardTypeahead() {
+	if p.stdio.In != nil {
+		discardTypeahead(p.stdio.In.Fd())
+	}
 }
 
 func surveyErr(err error) error {
