@@ -3,6 +3,9 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/user"
+	"strconv"
 
 	"github.com/sockstep/sockstep/internal/sock"
 	"golang.org/x/sys/unix"
@@ -66,5 +69,27 @@ func (s *Session) accept(ctx context.Context, name, as string) error {
 	}
 	s.add(nk)
 	_, err = s.done(c, fmt.Sprintf("fd %d, %s", nfd, nk.Remote), nil)
+	s.noteForeignCaller(nk)
 	return err
+}
+
+// noteForeignCaller says so when the connection just accepted comes from
+// a socket of another user of this machine: on a shared machine, someone
+// else's lesson or program dialled our port, and the learner would
+// otherwise take it for their own caller.
+func (s *Session) noteForeignCaller(k *Socket) {
+	if k.Proto != TCP || !k.Remote.IsValid() {
+		return
+	}
+	uid, ok := tcpOwner(k.Remote, k.Local)
+	if !ok || uid == os.Getuid() {
+		return
+	}
+	who := strconv.Itoa(uid)
+	if u, err := user.LookupId(who); err == nil {
+		who = u.Username + ", uid " + who
+	} else {
+		who = "uid " + who
+	}
+	s.ui.Note("session.foreign-caller", k.Remote, who, k.Local.Port())
 }

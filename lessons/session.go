@@ -83,9 +83,6 @@ type Config struct {
 	PairCommand string
 }
 
-// DefaultPort is the port the source notes use.
-const DefaultPort = 7788
-
 // Question is something a step asks the learner.
 type Question struct {
 	Key     string // message key of the prompt

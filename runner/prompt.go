@@ -64,8 +64,28 @@ var localiseSelectHint = sync.OnceValue(func() error {
 	}
 	survey.SelectQuestionTemplate = strings.Replace(survey.SelectQuestionTemplate, english,
 		`{{- if .Description}}[{{call .Description "" -1}}]{{else}}`+english+`{{end}}`, 1)
+	// survey writes answers and hints in a fixed cyan, faint on a white
+	// background; they take the Help icon's colour instead (cyan unless a
+	// style says otherwise, see surveyIcons), so --style light reaches them.
+	for _, t := range []*string{&survey.SelectQuestionTemplate, &survey.InputQuestionTemplate} {
+		*t = strings.ReplaceAll(*t, `color "cyan"`, `color $.Config.Icons.Help.Format`)
+	}
 	return nil
 })
+
+// surveyIcons gives survey's prompts the colours of the text style: the
+// light style's are the darker shades of runner/style.go's lightPalette.
+func surveyIcons(style string) survey.AskOpt {
+	return survey.WithIcons(func(icons *survey.IconSet) {
+		if style != "light" {
+			return
+		}
+		icons.Question.Format = lightPalette[colorOK] + "+b"
+		icons.Help.Format = lightPalette[colorCode]
+		icons.SelectFocus.Format = lightPalette[colorCode] + "+b"
+		icons.Error.Format = lightPalette[colorErr]
+	})
+}
 
 // hinted returns a Description for survey.Select that gives the hint line
 // (index -1, see localiseSelectHint) and no description for any option.
@@ -82,6 +102,7 @@ func hinted(hint string) func(string, int) string {
 type surveyPrompter struct {
 	cat   *content.Catalog
 	stdio terminal.Stdio
+	style string // the text style, for survey's colours
 	// labels, when set, gives ready-made labels for option keys (menu
 	// entries are built from lesson titles, not from the catalog).
 	labels map[string]string
@@ -110,7 +131,7 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 	}
 	var ans string
 	p.discardTypeahead()
-	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err)); err != nil {
+	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err), surveyIcons(p.style)); err != nil {
 		return "", surveyErr(err)
 	}
 	return byLabel[ans], nil
@@ -123,7 +144,7 @@ func (p surveyPrompter) input(ctx context.Context, msgKey string, msgArgs []any,
 	q := &survey.Input{Message: p.cat.T(msgKey, msgArgs...), Default: def}
 	var ans string
 	p.discardTypeahead()
-	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err)); err != nil {
+	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err), surveyIcons(p.style)); err != nil {
 		return "", surveyErr(err)
 	}
 	return ans, nil

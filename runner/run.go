@@ -39,7 +39,7 @@ func New(opts Options) (*Runner, error) {
 		if err := localiseSelectHint(); err != nil {
 			return nil, err
 		}
-		r.prompt = surveyPrompter{cat: r.cat, stdio: opts.Stdio}
+		r.prompt = surveyPrompter{cat: r.cat, stdio: opts.Stdio, style: opts.Style}
 	case opts.Mode == Presenter:
 		r.prompt = presenterPrompter{r: r, delay: opts.Delay, in: opts.Stdio.In, out: opts.Out}
 	default:
@@ -90,6 +90,13 @@ type stepRecord struct {
 func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	for _, e := range lessons.Check(l) {
 		return e
+	}
+	if r.opts.Session.Port == 0 {
+		port, shared := lessons.ChooseDefaultPort()
+		r.opts.Session.Port = port
+		if shared {
+			r.printf("%s\n", r.paint(colorHead, r.cat.T("run.port-shared", lessons.DefaultPort, port)))
+		}
 	}
 	sess := lessons.NewSession(r.opts.Session, ui{r: r})
 	defer func() {

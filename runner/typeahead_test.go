@@ -15,6 +15,9 @@ import (
 // is the one typed afterwards (the second option), not the default that
 // the early Enter would have picked.
 func TestTypeaheadDiscarded(t *testing.T) {
+	if err := localiseSelectHint(); err != nil {
+		t.Fatal(err)
+	}
 	c, stdio := newConsole(t)
 	p := surveyPrompter{cat: content.Text(content.English), stdio: stdio}
 
