@@ -64,6 +64,7 @@ func TestInteractiveLesson(t *testing.T) {
 	c.choose(2) // back to step 1: shown, not rerun
 	c.expectString("nothing is run twice")
 	c.expectString("Step 1 of 6")
+	c.choose(0) // next (step 1 has no back)
 	c.expectString("Step 2 of 6")
 	c.choose(0) // run bind
 	c.expectString("127.0.0.1:")

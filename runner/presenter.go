@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -23,19 +25,81 @@ type presenterPrompter struct {
 }
 
 func (p presenterPrompter) choose(ctx context.Context, msgKey string, args []any, options []string, def string) (string, error) {
-	if msgKey == "prompt.what-next" || msgKey == "prompt.results-read" {
-		if err := p.countdown(ctx); err != nil {
-			return "", err
-		}
+	if msgKey != "prompt.what-next" && msgKey != "prompt.results-read" {
+		return p.plainPrompter.choose(ctx, msgKey, args, options, def)
+	}
+	act, target, err := p.countdown(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case act == choiceJump && msgKey == "prompt.what-next":
+		p.r.jumpTo = target
+		return choiceJump, nil
+	case act != "" && slices.Contains(options, act):
+		return act, nil
 	}
 	return p.plainPrompter.choose(ctx, msgKey, args, options, def)
 }
 
-// countdown shows "next step in 3 s" on one line, updated in place. Keys
-// are read with poll in raw mode only while it runs, so nothing is left
-// reading the terminal afterwards; Ctrl-C arrives as a byte in raw mode
-// and is treated as an interrupt.
-func (p presenterPrompter) countdown(ctx context.Context) error {
+// presenterKeys reads a presenter's keys during a countdown: Enter (or n,
+// or →) goes on at once, b (or ←) goes back a step, a number then Enter
+// jumps to that step, q quits; any other key pauses or resumes.
+type presenterKeys struct {
+	digits string
+	paused bool
+}
+
+// key takes the bytes of one read and returns the action they ask for
+// ("" for none yet). Arrow keys arrive as ESC [ C and ESC [ D.
+func (k *presenterKeys) key(b []byte) (act string, err error) {
+	switch s := string(b); s {
+	case "\x1b[C":
+		return choiceNext, nil
+	case "\x1b[D":
+		return choiceBack, nil
+	case "\x1b":
+		k.digits = ""
+		return "", nil
+	}
+	for _, c := range b {
+		switch {
+		case c == 3: // Ctrl-C in raw mode
+			return "", ErrInterrupted
+		case c >= '0' && c <= '9':
+			if len(k.digits) < 4 {
+				k.digits += string(c)
+			}
+		case c == 127 || c == 8:
+			if k.digits != "" {
+				k.digits = k.digits[:len(k.digits)-1]
+			}
+		case c == '\r' || c == '\n':
+			if k.digits != "" {
+				return choiceJump, nil
+			}
+			return choiceNext, nil
+		case c == 'n':
+			return choiceNext, nil
+		case c == 'b':
+			return choiceBack, nil
+		case c == 'q':
+			return choiceQuit, nil
+		case c == 0x1b || c == '[':
+			// part of an escape sequence split across reads
+		default:
+			k.paused = !k.paused
+		}
+	}
+	return "", nil
+}
+
+// countdown shows "next step in 3 s" on one line, updated in place, and
+// returns the action a key asked for ("" when the time ran out) and, for
+// a jump, the step number typed. Keys are read with poll in raw mode
+// only while it runs, so nothing is left reading the terminal afterwards;
+// Ctrl-C arrives as a byte in raw mode and is treated as an interrupt.
+func (p presenterPrompter) countdown(ctx context.Context) (act string, target int, err error) {
 	var fd int
 	raw := false
 	if p.in != nil && term.IsTerminal(int(p.in.Fd())) {
@@ -46,10 +110,13 @@ func (p presenterPrompter) countdown(ctx context.Context) error {
 		}
 	}
 	left := p.delay
-	paused := false
+	var keys presenterKeys
 	show := func() {
 		msg := p.r.cat.T("presenter.next", (left + time.Second - 1).Truncate(time.Second).Seconds())
-		if paused {
+		switch {
+		case keys.digits != "":
+			msg = p.r.cat.T("presenter.jump", keys.digits)
+		case keys.paused:
 			msg = p.r.cat.T("presenter.paused")
 		}
 		fmt.Fprintf(p.out, "\r\x1b[2K  %s", p.r.paint(colorDim, msg))
@@ -63,9 +130,9 @@ func (p presenterPrompter) countdown(ctx context.Context) error {
 		}
 	}()
 	tick := 100 * time.Millisecond
-	for left > 0 || paused {
+	for left > 0 || keys.paused || keys.digits != "" {
 		if err := ctx.Err(); err != nil {
-			return err
+			return "", 0, err
 		}
 		show()
 		if !raw {
@@ -77,23 +144,25 @@ func (p presenterPrompter) countdown(ctx context.Context) error {
 		start := time.Now()
 		n, err := unix.Poll(fds, int(tick/time.Millisecond))
 		if err != nil && err != unix.EINTR {
-			return err
+			return "", 0, err
 		}
 		if n > 0 {
 			buf := make([]byte, 16)
 			k, _ := unix.Read(fd, buf)
-			for _, b := range buf[:max(k, 0)] {
-				if b == 3 { // Ctrl-C
-					return ErrInterrupted
-				}
+			act, err := keys.key(buf[:max(k, 0)])
+			if err != nil {
+				return "", 0, err
 			}
-			if k > 0 {
-				paused = !paused
+			if act == choiceJump {
+				target, _ = strconv.Atoi(keys.digits)
+			}
+			if act != "" {
+				return act, target, nil
 			}
 		}
-		if !paused {
+		if !keys.paused && keys.digits == "" {
 			left -= time.Since(start)
 		}
 	}
-	return nil
+	return "", 0, nil
 }

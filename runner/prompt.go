@@ -27,6 +27,8 @@ const (
 	choiceQuit    = "prompt.quit"
 	choiceRetry   = "prompt.retry"
 	choiceNext    = "prompt.next"
+	// choiceJump goes to the step in Runner.jumpTo (a presenter's keys).
+	choiceJump = "prompt.jump"
 )
 
 // prompter is the difference between the two front ends.

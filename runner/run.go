@@ -23,6 +23,8 @@ type Runner struct {
 	md      *markdown
 	prompt  prompter
 	out     io.Writer
+	// jumpTo is the step (counted from 1) a presenter asked to go to.
+	jumpTo int
 }
 
 // New builds a Runner. The Markdown renderer is made once here and reused
@@ -128,14 +130,16 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		}
 		r.clearScreen()
 		r.printf("%s\n", rec.text)
+		var action string
 		if rec.ran { // came back here: show what happened, do not rerun
 			r.printf("%s", rec.results.String())
 			if err := r.after(st); err != nil {
 				return err
 			}
-			continue
+			action, err = r.revisit(ctx, i > 0)
+		} else {
+			action, err = r.pause(ctx, st, i > 0, len(st.Directives) > 0)
 		}
-		action, err := r.pause(ctx, st, i > 0, len(st.Directives) > 0)
 		if err != nil {
 			return r.stopErr(err)
 		}
@@ -145,12 +149,23 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		case choiceExplain:
 			i--
 			continue
+		case choiceNext:
+			if rec.ran {
+				continue
+			}
 		case choiceBack:
 			r.printf("\n%s\n", r.paint(colorDim, r.cat.T("step.back-note")))
 			i -= 2
 			if i < -1 {
 				i = -1
 			}
+			continue
+		case choiceJump:
+			to := min(max(r.jumpTo, 1), len(l.Steps)) - 1
+			if err := r.runSilently(ctx, sess, l, records, &shown, i, to); err != nil {
+				return err
+			}
+			i = to - 1
 			continue
 		}
 		if r.clearScreen() {
@@ -231,14 +246,21 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 // so that a presenter can start in the middle of a lesson with every
 // socket the earlier steps made.
 func (r *Runner) fastForward(ctx context.Context, sess *lessons.Session, l *content.Lesson, records []stepRecord, shown *int) error {
-	if r.opts.StartStep <= 0 {
-		return nil
-	}
+	return r.runSilently(ctx, sess, l, records, shown, 0, r.opts.StartStep)
+}
+
+// runSilently runs steps from..to-1 that have not run yet, without output
+// or prompts, keeping what each printed for a later look back: a
+// presenter's jump forward, or a start in the middle.
+func (r *Runner) runSilently(ctx context.Context, sess *lessons.Session, l *content.Lesson, records []stepRecord, shown *int, from, to int) error {
 	out, prompt := r.out, r.prompt
 	defer func() { r.out, r.prompt = out, prompt }()
 	r.prompt = plainPrompter{}
-	for i := 0; i < r.opts.StartStep && i < len(l.Steps); i++ {
+	for i := max(from, 0); i < to && i < len(l.Steps); i++ {
 		rec := &records[i]
+		if rec.ran {
+			continue
+		}
 		text, err := r.stepText(sess, l, i)
 		if err != nil {
 			return err
@@ -357,6 +379,17 @@ func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (stri
 }
 
 // pause asks what to do before a step runs.
+// revisit asks what to do at a step shown again after going back: go on
+// to the next one, or further back.
+func (r *Runner) revisit(ctx context.Context, canBack bool) (string, error) {
+	opts := []string{choiceNext}
+	if canBack {
+		opts = append(opts, choiceBack)
+	}
+	opts = append(opts, choiceQuit)
+	return r.prompt.choose(ctx, "prompt.what-next", nil, opts, choiceNext)
+}
+
 func (r *Runner) pause(ctx context.Context, st content.Step, canBack, hasCall bool) (string, error) {
 	first := choiceRun
 	if !hasCall {
