@@ -7,6 +7,7 @@ import (
 
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 )
 
@@ -14,7 +15,7 @@ import (
 // time, then forward again: every step already shown can be seen again,
 // and nothing runs twice.
 func TestBackThroughSteps(t *testing.T) {
-	before := countSockets(t)
+	before := len(sockettest.Sockets(t))
 	r, c := interactiveRunner(t, content.English)
 	done := runAsync(context.Background(), r, lesson(t, content.English, "udp-recv"))
 	for _, step := range []string{"Step 1 of 6", "Step 2 of 6", "Step 3 of 6"} {
@@ -47,7 +48,7 @@ func TestBackThroughSteps(t *testing.T) {
 	if err := wait(t, done); err != nil {
 		t.Fatalf("Run = %v", err)
 	}
-	if after := countSockets(t); after != before {
+	if after := len(sockettest.Sockets(t)); after != before {
 		t.Errorf("open sockets: %d before, %d after", before, after)
 	}
 }
@@ -57,9 +58,9 @@ func TestBackThroughSteps(t *testing.T) {
 // exist), b goes back, Enter goes on at once.
 func TestPresenterKeys(t *testing.T) {
 	c, stdio := newConsole(t)
-	r, err := New(Options{Lang: content.English, Delay: time.Minute, Styled: true,
+	r, err := New(Options{Lang: content.English, Mode: Presenter, Delay: time.Minute, Terminal: true,
 		Stdio: stdio, Out: stdio.Out, Width: 100, Style: "dark", Profile: termenv.ANSI256,
-		Session: lessons.Config{Port: freePort(t)}})
+		Session: lessons.Config{Port: sockettest.FreePort(t)}})
 	if err != nil {
 		t.Fatal(err)
 	}
