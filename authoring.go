@@ -59,15 +59,21 @@ func printSpecs(e env, cat *content.Catalog, specs []*lessons.Spec, docKey, pref
 			a := p.Name
 			if !p.Positional {
 				a += "="
-				if len(p.Values) > 0 {
+				switch {
+				case len(p.Values) > 0:
 					a += strings.Join(p.Values, "|")
-				} else {
+				case p.Default != "":
+					a += p.Default // the value when left out
+				default:
 					a += "…"
 				}
 			} else if len(p.Values) > 0 {
 				a = strings.Join(p.Values, "|")
 			} else {
 				a = strings.ToUpper(a)
+			}
+			if p.Variadic {
+				a += "..." // inspect a b c
 			}
 			if !p.Required {
 				a = "[" + a + "]"

@@ -103,7 +103,7 @@ func TestCommandLine(t *testing.T) {
 		{"bad style", []string{"run", "udp-recv", "--style", "neon"}, nil, 2, nil, []string{"dark"}},
 		{"run needs a lesson", []string{"run"}, nil, 2, nil, []string{"name one lesson"}},
 		{"progress", []string{"progress"}, nil, 0, []string{"Lessons finished: 0"}, nil},
-		{"steps", []string{"steps"}, nil, 0, []string{"sendto", "expect=ERRNO", "<!-- step: accept srv as=conn -->"}, nil},
+		{"steps", []string{"steps"}, nil, 0, []string{"sendto", "expect=ERRNO", "<!-- step: accept srv as=conn -->", "[backlog=128]", "[size=1400]"}, nil},
 		{"lint the built-in lessons", []string{"lint", "content/lessons/zh/tcp-server.md", "content/lessons/en/tcp-server.md"}, nil, 0, []string{"2 file(s) checked, no problems"}, nil},
 		{"lint needs files", []string{"lint"}, nil, 2, nil, []string{"name the lesson files"}},
 		{"lint a file without translation", []string{"lint", "README.md"}, nil, 1, []string{"README.md:1:", "problem(s)"}, nil},
