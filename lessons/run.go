@@ -68,7 +68,7 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 			if k := s.Socket(name); k != nil && k.External {
 				s.skipExternal(k, a)
 				external = true
-				if !printed && d.Action != "socket" {
+				if !printed && a.sp.yourTurn() {
 					s.externalCommands(ds)
 					printed = true
 				}
