@@ -190,9 +190,9 @@ func tcpSegments(fd int) (retrans, dataOut int) {
 // loopbackUp sets lo's MTU and switches it on (a new namespace has it
 // down).
 func loopbackUp(mtu int) error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := sock.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
 	if err != nil {
-		return err
+		return os.NewSyscallError("socket", err)
 	}
 	defer unix.Close(fd)
 	ifr, err := unix.NewIfreq("lo")
