@@ -2,6 +2,7 @@ package lessons_test
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -256,6 +257,32 @@ func TestSpecDefaults(t *testing.T) {
 	for _, sp := range lessons.Experiments() {
 		if err := lessons.Validate(directive(t, sp.Example)); err != nil {
 			t.Errorf("example of experiment %s: %v", sp.Action, err)
+		}
+	}
+}
+
+// Where the words of `sockstep steps` name a default ("backlog (default
+// 128)", "默认 1400"), it is the Spec's: the prose follows Param.Default.
+func TestDocDefaultsFollowSpecs(t *testing.T) {
+	t.Parallel()
+	re := regexp.MustCompile(`(?:default|默认)\s*(\d[\w.]*)`)
+	for _, group := range []struct {
+		prefix string
+		specs  []*lessons.Spec
+	}{{"step.doc.", lessons.Specs()}, {"experiment.doc.", lessons.Experiments()}} {
+		for _, sp := range group.specs {
+			var defaults []string
+			for _, p := range sp.Params {
+				defaults = append(defaults, p.Default)
+			}
+			for _, lang := range content.Langs {
+				doc := content.Text(lang).T(group.prefix + sp.Action)
+				for _, m := range re.FindAllStringSubmatch(doc, -1) {
+					if !slices.Contains(defaults, m[1]) {
+						t.Errorf("%s %s%s says default %s; the Spec's defaults are %q", lang, group.prefix, sp.Action, m[1], defaults)
+					}
+				}
+			}
 		}
 	}
 }
