@@ -57,6 +57,8 @@ func TestValidate(t *testing.T) {
 		{"experiment truncation proto=udp size=60001", "size=\"60001\" must be a whole number from 1 to 60000"},
 		{"experiment lossy-link proto=tcp loss=51", "from 0 to 50"},
 		{"experiment backlog backlog=0", "from 1 to 16"},
+		{"experiment concurrency server=both hold=1h", "from 10ms to 10s"},
+		{"experiment throughput seconds=0", "from 0.1 to 30"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {

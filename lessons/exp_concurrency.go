@@ -149,17 +149,27 @@ func (l *lab) twoClients(ctx context.Context, concurrent bool, hold time.Duratio
 	return res, nil
 }
 
+// holdOf reads hold=, how long client A stays connected.
+func holdOf(a args) (time.Duration, error) {
+	v := a.get("hold")
+	hold, err := time.ParseDuration(v)
+	if err != nil || hold < 10*time.Millisecond || hold > 10*time.Second {
+		return 0, fmt.Errorf("hold=%q must be a duration from 10ms to 10s: %w", v, ErrLesson)
+	}
+	return hold, nil
+}
+
 var concurrencyExperiment = &Spec{Action: "concurrency",
 	Example: "experiment concurrency server=iterative hold=300ms",
 	Params:  []Param{{Name: "server", Required: true, Values: []string{"iterative", "concurrent", "both"}}, {Name: "hold", Default: "300ms"}},
+	check:   func(a args) error { _, err := holdOf(a); return err },
 	preview: func(s *Session, a args) string {
 		return "connect(a, srv); send(a, \"A\"); recv(a); sleep(" + a.get("hold") + "); close(a)\nconnect(b, srv); send(b, \"B\"); recv(b)"
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
-		v := a.get("hold")
-		hold, err := time.ParseDuration(v)
-		if err != nil || hold < 10*time.Millisecond || hold > 10*time.Second {
-			return fmt.Errorf("hold=%q must be a duration from 10ms to 10s: %w", v, ErrLesson)
+		hold, err := holdOf(a)
+		if err != nil {
+			return err
 		}
 		modes := []bool{false}
 		switch a.get("server") {

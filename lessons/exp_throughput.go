@@ -244,6 +244,7 @@ var throughputExperiment = &Spec{Action: "throughput",
 	Example: "experiment throughput seconds=1 size=1400",
 	Params: []Param{{Name: "seconds", Default: "1"}, {Name: "size", Default: "1400", Min: 1, Max: 65000},
 		{Name: "proto", Values: []string{"both", "tcp", "udp"}, Default: "both"}},
+	check: func(a args) error { _, err := throughputSeconds(a); return err },
 	preview: func(s *Session, a args) string {
 		sec := a.get("seconds")
 		tcp := fmt.Sprintf("send(c, <%d bytes>, 0) …   # %s s\nrecv(conn, %d, 0) …", tcpChunk, sec, tcpReadSize)
