@@ -34,7 +34,7 @@
 //     own that stay out of the timeline and are closed together on every
 //     path. The lossy link runs in a private network namespace made for
 //     it, whose loopback drops packets with an nftables rule
-//     (netns_linux.go), or else through a seeded relay (exp_lossy.go).
+//     (netns_linux.go), or else through a seeded relay (exp_lossy_link.go).
 //   - The other party: a peer socket may be played by the learner from a
 //     second terminal, with commands to paste (external.go), or by a pair
 //     lesson running --role in that terminal (role.go).
