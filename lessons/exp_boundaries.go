@@ -245,7 +245,7 @@ var boundariesExperiment = &Spec{Action: "boundaries",
 			s.measure(Measurement{Title: "exp.boundaries.title", Rows: []Row{
 				{Key: "exp.boundaries.writes", Args: []any{len(boundaryMessages), res.Sent}},
 				{Key: "exp.boundaries.reads", Args: []any{len(res.Reads), res.Total()}},
-			}})
+			}, Values: map[string]string{"reads": strconv.Itoa(len(res.Reads))}})
 		case "big":
 			res, err := l.tcpBigWrite(ctx, 1<<20, 64<<10)
 			if err != nil {
@@ -254,7 +254,7 @@ var boundariesExperiment = &Spec{Action: "boundaries",
 			s.measure(Measurement{Title: "exp.boundaries.title", Rows: []Row{
 				{Key: "exp.boundaries.big", Args: []any{res.Written, res.Pieces, res.Smallest, res.Largest}},
 				{Key: map[bool]string{true: "exp.boundaries.intact", false: "exp.boundaries.damaged"}[res.Intact]},
-			}})
+			}, Values: map[string]string{"reads": strconv.Itoa(res.Pieces)}})
 		default:
 			msgs := [][]byte{[]byte("hello"), []byte("a longer second message"), []byte("3")}
 			res, err := l.tcpFraming(ctx, p, msgs)

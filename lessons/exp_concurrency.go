@@ -180,6 +180,7 @@ var concurrencyExperiment = &Spec{Action: "concurrency",
 		}
 		var rows []Row
 		var bars []Bar
+		values := map[string]string{}
 		for _, concurrent := range modes {
 			l := s.newLab()
 			res, err := l.twoClients(ctx, concurrent, hold)
@@ -198,8 +199,11 @@ var concurrencyExperiment = &Spec{Action: "concurrency",
 				rows = append(rows, Row{Key: "exp.conc.while-a"})
 			}
 			bars = append(bars, Bar{Key: key + "-bar", Value: float64(res.BWait.Microseconds()) / 1000, Unit: "ms"})
+			// b_wait_iterative, b_wait_concurrent: B's wait in ms.
+			values["b_wait_"+res.Mode] = ms(res.BWait)
+			values["hold"] = ms(res.Hold)
 		}
-		m := Measurement{Title: "exp.conc.title", Rows: rows}
+		m := Measurement{Title: "exp.conc.title", Rows: rows, Values: values}
 		if len(bars) > 1 {
 			m.Bars = bars
 		}

@@ -18,7 +18,7 @@ import (
 
 // windowSample is the two queues after some bytes were written.
 type windowSample struct {
-	Sent, RecvQ, SendQ int
+	Sent, RecvQ, SendQ, Unsent int
 }
 
 // windowResult is one run of a sender against a receiver that never reads.
@@ -27,7 +27,8 @@ type windowResult struct {
 	Sent      int  // bytes the kernel accepted before send refused
 	Blocked   bool // send failed with EAGAIN: the window is closed
 	RecvQ     int  // receiver's queue when the sender stopped
-	SendQ     int  // sender's queue when the sender stopped
+	SendQ     int  // sender's queue when the sender stopped (SIOCOUTQ)
+	Unsent    int  // the part of it never sent (SIOCOUTQNSD)
 	Drained   int  // bytes the receiver then read
 	SentAfter int  // bytes a send took once the receiver had read
 }
@@ -79,15 +80,15 @@ func (l *lab) tcpWindow(ctx context.Context, bufSize, chunk int) (windowResult, 
 		}
 		res.Sent += n
 		if res.Sent >= nextSample {
-			res.Samples = append(res.Samples, windowSample{res.Sent, inQueue(srv), outQueue(c)})
+			res.Samples = append(res.Samples, windowSample{res.Sent, inQueue(srv), outQueue(c), unsentQueue(c)})
 			nextSample *= 4
 		}
 		if res.Sent > 64<<20 {
 			return res, fmt.Errorf("64 MiB went in and send never refused: %w", errLabTimeout)
 		}
 	}
-	res.RecvQ, res.SendQ = inQueue(srv), outQueue(c)
-	res.Samples = append(res.Samples, windowSample{res.Sent, res.RecvQ, res.SendQ})
+	res.RecvQ, res.SendQ, res.Unsent = inQueue(srv), outQueue(c), unsentQueue(c)
+	res.Samples = append(res.Samples, windowSample{res.Sent, res.RecvQ, res.SendQ, res.Unsent})
 	// The receiver reads at last; the sender's bytes flow again.
 	buf := make([]byte, 64<<10)
 	for res.Drained < res.Sent {
@@ -174,7 +175,7 @@ var tcpWindowExperiment = &Spec{Action: "tcp-window",
 		}
 		var rows []Row
 		for _, sm := range res.Samples {
-			rows = append(rows, Row{Key: "exp.flow.sample", Args: []any{sm.Sent, sm.RecvQ, sm.SendQ}})
+			rows = append(rows, Row{Key: "exp.flow.sample", Args: []any{sm.Sent, sm.RecvQ, sm.SendQ, sm.Unsent}})
 		}
 		rows = append(rows,
 			Row{Key: "exp.flow.blocked", Args: []any{res.Sent}},
@@ -182,6 +183,9 @@ var tcpWindowExperiment = &Spec{Action: "tcp-window",
 		s.measure(Measurement{Title: "exp.flow.tcp-title", Rows: rows, Bars: []Bar{
 			{Key: "exp.flow.bar-recvq", Value: float64(res.RecvQ), Unit: "B"},
 			{Key: "exp.flow.bar-sendq", Value: float64(res.SendQ), Unit: "B"},
+		}, Values: map[string]string{
+			"sent": strconv.Itoa(res.Sent), "recvq": strconv.Itoa(res.RecvQ),
+			"sendq": strconv.Itoa(res.SendQ), "unsent": strconv.Itoa(res.Unsent),
 		}})
 		return nil
 	}}
@@ -214,6 +218,8 @@ var udpOverflowExperiment = &Spec{Action: "udp-overflow",
 		s.measure(Measurement{Title: "exp.flow.udp-title", Rows: rows, Bars: []Bar{
 			{Key: "exp.flow.bar-sent", Value: float64(res.Sent), Unit: "unit.datagrams"},
 			{Key: "exp.flow.bar-received", Value: float64(res.Received), Unit: "unit.datagrams"},
+		}, Values: map[string]string{
+			"sent": strconv.Itoa(res.Sent), "lost": strconv.Itoa(res.Sent - res.Received),
 		}})
 		return nil
 	}}

@@ -396,6 +396,10 @@ func lossyMeasurement(res lossyResult) Measurement {
 			order = "exp.lossy.out-of-order"
 		}
 		return Measurement{Title: "exp.lossy.title",
+			Values: map[string]string{
+				"dropped": strconv.Itoa(res.Dropped), "retrans": strconv.Itoa(res.Retrans),
+				"ms": ms(res.Elapsed),
+			},
 			Rows: []Row{
 				{Key: "exp.lossy.path-netns", Args: []any{res.Loss}},
 				{Key: "exp.lossy.tcp", Args: []any{res.Count * lossyMessageSize, res.Bytes, ms(res.Elapsed)}},
@@ -422,5 +426,9 @@ func lossyMeasurement(res lossyResult) Measurement {
 		rows = append(rows, Row{Key: "exp.lossy.relay-dropped", Args: []any{res.Dropped}})
 	}
 	return Measurement{Title: "exp.lossy.title", Rows: rows,
+		Values: map[string]string{
+			"sent": strconv.Itoa(res.Count), "lost": strconv.Itoa(res.Count - res.Received),
+			"dropped": strconv.Itoa(res.Dropped),
+		},
 		Bars: []Bar{sent, {Key: "exp.lossy.bar-arrived", Value: float64(res.Received), Unit: "unit.messages"}}}
 }

@@ -3,6 +3,7 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -103,6 +104,8 @@ var backlogExperiment = &Spec{Action: "backlog",
 			{Key: "exp.backlog.established", Args: []any{res.count("ESTABLISHED"), res.Clients}},
 			{Key: "exp.backlog.synsent", Args: []any{res.count("SYN_SENT")}},
 		}...)
-		s.measure(Measurement{Title: "exp.backlog.title", Rows: rows})
+		s.measure(Measurement{Title: "exp.backlog.title", Rows: rows, Values: map[string]string{
+			"queued": strconv.Itoa(res.Queued), "synsent": strconv.Itoa(res.count("SYN_SENT")),
+		}})
 		return nil
 	}}

@@ -267,6 +267,8 @@ var throughputExperiment = &Spec{Action: "throughput",
 		defer l.close()
 		var m Measurement
 		m.Title = "exp.throughput.title"
+		m.Values = map[string]string{}
+		var tcpMB, udpMB float64
 		if proto != "udp" {
 			tcp, err := l.tcpThroughput(ctx, d)
 			if err != nil {
@@ -276,6 +278,11 @@ var throughputExperiment = &Spec{Action: "throughput",
 			m.Rows = append(m.Rows, Row{Key: "exp.throughput.tcp",
 				Args: []any{float64(tcp.Received) / 1e6, tcp.Elapsed.Seconds(), mb, tcp.Writes, tcpChunk >> 10, tcp.Reads}})
 			m.Bars = append(m.Bars, Bar{Key: "exp.throughput.bar-tcp", Value: mb, Unit: "MB/s"})
+			tcpMB = mb
+			m.Values["tcp_mbs"] = strconv.FormatFloat(mb, 'f', 0, 64)
+			m.Values["tcp_sends"] = strconv.Itoa(tcp.Writes)
+			m.Values["tcp_recvs"] = strconv.Itoa(tcp.Reads)
+			m.Values["tcp_chunk_kib"] = strconv.Itoa(tcpChunk >> 10)
 		}
 		if proto != "tcp" {
 			udp, err := l.udpThroughput(ctx, d, size)
@@ -294,7 +301,27 @@ var throughputExperiment = &Spec{Action: "throughput",
 			m.Bars = append(m.Bars,
 				Bar{Key: "exp.throughput.bar-udp-sent", Args: []any{udp.Size}, Value: sentMB, Unit: "MB/s"},
 				Bar{Key: "exp.throughput.bar-udp-received", Args: []any{udp.Size}, Value: gotMB, Unit: "MB/s"})
+			udpMB = gotMB
+			m.Values["udp_mbs"] = strconv.FormatFloat(gotMB, 'f', 0, 64)
+			m.Values["udp_sends"] = strconv.Itoa(udp.Sent)
+			m.Values["udp_size"] = strconv.Itoa(udp.Size)
+			m.Values["udp_lost"] = strconv.Itoa(udp.Lost())
+			m.Values["bytes_per_call"] = ratioText(float64(tcpChunk), float64(udp.Size))
+		}
+		if tcpMB > 0 && udpMB > 0 {
+			// How many times TCP's rate is UDP's, as this run measured it.
+			m.Values["ratio"] = ratioText(tcpMB, udpMB)
 		}
 		s.measure(m)
 		return nil
 	}}
+
+// ratioText writes a/b with one decimal below 10 ("2.4") and none above
+// ("43"), as prose states a ratio.
+func ratioText(a, b float64) string {
+	r := a / b
+	if r < 10 {
+		return strconv.FormatFloat(r, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}

@@ -113,6 +113,9 @@ var truncationExperiment = &Spec{Action: "truncation",
 				{Key: map[bool]string{true: "exp.truncation.real", false: "exp.truncation.real-noflag"}[res.Truncflg], Args: []any{res.RealLen}},
 				{Key: "exp.truncation.lost", Args: []any{res.Size - res.Read}},
 				{Key: "exp.truncation.next", Args: []any{res.Next}},
+			}, Values: map[string]string{
+				"size": strconv.Itoa(res.Size), "buffer": strconv.Itoa(res.Buffer),
+				"lost": strconv.Itoa(res.Size - res.Read),
 			}})
 			return nil
 		}
@@ -122,6 +125,6 @@ var truncationExperiment = &Spec{Action: "truncation",
 		}
 		s.measure(Measurement{Title: "exp.truncation.title", Rows: []Row{
 			{Key: "exp.truncation.tcp", Args: []any{res.Sent, len(res.Reads), res.Total()}},
-		}})
+		}, Values: map[string]string{"reads": strconv.Itoa(len(res.Reads))}})
 		return nil
 	}}

@@ -18,6 +18,11 @@ type Measurement struct {
 	Rows   []Row
 	Bars   []Bar
 	Tracks []StateTrack
+	// Values are numbers the prose below <!-- after --> may state, named
+	// there as {{name}}, so that a sentence about this run says what this
+	// run measured. A value is a bare number; the prose writes the unit in
+	// its own language.
+	Values map[string]string
 }
 
 // Row is one line of a measurement: a message key and its arguments.

@@ -22,8 +22,11 @@ type Facts struct {
 	// kernel's table of connections; "" means the kernel has forgotten it.
 	State string
 	// RecvQ is the number of bytes waiting to be read (for UDP: the size of
-	// the next datagram); SendQ the bytes sent but not yet acknowledged.
-	RecvQ, SendQ int
+	// the next datagram); SendQ is the send queue (SIOCOUTQ): bytes not
+	// yet sent plus bytes sent and not yet acknowledged. For TCP, Unsent
+	// is the part never sent (SIOCOUTQNSD): with the peer's window
+	// closed, that is all of SendQ.
+	RecvQ, SendQ, Unsent int
 	// AcceptQ and Backlog describe a listening socket: connections the
 	// kernel has completed but accept has not taken yet, and the limit.
 	AcceptQ, Backlog int
@@ -54,7 +57,7 @@ func (s *Session) inspect(k *Socket) Facts {
 	f := Facts{
 		Name: k.Name, Peer: k.Peer, Side: k.Side, Proto: k.Proto, FD: k.FD,
 		Local: k.Local, Remote: k.Remote,
-		RecvQ: -1, SendQ: -1, AcceptQ: -1, Backlog: -1,
+		RecvQ: -1, SendQ: -1, Unsent: -1, AcceptQ: -1, Backlog: -1,
 		Closed: k.closed, External: k.External,
 	}
 	if k.External {

@@ -57,6 +57,9 @@ func kernelDetails(k *Socket, f *Facts) bool {
 	if n, err := unix.IoctlGetInt(k.FD, unix.SIOCOUTQ); err == nil {
 		f.SendQ = n
 	}
+	if k.Proto == TCP {
+		f.Unsent = unsentQueue(k.FD)
+	}
 	return true
 }
 
@@ -195,6 +198,11 @@ func acceptQueue(fd int) int {
 // bytes sent but not yet acknowledged (SIOCOUTQ); -1 if unknown.
 func inQueue(fd int) int  { return ioctlInt(fd, unix.SIOCINQ) }
 func outQueue(fd int) int { return ioctlInt(fd, unix.SIOCOUTQ) }
+
+// unsentQueue is the part of the send queue not sent even once
+// (SIOCOUTQNSD, Linux 2.6.39 and later); SIOCOUTQ also counts bytes sent
+// and not yet acknowledged.
+func unsentQueue(fd int) int { return ioctlInt(fd, unix.SIOCOUTQNSD) }
 
 func ioctlInt(fd int, req uint) int {
 	n, err := unix.IoctlGetInt(fd, req)

@@ -30,6 +30,9 @@ func acceptQueue(fd int) int { return -1 }
 func inQueue(fd int) int  { return -1 }
 func outQueue(fd int) int { return -1 }
 
+// unsentQueue needs SIOCOUTQNSD.
+func unsentQueue(fd int) int { return -1 }
+
 // udpSocketDrops and udpRcvbufErrors read Linux's /proc.
 func udpSocketDrops(addr netip.AddrPort) int { return -1 }
 func udpRcvbufErrors() int                   { return -1 }

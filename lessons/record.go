@@ -36,6 +36,7 @@ func (s *Session) done(c *call, ret string, err error) (Call, error) {
 	out := Call{
 		Side: c.k.Side, Peer: c.k.Peer, Socket: c.k.Name,
 		Text: c.text, Ret: ret, Data: c.data, From: c.from, Note: c.note, Wall: time.Since(c.start),
+		Proto: c.k.Proto,
 	}
 	if err != nil {
 		err = os.NewSyscallError(c.name, err)

@@ -128,6 +128,10 @@ type Call struct {
 	Note string
 	From netip.AddrPort // sender, for recvfrom
 	Wall time.Duration  // how long the call took (waiting included)
+	// Proto is the socket's protocol, when known: one errno has
+	// different causes in TCP and UDP (ECONNREFUSED: a RST, or an ICMP
+	// port-unreachable message).
+	Proto Proto
 }
 
 // Session owns the sockets of one lesson run.

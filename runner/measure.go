@@ -18,6 +18,7 @@ var _ lessons.Measurer = ui{}
 // printMeasurement shows an experiment's numbers: its lines, then the bar
 // chart and the state diagrams, if any.
 func (r *Runner) printMeasurement(m lessons.Measurement) {
+	r.keepValues(m)
 	if m.Title != "" {
 		r.printf("  %s\n", r.paint(colorHead, r.cat.T(m.Title)))
 	}

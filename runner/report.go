@@ -57,7 +57,7 @@ func (r *Runner) printCall(c lessons.Call) {
 			name = c.Err.Error()
 		}
 		r.printf("  %s %s %s → %s%s\n", r.paint(col, mark), tag, r.paint(colorCode, c.Text), r.paint(colorErr, name), suffix)
-		lines := r.explain(c.Err)
+		lines := r.explainFor(c.Err, c.Proto)
 		if c.Expected && len(lines) > 1 {
 			lines = lines[:1] // what it means; what to do about it is not needed
 		}
@@ -119,6 +119,10 @@ func (r *Runner) printFacts(fs []lessons.Facts) {
 			r.printf("      %s\n", r.cat.T("facts.acceptq", f.AcceptQ, f.Backlog))
 		case f.RecvQ >= 0 && f.Proto == lessons.UDP:
 			r.printf("      %s   %s\n", r.cat.T("facts.udp-recvq", f.RecvQ), r.cat.T("facts.udp-sendq", f.SendQ))
+		case f.RecvQ >= 0 && f.Unsent > 0:
+			// Bytes the peer's window has not let out yet: SIOCOUTQ alone
+			// would pass them off as sent (tcp(7), SIOCOUTQNSD).
+			r.printf("      %s   %s\n      %s\n", r.cat.T("facts.recvq", f.RecvQ), r.cat.T("facts.sendq", f.SendQ), r.cat.T("facts.unsent", f.Unsent))
 		case f.RecvQ >= 0:
 			r.printf("      %s   %s\n", r.cat.T("facts.recvq", f.RecvQ), r.cat.T("facts.sendq", f.SendQ))
 		case f.Limited:
@@ -139,10 +143,18 @@ func addrOr(a interface {
 
 // explain turns an error into sentences from the catalog: what the errno
 // means, and what to do about it.
-func (r *Runner) explain(err error) []string {
+func (r *Runner) explain(err error) []string { return r.explainFor(err, "") }
+
+// explainFor explains an error of a call on a socket of protocol proto
+// ("" when unknown): where an errno means something else for UDP than
+// for TCP, the catalog has "errno.NAME.udp" (and its ".hint").
+func (r *Runner) explainFor(err error, proto lessons.Proto) []string {
 	if errno := lessons.ErrnoOf(err); errno != 0 {
 		name := lessons.ErrnoName(errno)
 		key := "errno." + name
+		if proto != "" && r.cat.Has(key+"."+string(proto)) {
+			key += "." + string(proto)
+		}
 		var out []string
 		if r.cat.Has(key) {
 			out = append(out, r.cat.T(key))

@@ -25,6 +25,9 @@ type Runner struct {
 	out     io.Writer
 	// jumpTo is the step (counted from 1) a presenter asked to go to.
 	jumpTo int
+	// values are what the running step measured, for the {{name}}s of
+	// its prose (values.go).
+	values map[string]string
 }
 
 // New builds a Runner. The Markdown renderer is made once here and reused
@@ -69,7 +72,7 @@ func (r *Runner) Show(l *content.Lesson) error {
 	if l.Kind != content.KindExercise { // an exercise's sections are a task, not steps to run
 		heading = func(i int) string { return r.cat.T("step.heading", i+1, len(l.Steps), l.Steps[i].Title) }
 	}
-	out, err := r.md.render(l.Markdown(heading))
+	out, err := r.md.render(r.fill(l.Markdown(heading), nil))
 	if err != nil {
 		return err
 	}
@@ -83,6 +86,7 @@ type stepRecord struct {
 	text    string
 	results bytes.Buffer
 	ran     bool
+	values  map[string]string // what the step measured, for its prose
 }
 
 // Run runs a lesson from its first step (or from start, counted from 0).
@@ -107,13 +111,13 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		}
 	}()
 
-	intro, err := r.md.render(l.Intro)
+	intro, err := r.md.render(r.fill(l.Intro, nil))
 	if err != nil {
 		return err
 	}
 	r.printf("%s\n", intro)
 
-	r.record("%s\n", l.Intro)
+	r.record("%s\n", r.fill(l.Intro, nil))
 	records := make([]stepRecord, len(l.Steps))
 	var shown int // Seq of the last timeline event printed
 	if err := r.fastForward(ctx, sess, l, records, &shown); err != nil {
@@ -133,7 +137,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		var action string
 		if rec.ran { // came back here: show what happened, do not rerun
 			r.printf("%s", rec.results.String())
-			if err := r.after(st); err != nil {
+			if err := r.after(st, rec.values); err != nil {
 				return err
 			}
 			action, err = r.revisit(ctx, i > 0)
@@ -176,19 +180,21 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		r.reserve = 0
 		if r.opts.Compact && st.After != "" {
 			// The explanation shares the results' screen: keep room.
-			if text, err := r.md.render(st.After); err == nil {
+			if text, err := r.md.render(r.fill(st.After, nil)); err == nil {
 				r.reserve = strings.Count(text, "\n")
 			}
 		}
 		out := r.out
 		r.out = io.MultiWriter(out, &rec.results)
+		r.values = nil
 		err = r.runStep(ctx, sess, st)
+		rec.values, r.values = r.values, nil
 		if err == nil {
 			r.stepTimeline(sess, &shown, &rec.results)
 		}
 		r.out = out
 		if err == nil {
-			err = r.after(st)
+			err = r.after(st, rec.values)
 		}
 		r.recordStep(l, i, rec)
 		if err != nil {
@@ -308,11 +314,13 @@ const clearSeq = "\x1b[H\x1b[2J"
 
 // after prints what a step's results mean, written below <!-- after -->
 // in the lesson.
-func (r *Runner) after(st content.Step) error {
+//
+// values are what the step measured, for the {{name}}s of the prose.
+func (r *Runner) after(st content.Step, values map[string]string) error {
 	if st.After == "" {
 		return nil
 	}
-	out, err := r.md.render(st.After)
+	out, err := r.md.render(r.fill(st.After, values))
 	if err != nil {
 		return err
 	}
@@ -335,12 +343,12 @@ func (r *Runner) record(format string, args ...any) {
 // what happened, as plain text in a code block.
 func (r *Runner) recordStep(l *content.Lesson, i int, rec *stepRecord) {
 	st := l.Steps[i]
-	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
+	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), r.fill(st.Body, nil))
 	if res := strings.Trim(ansi.Strip(rec.results.String()), "\n"); res != "" {
 		r.record("\n```\n%s\n```\n", res)
 	}
 	if st.After != "" {
-		r.record("\n%s\n", st.After)
+		r.record("\n%s\n", r.fill(st.After, rec.values))
 	}
 }
 
@@ -357,7 +365,7 @@ func (r *Runner) stopErr(err error) error {
 func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (string, error) {
 	st := l.Steps[i]
 	var b strings.Builder
-	fmt.Fprintf(&b, "## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), st.Body)
+	fmt.Fprintf(&b, "## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), r.fill(st.Body, nil))
 	if len(st.Directives) > 0 {
 		b.WriteString("\n```\n")
 		peer := sess.PeerDirectives(st.Directives)
