@@ -39,12 +39,15 @@ var experimentFacts = []struct {
 	{id: "concurrency", facts: []factsPattern{
 		{"connected without accept", `had accepted 1 connection\(s\),\s+and\s+1\s+waited`, true},
 		{"iterative: after A", `B's reply came only after A hung up`, true},
-		{"both measured", `(?s)one client at a time:.*a goroutine per connection:`, true},
-		{"bars", `B's wait, goroutine each\s+█*\s+[\d.,]+ ms`, true},
+		{"both measured", `(?s)one client at a time:.*a thread \(goroutine\) per connection:`, true},
+		{"bars", `B's wait, thread each\s+█*\s+[\d.,]+ ms`, true},
 	}},
 	{id: "flow-control", facts: []factsPattern{
 		{"send refused", `send\(\d+, <4096 bytes>, 0\) → EAGAIN`, false},
-		{"queues grew", `receiver's queue +[1-9]\d* B, sender's queue +[1-9]\d* B`, true},
+		{"queues grew", `receiver +[1-9]\d* B, sender +[1-9]\d* B \(never sent +\d+ B\)`, true},
+		// SIOCOUTQ == SIOCOUTQNSD on a zero window is checked against the
+		// kernel by lessons.TestClaimSendQueueOnZeroWindowIsUnsent.
+		{"zero window: bytes in the send queue never sent", `sender +[1-9]\d* B \(never sent +[1-9]\d* B\)\n[^\n]*EAGAIN`, true},
 		{"flows again", `then a send went through again \(4096 bytes\)`, true},
 		{"udp lost some", `lost: [1-9]\d* datagrams`, true},
 		{"the socket counted them", `drop counter \(/proc/net/udp\): [1-9]\d*`, true},

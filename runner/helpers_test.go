@@ -46,6 +46,9 @@ func plainRun(t *testing.T, lang content.Lang, id string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	err = r.Run(ctx, lesson(t, lang, id))
+	if err == nil {
+		checkProse(t, lesson(t, lang, id), r, out.String())
+	}
 	return out.String(), err
 }
 

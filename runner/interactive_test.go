@@ -56,7 +56,7 @@ func TestInteractiveLesson(t *testing.T) {
 	c.expectString("Step 1 of 6")
 	c.choose(0) // run: socket()
 	c.expectString("= fd ")
-	c.expectString("What the kernel says now")
+	c.expectString("What the kernel reports")
 
 	c.expectString("Step 2 of 6")
 	c.choose(1) // explain again

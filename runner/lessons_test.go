@@ -98,7 +98,7 @@ func TestLessonsEndToEnd(t *testing.T) {
 	want := map[string][]factsPattern{
 		"udp-recv": {
 			{"bound address", `local 127\.0\.0\.1:\d+`, true},
-			{"bind on a foreign address fails", `bind\(\d+, 192\.0\.2\.1:7788\) → EADDRNOTAVAIL`, false},
+			{"bind on a foreign address fails", `bind\(\d+, 192\.0\.2\.1:\d+\) → EADDRNOTAVAIL`, false},
 			{"datagram and its sender", `recvfrom\(\d+, 1024, 0\) = \d+, 127\.0\.0\.1:\d+`, false},
 		},
 		"tcp-server": {
@@ -107,10 +107,11 @@ func TestLessonsEndToEnd(t *testing.T) {
 			{"accepted connection", `accept\(\d+\) = fd \d+, 127\.0\.0\.1:\d+`, false},
 			{"both sides established", `ESTABLISHED`, false},
 			{"port in use", `EADDRINUSE`, false},
-			{"caller hung up", `0 bytes: the other side has closed`, true},
+			{"caller hung up", `0 bytes: the peer's FIN arrived`, true},
 			{"close wait", `CLOSE_WAIT`, false},
 			{"time wait on the caller, read from the kernel", `(?m)^\s+c1 \(.* · TIME_WAIT$`, false},
 			{"bytes waiting in conn after the caller spoke", `waiting to be read: 26 B`, true},
+			{"bind on the notes' LAN address fails", `bind\(\d+, 192\.0\.2\.1:\d+\) → EADDRNOTAVAIL`, false},
 		},
 		"tcp-client": {
 			{"refused", `ECONNREFUSED`, false},

@@ -24,7 +24,10 @@ var volatile = []struct {
 	{regexp.MustCompile(`\b(fd|socket|bind|listen|accept|connect|send|recv|sendto|recvfrom|close|shutdown)\((\d+)`), "$1(N"},
 	{regexp.MustCompile(`fd \d+`), "fd N"},
 	{regexp.MustCompile(`(127\.0\.0\.1|0\.0\.0\.0):\d+`), "$1:PORT"},
-	{regexp.MustCompile(`(sent, not yet acknowledged|已发送、未确认)：?:? ?\d+`), "$1 N"},
+	{regexp.MustCompile(`(send queue \(unsent \+ unacknowledged\)|发送队列（未发出 \+ 未确认）)：?:? ?\d+`), "$1 N"},
+	// Bytes not sent yet (SIOCOUTQNSD) show only while Nagle or the
+	// window holds them back, which depends on timing.
+	{regexp.MustCompile(`(?m)^\s*(never sent yet: |其中还从未发出：)\d+ (B|字节)\n`), ""},
 	{regexp.MustCompile(`(?m)^\s*◀?─+ ACK ─+▶?\n`), ""},
 	// A timeline cell cut to its column ends where the numbers before it
 	// put the cut: keep only that it was cut.

@@ -28,6 +28,10 @@ type Runner struct {
 	// values are what the running step measured, for the {{name}}s of
 	// its prose (values.go).
 	values map[string]string
+	// running is set while Run runs; unfilled are the {{name}}s it met
+	// that no measurement filled (a lesson's mistake, shown as "…").
+	running  bool
+	unfilled []string
 }
 
 // New builds a Runner. The Markdown renderer is made once here and reused
@@ -105,7 +109,9 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		}
 	}
 	sess := lessons.NewSession(r.opts.Session, ui{r: r})
+	r.running = true
 	defer func() {
+		r.running = false
 		if cerr := sess.Close(); cerr != nil && err == nil {
 			err = cerr
 		}
@@ -180,7 +186,8 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		r.reserve = 0
 		if r.opts.Compact && st.After != "" {
 			// The explanation shares the results' screen: keep room.
-			if text, err := r.md.render(r.fill(st.After, nil)); err == nil {
+			// (Its values are not measured yet; only its length counts.)
+			if text, err := r.md.render(r.fillWith(st.After, nil, false)); err == nil {
 				r.reserve = strings.Count(text, "\n")
 			}
 		}

@@ -25,8 +25,13 @@ var valueRef = regexp.MustCompile(`\{\{\s*([a-z][a-z0-9_]*)\s*\}\}`)
 // or a step that failed before measuring).
 const unknownValue = "…"
 
-// fill replaces every {{name}} in md with its value.
+// fill replaces every {{name}} in md with its value. During a run, a name
+// no value fills is noted in r.unfilled.
 func (r *Runner) fill(md string, values map[string]string) string {
+	return r.fillWith(md, values, r.running)
+}
+
+func (r *Runner) fillWith(md string, values map[string]string, note bool) string {
 	return valueRef.ReplaceAllStringFunc(md, func(ref string) string {
 		name := valueRef.FindStringSubmatch(ref)[1]
 		if name == "port" {
@@ -34,6 +39,9 @@ func (r *Runner) fill(md string, values map[string]string) string {
 		}
 		if v, ok := values[name]; ok {
 			return v
+		}
+		if note {
+			r.unfilled = append(r.unfilled, name)
 		}
 		return unknownValue
 	})

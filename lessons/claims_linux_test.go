@@ -1,0 +1,433 @@
+//go:build linux
+
+package lessons
+
+// The lessons' claims about the Linux kernel, each checked against the
+// kernel itself (issue 10: "every claim a lesson makes is true on Linux and
+// checked by a test against the kernel or a named reference"). Each test
+// names the lesson sentence it stands behind.
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// claimListener is a TCP listener on 127.0.0.1 with a kernel-chosen port.
+func claimListener(t *testing.T, backlog int, opts ...func(fd int)) (int, netip.AddrPort) {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fd) })
+	for _, o := range opts {
+		o(fd)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(fd, backlog); err != nil {
+		t.Fatal(err)
+	}
+	return fd, localOf(t, fd)
+}
+
+// claimDial connects a new TCP socket to addr and returns it.
+func claimDial(t *testing.T, addr netip.AddrPort) int {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fd) })
+	if err := unix.Connect(fd, &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}); err != nil {
+		t.Fatal(err)
+	}
+	return fd
+}
+
+func localOf(t *testing.T, fd int) netip.AddrPort {
+	t.Helper()
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, ok := addrPort(sa)
+	if !ok {
+		t.Fatalf("getsockname: %v", sa)
+	}
+	return ap
+}
+
+// within polls cond for up to two seconds: the kernel's answer to a packet
+// on loopback comes in a softirq, a moment after the call returns. It
+// bounds the wait; it does not assert a time.
+func within(cond func() bool) bool {
+	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// flow-control, the facts panel: SIOCOUTQ is the whole send queue, bytes
+// not yet sent plus bytes sent and not yet acknowledged; SIOCOUTQNSD the
+// part never sent (tcp(7), "ioctls"). With the receiver's window closed,
+// every byte sent has been acknowledged and the rest cannot go out: the two
+// are equal, so labelling SIOCOUTQ "sent, not yet acknowledged" was wrong.
+func TestClaimSendQueueOnZeroWindowIsUnsent(t *testing.T) {
+	lfd, addr := claimListener(t, 1, func(fd int) {
+		unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF, 4096)
+	})
+	c := claimDial(t, addr)
+	unix.SetsockoptInt(c, unix.SOL_SOCKET, unix.SO_SNDBUF, 16<<10)
+	srv, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(srv)
+	if err := unix.SetNonblock(c, true); err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 1024)
+	sent := 0
+	for full := false; !full; {
+		_, err := unix.Write(c, chunk)
+		switch {
+		case errors.Is(err, unix.EAGAIN):
+			// The send buffer is full; once the receiver's window is
+			// closed too, nothing moves any more.
+			full = !within(func() bool {
+				fds := []unix.PollFd{{Fd: int32(c), Events: unix.POLLOUT}}
+				n, _ := unix.Poll(fds, 50)
+				return n > 0
+			})
+		case err != nil:
+			t.Fatal(err)
+		default:
+			sent += len(chunk)
+			if sent > 16<<20 {
+				t.Fatal("16 MiB went in and the window never closed")
+			}
+		}
+	}
+	var outq, unsent int
+	settled := within(func() bool {
+		outq, unsent = outQueue(c), unsentQueue(c)
+		return outq > 0 && outq == unsent
+	})
+	if !settled {
+		t.Fatalf("zero window: SIOCOUTQ %d, SIOCOUTQNSD %d; want them equal and > 0", outq, unsent)
+	}
+	if in := inQueue(srv); in <= 0 || in+outq != sent {
+		t.Errorf("receiver holds %d bytes and sender %d: want the %d bytes written, all in one queue or the other", in, outq, sent)
+	}
+}
+
+// tcp-client, tcp-states: connect returns once the client has sent the
+// last ACK; the server's end becomes ESTABLISHED only when that ACK is
+// taken, and with a full accept queue Linux drops it, so the server's end
+// stays in SYN_RECV while the client is ESTABLISHED.
+//
+// On loopback the ACK follows the SYN-ACK at once, so the test holds it
+// back with TCP_DEFER_ACCEPT (tcp(7)): the listener ignores a bare ACK and
+// completes the handshake with the client's first data segment, the same
+// step (tcp_check_req, then syn_recv_sock) that checks the accept queue.
+func TestClaimFullAcceptQueueLeavesServerInSynRecv(t *testing.T) {
+	lfd, addr := claimListener(t, 0, func(fd int) {
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_DEFER_ACCEPT, 30); err != nil {
+			t.Fatal(err)
+		}
+	})
+	late := claimDial(t, addr) // handshake done on its side, not yet on the server's
+	if st := tcpState(late); st != "ESTABLISHED" {
+		t.Fatalf("client after connect: %s, want ESTABLISHED", st)
+	}
+	lateAddr := localOf(t, late)
+	if st := serverSide(t, addr, lateAddr); st != "SYN_RECV" {
+		t.Fatalf("server's end before any data: %q, want SYN_RECV", st)
+	}
+	// A second client completes its handshake with data and fills the
+	// queue (backlog 0: Linux queues backlog+1 = 1 connection).
+	first := claimDial(t, addr)
+	if _, err := unix.Write(first, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if !within(func() bool { return acceptQueue(lfd) == 1 }) {
+		t.Fatalf("accept queue: %d, want 1", acceptQueue(lfd))
+	}
+	overflows := listenOverflows(t)
+	if _, err := unix.Write(late, []byte("y")); err != nil {
+		t.Fatal(err)
+	}
+	if !within(func() bool { return listenOverflows(t) > overflows }) {
+		t.Fatal("the kernel did not count a listen overflow for the late client's ACK")
+	}
+	if st := serverSide(t, addr, lateAddr); st != "SYN_RECV" {
+		t.Errorf("server's end after its ACK met a full queue: %q, want SYN_RECV", st)
+	}
+	if st := tcpState(late); st != "ESTABLISHED" {
+		t.Errorf("client: %s, want ESTABLISHED (its connect returned 0)", st)
+	}
+	if q := acceptQueue(lfd); q != 1 {
+		t.Errorf("accept queue: %d, want 1", q)
+	}
+}
+
+// serverSide is the state of the server's end of the connection from
+// client, as /proc/net/tcp lists it (a half-open connection is listed
+// there too, as SYN_RECV).
+func serverSide(t *testing.T, server, client netip.AddrPort) string {
+	t.Helper()
+	st, err := procTCPState("/proc/net/tcp", server, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// listenOverflows is the kernel's ListenOverflows counter (/proc/net/netstat).
+func listenOverflows(t *testing.T) int {
+	t.Helper()
+	n, ok := netstatCounter(t, "TcpExt:", "ListenOverflows")
+	if !ok {
+		t.Fatal("no ListenOverflows in /proc/net/netstat")
+	}
+	return n
+}
+
+func netstatCounter(t *testing.T, table, name string) (int, bool) {
+	t.Helper()
+	data, err := os.ReadFile("/proc/net/netstat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		names, values := strings.Fields(lines[i]), strings.Fields(lines[i+1])
+		if len(names) == 0 || names[0] != table || len(values) != len(names) {
+			continue
+		}
+		for j, n := range names {
+			if n == name {
+				v, err := strconv.Atoi(values[j])
+				return v, err == nil
+			}
+		}
+	}
+	return 0, false
+}
+
+// refused, tcp-client, the ECONNREFUSED text: an ICMP port-unreachable
+// message is reported to a connected UDP socket, and to an unconnected one
+// only when it asked with IP_RECVERR; a plain unconnected socket hears
+// nothing (udp(7), ip(7) IP_RECVERR; UNP §8.9).
+func TestClaimICMPRefusedOnlyOnConnectedUDP(t *testing.T) {
+	closed := closedUDPPort(t)
+	to := &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: closed}
+	udp := func(setup func(fd int)) int {
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Close(fd) })
+		if setup != nil {
+			setup(fd)
+		}
+		return fd
+	}
+	plain := udp(nil)
+	recverr := udp(func(fd int) {
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_RECVERR, 1); err != nil {
+			t.Fatal(err)
+		}
+	})
+	conn := udp(func(fd int) {
+		if err := unix.Connect(fd, to); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, fd := range []int{plain, recverr} {
+		if err := unix.Sendto(fd, []byte("anyone there?"), 0, to); err != nil {
+			t.Fatalf("sendto a closed port failed at once: %v (it should succeed)", err)
+		}
+	}
+	if _, err := unix.Write(conn, []byte("anyone there?")); err != nil {
+		t.Fatalf("send on the connected socket failed at once: %v (it should succeed)", err)
+	}
+	buf := make([]byte, 64)
+	recvErr := func(fd int) error {
+		_, _, err := unix.Recvfrom(fd, buf, 0)
+		return err
+	}
+	// The connected socket was written last: once its error is in, the
+	// ICMP messages for the other two have been handled as well.
+	var got error
+	if !within(func() bool { got = recvErr(conn); return !errors.Is(got, unix.EAGAIN) }) {
+		t.Fatal("the connected socket never heard of the ICMP error")
+	}
+	if !errors.Is(got, unix.ECONNREFUSED) {
+		t.Errorf("connected UDP socket: recv returned %v, want ECONNREFUSED", got)
+	}
+	if err := recvErr(recverr); !errors.Is(err, unix.ECONNREFUSED) {
+		t.Errorf("unconnected socket with IP_RECVERR: recvfrom returned %v, want ECONNREFUSED", err)
+	}
+	if err := recvErr(plain); !errors.Is(err, unix.EAGAIN) {
+		t.Errorf("plain unconnected socket: recvfrom returned %v, want EAGAIN (no error reported)", err)
+	}
+	if n, err := unix.GetsockoptInt(plain, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || n != 0 {
+		t.Errorf("plain unconnected socket: SO_ERROR %d (%v), want 0", n, err)
+	}
+}
+
+// closedUDPPort is a loopback UDP port no socket holds: bound, read, and
+// released.
+func closedUDPPort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := c.LocalAddr().(*net.UDPAddr).Port
+	c.Close()
+	return port
+}
+
+// tcp-client, tcp-server, tcp-states: TIME_WAIT falls on the side that
+// sent the first FIN, and on Linux it lasts 60 seconds: TCP_TIMEWAIT_LEN,
+// "(60*HZ) how long to wait to destroy TIME-WAIT state" in
+// include/net/tcp.h; tcp(7) on tcp_fin_timeout and tcp_tw_reuse. The test
+// reads the kernel's own TIME_WAIT timer from /proc/net/tcp (column
+// tr:tm->when, in clock ticks of USER_HZ, 100 a second) right after the
+// close and checks it against 60 s; it does not wait 60 s.
+func TestClaimTimeWaitOnFirstCloserFor60s(t *testing.T) {
+	lfd, addr := claimListener(t, 1)
+	c := claimDial(t, addr)
+	srv, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(srv)
+	caddr := localOf(t, c)
+	unix.Close(c) // the client sends the first FIN
+	buf := make([]byte, 16)
+	if n, err := unix.Read(srv, buf); n != 0 || err != nil {
+		t.Fatalf("server read after the client's FIN: %d, %v; want 0, nil", n, err)
+	}
+	unix.Close(srv)
+	var st string
+	var left time.Duration
+	if !within(func() bool {
+		st, left = timeWaitTimer(t, caddr, addr)
+		return st == "TIME_WAIT"
+	}) {
+		t.Fatalf("client's end after closing first: %q, want TIME_WAIT", st)
+	}
+	if left <= 0 || left > 60*time.Second || left < 30*time.Second {
+		t.Errorf("TIME_WAIT timer: %v left right after the close; want at most 60 s (and well above 0)", left)
+	}
+	if st, _ := procTCPState("/proc/net/tcp", addr, caddr); st == "TIME_WAIT" {
+		t.Errorf("the server's end, which closed second, is in TIME_WAIT too")
+	}
+}
+
+// timeWaitTimer is the state of the connection local↔remote in
+// /proc/net/tcp and the time its timer has left.
+func timeWaitTimer(t *testing.T, local, remote netip.AddrPort) (string, time.Duration) {
+	t.Helper()
+	fh, err := os.Open("/proc/net/tcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	want := procAddr(local) + " " + procAddr(remote)
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 6 || !strings.EqualFold(f[1]+" "+f[2], want) {
+			continue
+		}
+		st, _ := strconv.ParseUint(f[3], 16, 8)
+		_, when, ok := strings.Cut(f[5], ":")
+		ticks, err := strconv.ParseUint(when, 16, 64)
+		if !ok || err != nil {
+			t.Fatalf("timer column %q", f[5])
+		}
+		return tcpStates[int(st)], time.Duration(ticks) * 10 * time.Millisecond
+	}
+	return "", 0
+}
+
+// intro: when a program does not choose a port, Linux picks one from
+// net.ipv4.ip_local_port_range (32768–60999 unless changed).
+func TestClaimEphemeralPortFromLocalPortRange(t *testing.T) {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(data))
+	lo, _ := strconv.Atoi(f[0])
+	hi, _ := strconv.Atoi(f[1])
+	_, addr := claimListener(t, 8) // room for every client: none is accepted
+	for i := 0; i < 5; i++ {
+		p := int(localOf(t, claimDial(t, addr)).Port())
+		if p < lo || p > hi {
+			t.Errorf("connect picked port %d, outside ip_local_port_range %d–%d", p, lo, hi)
+		}
+	}
+}
+
+// tcp-server: Linux caps listen's backlog at net.core.somaxconn; the
+// listening socket's TCP_INFO reports the backlog in effect (tcpi_sacked).
+func TestClaimBacklogCappedBySomaxconn(t *testing.T) {
+	data, err := os.ReadFile("/proc/sys/net/core/somaxconn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	max, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lfd, _ := claimListener(t, max*4)
+	info, err := unix.GetsockoptTCPInfo(lfd, unix.IPPROTO_TCP, unix.TCP_INFO)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(info.Sacked) != max {
+		t.Errorf("listen(fd, %d): backlog in effect %d, want somaxconn %d", max*4, info.Sacked, max)
+	}
+}
+
+// throughput: TCP on lo moves its stream in packets far larger than an
+// Ethernet frame, up to 64 KiB: lo's MTU is 65,536 bytes (the kernel's
+// default for the loopback device). The MSS it reports is smaller than the
+// MTU allows (Linux bounds it by half the largest window seen), yet far
+// above Ethernet's 1460.
+func TestClaimLoopbackMTU(t *testing.T) {
+	lo, err := net.InterfaceByName("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo.MTU != 65536 {
+		t.Errorf("lo MTU %d, want 65536 as the throughput lesson says", lo.MTU)
+	}
+	_, addr := claimListener(t, 1)
+	c := claimDial(t, addr)
+	mss, err := unix.GetsockoptInt(c, unix.IPPROTO_TCP, unix.TCP_MAXSEG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mss <= 1460 || mss > 65536 {
+		t.Errorf("TCP MSS on lo: %d, want above Ethernet's 1460 and at most 64 KiB", mss)
+	}
+}

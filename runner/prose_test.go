@@ -1,0 +1,136 @@
+package runner
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// checkProse is called on every plain run of a lesson (plainRun, which
+// every lesson and experiment test uses, in both languages, on a port
+// other than 7788): the prose follows the run.
+//
+//   - 7788 appears only in the notes' own code (the fenced code blocks of
+//     the lesson), never in a sentence: a sentence about the lesson's port
+//     says {{port}}.
+//   - Every {{name}} the prose used was filled by the run.
+func checkProse(t *testing.T, l *content.Lesson, r *Runner, out string) {
+	t.Helper()
+	if r.port() == lessons.DefaultPort {
+		t.Fatalf("the prose check needs a port other than %d", lessons.DefaultPort)
+	}
+	code := notesCode(l)
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "7788") && !code[strings.TrimSpace(line)] {
+			t.Errorf("%s/%s: 7788 outside the notes' code, though this run used port %d:\n%s", l.Lang, l.ID, r.port(), line)
+		}
+	}
+	if len(r.unfilled) > 0 {
+		t.Errorf("%s/%s: the prose names values the run did not measure: %v", l.Lang, l.ID, r.unfilled)
+	}
+	if strings.Contains(out, "{{") {
+		t.Errorf("%s/%s: a {{ is left in the output", l.Lang, l.ID)
+	}
+}
+
+// notesCode is every line of the fenced code blocks of a lesson, trimmed.
+func notesCode(l *content.Lesson) map[string]bool {
+	out := map[string]bool{}
+	texts := []string{l.Intro}
+	for _, st := range l.Steps {
+		texts = append(texts, st.Body, st.After)
+	}
+	for _, text := range texts {
+		in := false
+		for _, line := range strings.Split(text, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "```") {
+				in = !in
+				continue
+			}
+			if in {
+				out[strings.TrimSpace(line)] = true
+			}
+		}
+	}
+	return out
+}
+
+// fixedFacts are the numbers the prose below <!-- after --> may state
+// without a template value, because they describe no measurement: each is
+// a fact of Linux, of a standard, or a parameter the lesson set itself,
+// with the reason it holds. Any other digit there must come from the run.
+var fixedFacts = map[string]map[string]string{
+	"tcp-states": {
+		"60": "TIME_WAIT lasts TCP_TIMEWAIT_LEN = 60*HZ (include/net/tcp.h), read back from the kernel's timer by lessons.TestClaimTimeWaitOnFirstCloserFor60s",
+		"0":  "recv's return value at the end of the stream, a fact of the API (recv(2)), not a count",
+		"2":  "2×MSL, the TCP standard's formula for TIME_WAIT (RFC 793, RFC 9293)",
+	},
+	"throughput": {
+		"64":     "64 KiB, the largest packet TCP hands lo (lessons.TestClaimLoopbackMTU)",
+		"65,536": "lo's MTU, the kernel's default (lessons.TestClaimLoopbackMTU)",
+		"1,400":  "the first round's datagram size, a parameter the lesson sets (size=1400 by default), not a measurement",
+		"1,500":  "Ethernet's MTU (RFC 894)",
+	},
+	"lossy-link": {
+		"200": "Linux's minimum retransmission timeout, TCP_RTO_MIN = HZ/5 (include/net/tcp.h)",
+	},
+	"boundaries": {
+		"64":   "64 KiB, the most a UDP length field allows (RFC 768)",
+		"1500": "Ethernet's MTU (RFC 894)",
+		"1472": "1500 − 20 bytes of IPv4 header − 8 of UDP header (RFC 791, RFC 768)",
+		"1.1":  "HTTP/1.1, a name",
+	},
+}
+
+var (
+	fenced     = regexp.MustCompile("(?s)```.*?```")
+	codeSpan   = regexp.MustCompile("`[^`]*`")
+	numberRun  = regexp.MustCompile(`[0-9][0-9,.]*[0-9]|[0-9]`)
+	valueNames = regexp.MustCompile(`\{\{[^}]*\}\}`)
+)
+
+// TestAfterProseNumbersComeFromTheRun: the prose of an experiment that
+// follows its results states no number of its own, except the fixed facts
+// listed above. Code (`recvfrom(1024)`, `SO_RCVBUF`) is the call's text and
+// is left out; so are {{name}}s, which the run fills.
+func TestAfterProseNumbersComeFromTheRun(t *testing.T) {
+	for _, lang := range content.Langs {
+		ls, err := content.Builtin(lang, content.KindExperiment)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			for i, st := range l.Steps {
+				text := valueNames.ReplaceAllString(codeSpan.ReplaceAllString(fenced.ReplaceAllString(st.After, ""), ""), "")
+				for _, n := range numberRun.FindAllString(text, -1) {
+					if _, ok := fixedFacts[l.ID][n]; !ok {
+						t.Errorf("%s/%s step %d: %q in the prose after the results is neither a value of the run ({{name}}) nor a fixed fact listed in this test", lang, l.ID, i+1, n)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFillValues: {{port}} is the run's port, a measured value its number,
+// and a value the run has not measured (sockstep show) a placeholder.
+func TestFillValues(t *testing.T) {
+	r, err := New(Options{Lang: content.English, Session: lessons.Config{Port: 23456}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.fill("port {{port}}, {{ ratio }} times, {{missing}}", map[string]string{"ratio": "12"})
+	if want := "port 23456, 12 times, " + unknownValue; got != want {
+		t.Errorf("fill: %q, want %q", got, want)
+	}
+	if len(r.unfilled) != 0 {
+		t.Errorf("outside a run, a missing value is not a mistake to note: %v", r.unfilled)
+	}
+	r2, _ := New(Options{Lang: content.English})
+	if got := r2.fill("{{port}}", nil); got != "7788" {
+		t.Errorf("default port: %q", got)
+	}
+}
