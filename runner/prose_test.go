@@ -134,3 +134,73 @@ func TestFillValues(t *testing.T) {
 		t.Errorf("default port: %q", got)
 	}
 }
+
+// TestEveryStepHasProse: every step of every lesson says what to look at,
+// in both languages; a step of calls alone leaves the learner guessing.
+func TestEveryStepHasProse(t *testing.T) {
+	for _, lang := range content.Langs {
+		ls, err := content.Builtin(lang, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			for i, st := range l.Steps {
+				if strings.TrimSpace(st.Body) == "" {
+					t.Errorf("%s/%s step %d (%s) has no prose", lang, l.ID, i+1, st.Title)
+				}
+			}
+		}
+	}
+}
+
+// TestOneVocabulary: the Chinese lessons and messages use one name for
+// each idea (issue 10): the facts panel is 内核报告的状态, an echo server
+// 回显服务器, the program's buffer in truncation 用户缓冲区.
+func TestOneVocabulary(t *testing.T) {
+	banned := map[string]string{
+		"内核现在的说法": "内核报告的状态",
+		"内核的说法":   "内核报告的状态",
+		"事实":      "内核报告的状态",
+		"回声服务器":   "回显服务器",
+	}
+	texts := map[string]string{}
+	ls, err := content.Builtin(content.Chinese, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		var b strings.Builder
+		b.WriteString(l.Intro)
+		for _, st := range l.Steps {
+			b.WriteString(st.Body + st.After)
+		}
+		texts["lesson "+l.ID] = b.String()
+	}
+	cat := content.Text(content.Chinese)
+	for _, key := range []string{"facts.title", "help.run"} {
+		texts[key] = cat.T(key)
+	}
+	if !strings.Contains(cat.T("facts.title"), "内核报告的状态") {
+		t.Errorf("facts.title is %q", cat.T("facts.title"))
+	}
+	for where, text := range texts {
+		for bad, good := range banned {
+			if strings.Contains(text, bad) {
+				t.Errorf("%s says %q; the lessons' word is %q", where, bad, good)
+			}
+		}
+	}
+	if tr := lessonText(t, content.Chinese, "truncation"); strings.Contains(tr, "接收缓冲区") {
+		t.Errorf("truncation calls recvfrom's buffer 接收缓冲区 (SO_RCVBUF in flow-control); say 用户缓冲区")
+	}
+}
+
+func lessonText(t *testing.T, lang content.Lang, id string) string {
+	t.Helper()
+	l := lesson(t, lang, id)
+	s := l.Summary + l.Intro
+	for _, st := range l.Steps {
+		s += st.Body + st.After
+	}
+	return s
+}
