@@ -7,6 +7,7 @@ import (
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"golang.org/x/sys/unix"
 )
 
 // checkProse is called on every plain run of a lesson (plainRun, which
@@ -203,4 +204,26 @@ func lessonText(t *testing.T, lang content.Lang, id string) string {
 		s += st.Body + st.After
 	}
 	return s
+}
+
+// TestECONNREFUSEDByProtocol: the same errno has two causes, and the text
+// names the right one: for TCP the peer's RST answering a SYN, for UDP an
+// ICMP port-unreachable message, reported only to a connected socket
+// (lessons.TestClaimICMPRefusedOnlyOnConnectedUDP checks the kernel).
+func TestECONNREFUSEDByProtocol(t *testing.T) {
+	err := error(unix.ECONNREFUSED)
+	for _, lang := range content.Langs {
+		r, e := New(Options{Lang: lang})
+		if e != nil {
+			t.Fatal(e)
+		}
+		tcp := strings.Join(r.explainFor(err, lessons.TCP), " ")
+		udp := strings.Join(r.explainFor(err, lessons.UDP), " ")
+		if !strings.Contains(tcp, "RST") || strings.Contains(tcp, "ICMP") {
+			t.Errorf("%s: TCP's ECONNREFUSED should name the RST: %s", lang, tcp)
+		}
+		if !strings.Contains(udp, "ICMP") || strings.Contains(udp, "RST") {
+			t.Errorf("%s: UDP's ECONNREFUSED should name the ICMP message: %s", lang, udp)
+		}
+	}
 }
