@@ -431,3 +431,55 @@ func TestClaimLoopbackMTU(t *testing.T) {
 		t.Errorf("TCP MSS on lo: %d, want above Ethernet's 1460 and at most 64 KiB", mss)
 	}
 }
+
+// tcp-server, tcp-states: a FIN says only "I will send nothing more". A
+// peer that shut down its sending side still reads what we send; a peer
+// that closed its socket answers our data with a reset (RST), which our
+// next call reports (tcp(7); RFC 9293 §3.10.7.4, data after close).
+func TestClaimHalfCloseVersusClose(t *testing.T) {
+	lfd, addr := claimListener(t, 2)
+	accept := func() int {
+		fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { unix.Close(fd) })
+		return fd
+	}
+	buf := make([]byte, 64)
+
+	half := claimDial(t, addr)
+	conn := accept()
+	if err := unix.Shutdown(half, unix.SHUT_WR); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := unix.Read(conn, buf); n != 0 || err != nil {
+		t.Fatalf("server after the peer's FIN: %d, %v; want 0, nil", n, err)
+	}
+	if _, err := unix.Write(conn, []byte("one last thing")); err != nil {
+		t.Fatalf("send after the peer's shutdown: %v", err)
+	}
+	if n, err := unix.Read(half, buf); err != nil || string(buf[:n]) != "one last thing" {
+		t.Errorf("half-closed peer read %q, %v; want the server's line", buf[:n], err)
+	}
+
+	closed := claimDial(t, addr)
+	conn2 := accept()
+	unix.Close(closed)
+	if n, err := unix.Read(conn2, buf); n != 0 || err != nil {
+		t.Fatalf("server after the peer's FIN: %d, %v; want 0, nil", n, err)
+	}
+	if _, err := unix.Write(conn2, []byte("anyone?")); err != nil {
+		t.Fatalf("the first send after the peer's close should still be taken: %v", err)
+	}
+	var err error
+	if !within(func() bool {
+		_, err = unix.Write(conn2, []byte("anyone?"))
+		return err != nil
+	}) {
+		t.Fatal("sending to a closed peer never failed")
+	}
+	if !errors.Is(err, unix.ECONNRESET) && !errors.Is(err, unix.EPIPE) {
+		t.Errorf("send after the peer's reset: %v, want ECONNRESET or EPIPE", err)
+	}
+}
