@@ -311,6 +311,9 @@ var throughputExperiment = &Spec{Action: "throughput",
 		if tcpMB > 0 && udpMB > 0 {
 			// How many times TCP's rate is UDP's, as this run measured it.
 			m.Values["ratio"] = ratioText(tcpMB, udpMB)
+			// UDP's rate as a percentage of TCP's, which reads right
+			// whichever is ahead.
+			m.Values["udp_pct"] = strconv.FormatFloat(100*udpMB/tcpMB, 'f', 0, 64)
 		}
 		s.measure(m)
 		return nil
