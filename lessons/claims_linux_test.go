@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -481,5 +482,29 @@ func TestClaimHalfCloseVersusClose(t *testing.T) {
 	}
 	if !errors.Is(err, unix.ECONNRESET) && !errors.Is(err, unix.EPIPE) {
 		t.Errorf("send after the peer's reset: %v, want ECONNRESET or EPIPE", err)
+	}
+}
+
+// udp-send: the notes' `socket.NI_DGRAM` is Python's copy of glibc's
+// NI_DGRAM (netdb.h, getnameinfo(3): "#define NI_DGRAM 16"), so Python
+// asks the kernel for a socket of type 16, and socket(2) answers EINVAL
+// (ERRORS: "Unknown protocol ... or invalid flags in type"). The value
+// comes from the C header, which x/sys/unix does not carry; python3, where
+// installed, confirms it.
+func TestClaimNIDGRAMIsAnInvalidSocketType(t *testing.T) {
+	const niDgram = 16
+	if py, err := exec.LookPath("python3"); err == nil {
+		out, err := exec.Command(py, "-c", "import socket; print(socket.NI_DGRAM)").Output()
+		if err != nil || strings.TrimSpace(string(out)) != strconv.Itoa(niDgram) {
+			t.Fatalf("python3 says socket.NI_DGRAM is %q (%v); the lesson says 16", out, err)
+		}
+	}
+	fd, err := unix.Socket(unix.AF_INET, niDgram, 0)
+	if err == nil {
+		unix.Close(fd)
+		t.Fatal("socket(AF_INET, 16, 0) succeeded; the lesson says it fails with EINVAL")
+	}
+	if !errors.Is(err, unix.EINVAL) {
+		t.Fatalf("socket(AF_INET, 16, 0): %v; the lesson says EINVAL", err)
 	}
 }
