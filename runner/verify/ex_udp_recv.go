@@ -24,7 +24,7 @@ func init() {
 			return Facts{Stdout: []string{from + " " + udpRecvMessage}, Exit: exitOK}
 		},
 		got: func(o *Observation) Facts {
-			return Facts{Stdout: lines(o.Stdout), Exit: exitFact(o, false)}
+			return Facts{Stdout: outputLines(o.Stdout), Exit: exitFact(o, false)}
 		},
 		diagnose: diagnoseUDPRecv,
 	})
