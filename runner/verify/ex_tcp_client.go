@@ -114,12 +114,25 @@ func diagnoseTCPClient(o *Observation, want, got Facts) []Hint {
 		hs = append(hs, hint("nothing_sent_tcp"))
 	case strings.HasSuffix(sent, "\n") || strings.HasSuffix(sent, "\r"):
 		hs = append(hs, hint("newline_in_message"))
+	case isGBK([]byte(sent), tcpClientMessage):
+		hs = append(hs, hint("gbk_encoded"))
 	case !utf8.ValidString(sent) || strings.HasPrefix(sent, "b'"):
 		hs = append(hs, hint("encoding"))
 	}
+	last := ""
+	if n := len(got.Stdout); n > 0 {
+		last = got.Stdout[0]
+	}
 	switch {
+	case gbkMojibake(out, tcpClientReply):
+		hs = append(hs, hint("gbk_decoded"))
 	case printsBytes(out):
 		hs = append(hs, hint("not_decoded"))
+	case last != tcpClientReply && strings.HasSuffix(last, tcpClientReply):
+		// A label printed with the reply: print("收到服务器的回复：", data).
+		hs = append(hs, hint("label", strings.TrimSuffix(last, tcpClientReply)))
+	case last != tcpClientReply && strings.HasPrefix(last, tcpClientReply):
+		hs = append(hs, hint("label_after", strings.TrimPrefix(last, tcpClientReply)))
 	case !strings.Contains(out, tcpClientReply) && sent != "" && o.WaitedFor != waitClose:
 		hs = append(hs, hint("reply_missing"))
 	}

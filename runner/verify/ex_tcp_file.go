@@ -172,7 +172,11 @@ func diagnoseTCPFile(o *Observation, want, got Facts) []Hint {
 		hs = append(hs, hint("text_mode"))
 	}
 	out := strings.Join(got.Stdout, "\n")
-	if got.File != nil && got.File.Length > 0 && !strings.Contains(out, "OK ") {
+	switch {
+	case printsBytes(out):
+		// print(data) of the bytes: b'OK 100000\n'.
+		hs = append(hs, hint("not_decoded"))
+	case got.File != nil && got.File.Length > 0 && !strings.Contains(out, "OK "):
 		hs = append(hs, hint("reply_missing"))
 	}
 	if o.WaitedFor == waitClose {

@@ -41,6 +41,7 @@ type Observation struct {
 	// WrongPort: the program bound or listened on other ports while
 	// nothing was at PORT, seen twice in a row; verify stopped waiting.
 	WrongPort bool
+	wrongSeen int // successive polls that saw only other ports
 }
 
 // Datagram is one UDP datagram the program sent.

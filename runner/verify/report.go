@@ -31,6 +31,9 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	}
 	if r.Passed {
 		fmt.Fprintln(w, st.good("✓ "+cat.T("verify.pass", name, r.Elapsed.Seconds())))
+		if note := ignoredNote(cat, r); note != "" {
+			fmt.Fprintln(w, st.dim(note))
+		}
 		return
 	}
 	fmt.Fprintln(w, st.bad("✗ "+cat.T("verify.fail", name)))
@@ -43,18 +46,32 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 		fmt.Fprintln(w, st.bold(cat.T("verify.diff.title")))
 		for i, d := range r.Diffs {
 			if i == maxDiffs {
-				fmt.Fprintln(w, "  "+cat.T("verify.diff.more", len(r.Diffs)-maxDiffs))
 				break
 			}
 			fmt.Fprintln(w, "  • "+showLabel(cat, d))
-			fmt.Fprintln(w, "      "+st.good(cat.T("verify.diff.want")+" "+showValue(cat, d.Want)))
-			fmt.Fprintln(w, "      "+st.bad(cat.T("verify.diff.got")+" "+showGot(cat, d, r.Exercise)))
+			if extraLine(d) {
+				// An extra line has nothing to be compared with: it is
+				// named, and shown unless it is empty.
+				if s, ok := d.Got.(string); ok && s != "" {
+					fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showLine(cat, s))))
+				}
+				continue
+			}
+			fmt.Fprintln(w, "      "+st.good(titled(cat.T("verify.diff.want"), showValue(cat, d.Want))))
+			fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showGot(cat, d, r.Exercise))))
 		}
+		if n := max(r.DiffCount, len(r.Diffs)); n > min(len(r.Diffs), maxDiffs) {
+			fmt.Fprintln(w, "  "+cat.T("verify.diff.more", n-min(len(r.Diffs), maxDiffs)))
+		}
+	}
+	if note := ignoredNote(cat, r); note != "" {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.dim(note))
 	}
 	if len(r.Hints) > 0 {
 		fmt.Fprintln(w)
 		for _, h := range r.Hints {
-			fmt.Fprintln(w, st.note(cat.T("verify.hint.title"))+" "+showHint(cat, h))
+			fmt.Fprintln(w, titledStyled(cat.T("verify.hint.title"), st.note, showHint(cat, h)))
 		}
 	}
 	if seen := observed(cat, o); len(seen) > 0 {
@@ -74,6 +91,38 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	if o.StdoutTruncated {
 		fmt.Fprintln(w, st.dim(cat.T("verify.stdout.truncated")))
 	}
+}
+
+// titled puts a title such as "expected:" before a value: a space after
+// an ASCII colon, none after a full-width one (Chinese typography).
+func titled(title, value string) string {
+	return titledStyled(title, func(s string) string { return s }, value)
+}
+
+func titledStyled(title string, style func(string) string, value string) string {
+	if strings.HasSuffix(title, "：") {
+		return style(title) + value
+	}
+	return style(title) + " " + value
+}
+
+// maxIgnored bounds the ignored output quoted in a report, in columns.
+const maxIgnored = 120
+
+// ignoredNote says what a program printed before its reply, which the
+// contract ignores, so that a learner who printed a prompt or a greeting
+// knows verify saw it and why it did not count.
+func ignoredNote(cat *content.Catalog, r *Result) string {
+	ex := registry[r.Exercise]
+	if ex == nil || !ex.replyLast || r.Obs == nil {
+		return ""
+	}
+	_, ignored := replyLines(r.Obs.Stdout, r.Obs.StdoutBeforeReply)
+	ignored = strings.TrimRight(ignored, "\n")
+	if strings.TrimSpace(ignored) == "" {
+		return ""
+	}
+	return cat.T("verify.ignored", truncate(showLine(cat, ignored), maxIgnored))
 }
 
 // maxSeen bounds the connections listed under "what verify saw".
@@ -152,6 +201,12 @@ func firstDifference(cat *content.Catalog, r *Result) string {
 		return ""
 	}
 	d := r.Diffs[0]
+	if extraLine(d) {
+		if g, _ := d.Got.(string); g != "" {
+			return showLabel(cat, d) + ": " + showLine(cat, g)
+		}
+		return showLabel(cat, d)
+	}
 	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showGot(cat, d, r.Exercise))
 }
 
