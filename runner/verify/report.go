@@ -43,26 +43,7 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	}
 	if len(r.Diffs) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, st.bold(cat.T("verify.diff.title")))
-		for i, d := range r.Diffs {
-			if i == maxDiffs {
-				break
-			}
-			fmt.Fprintln(w, "  • "+showLabel(cat, d))
-			if extraLine(d) {
-				// An extra line has nothing to be compared with: it is
-				// named, and shown unless it is empty.
-				if s, ok := d.Got.(string); ok && s != "" {
-					fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showLine(cat, s))))
-				}
-				continue
-			}
-			fmt.Fprintln(w, "      "+st.good(titled(cat.T("verify.diff.want"), showValue(cat, d.Want))))
-			fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showGot(cat, d, r.Exercise))))
-		}
-		if n := max(r.DiffCount, len(r.Diffs)); n > min(len(r.Diffs), maxDiffs) {
-			fmt.Fprintln(w, "  "+cat.T("verify.diff.more", n-min(len(r.Diffs), maxDiffs)))
-		}
+		writeDiffs(w, cat, st, r)
 	}
 	if note := ignoredNote(cat, r); note != "" {
 		fmt.Fprintln(w)
@@ -90,6 +71,30 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	}
 	if o.StdoutTruncated {
 		fmt.Fprintln(w, st.dim(cat.T("verify.stdout.truncated")))
+	}
+}
+
+// writeDiffs lists the differences: the first maxDiffs, and how many more.
+func writeDiffs(w io.Writer, cat *content.Catalog, st style, r *Result) {
+	fmt.Fprintln(w, st.bold(cat.T("verify.diff.title")))
+	for i, d := range r.Diffs {
+		if i == maxDiffs {
+			break
+		}
+		fmt.Fprintln(w, "  • "+showLabel(cat, d))
+		if extraLine(d) {
+			// An extra line has nothing to be compared with: it is
+			// named, and shown unless it is empty.
+			if s, ok := d.Got.(string); ok && s != "" {
+				fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showLine(cat, s))))
+			}
+			continue
+		}
+		fmt.Fprintln(w, "      "+st.good(titled(cat.T("verify.diff.want"), showValue(cat, d.Want))))
+		fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showGot(cat, d, r.Exercise))))
+	}
+	if n := max(r.DiffCount, len(r.Diffs)); n > min(len(r.Diffs), maxDiffs) {
+		fmt.Fprintln(w, "  "+cat.T("verify.diff.more", n-min(len(r.Diffs), maxDiffs)))
 	}
 }
 
