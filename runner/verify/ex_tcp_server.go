@@ -173,3 +173,16 @@ func refusedLate(s *session, c *tcpConn) bool {
 	*r = Conn{Refused: true, Opened: r.Opened}
 	return true
 }
+
+// settleFor is how long a server that dropped a client gets to exit by
+// itself. One with no listening socket left can serve no one: it is on its
+// way out (a traceback being printed, an interpreter shutting down, which
+// takes more than settleWait on a busy machine), so its end is awaited
+// until the time limit, and the verdict does not depend on the machine's
+// load. Others get settleWait.
+func settleFor(s *session) time.Duration {
+	if listening, known := tcpListening(s.port); known && !listening {
+		return time.Until(s.deadline)
+	}
+	return settleWait
+}

@@ -142,7 +142,7 @@ func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *
 
 	p.play(s)
 	switch {
-	case !ex.server && !s.over():
+	case !ex.server && !s.over() && !o.WrongPort: // a wrong port is said at once
 		s.waitExit()
 	case ex.server && serverDropped(o):
 		// A server that dropped a client may be on its way out; a moment
@@ -150,7 +150,7 @@ func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *
 		select {
 		case <-pr.Done():
 		case <-ctx.Done():
-		case <-time.After(settleWait):
+		case <-time.After(settleFor(s)):
 		}
 	}
 	if !o.Reached && !pr.HasExited() {

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -121,10 +120,7 @@ func TestWrongGoSolutions(t *testing.T) {
 
 // The same in Python, the learners' language, when python3 is installed.
 func TestPythonSolutions(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed: the Python solutions in testdata/python are not checked")
-	}
+	py := python3(t)
 	want := map[string]string{ // "" means it must pass
 		"udp-send--ok":                      "",
 		"udp-send--newline":                 "newline_in_datagram",
@@ -169,7 +165,7 @@ func TestPythonSolutions(t *testing.T) {
 		id, _, _ := strings.Cut(name, "--")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			timeout := wrongTimeout
+			timeout := pyWrongTimeout
 			if key == "" {
 				timeout = 0 // the default: python3 may start slowly on a busy machine
 			}
