@@ -42,13 +42,19 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
-	SystemErr string        `xml:"system-err,omitempty"`
+	SystemErr *junitText    `xml:"system-err,omitempty"`
+}
+
+// junitText is element text written as CDATA, so that the lines of a
+// report stay lines in the file (encoding/xml splits any "]]>").
+type junitText struct {
+	Text string `xml:",cdata"`
 }
 
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"`
 }
 
 func seconds(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }
@@ -86,7 +92,7 @@ func junitXML(cat *content.Catalog, exercise string, single bool, rows []row) ([
 			c.Error = f
 		}
 		if len(r.StderrTail) > 0 {
-			c.SystemErr = escapeLines(r.StderrTail)
+			c.SystemErr = &junitText{escapeLines(r.StderrTail)}
 		}
 		s.Cases = append(s.Cases, c)
 	}
