@@ -156,6 +156,8 @@ func TestReportWording(t *testing.T) {
 		{"tcp-client--label", content.English, []string{`printed "收到服务器的回复： " before the reply`}, false},
 		{"tcp-client--label", content.Chinese, []string{`打印了 "收到服务器的回复： "`}, false},
 		{"tcp-file--print-bytes", content.English, []string{`got:      "b'OK 100000\n'"`, "print(data.decode(\"utf-8\"))"}, false},
+		{"udp-recv--banner", content.Chinese, []string{"程序输出的第 1 行是多出来的", `实际是："等待接收数据……"`}, false},
+		{"udp-recv--banner", content.English, []string{"line 1 of your output is one line too many"}, false},
 		{"udp-recv--gbk", content.Chinese, []string{"乱码", "UTF-8"}, false},
 		{"udp-send--gbk", content.English, []string{"encoded as GBK"}, false},
 		{"tcp-client--gbk-decode", content.English, []string{"'gbk' codec"}, false},
