@@ -22,7 +22,7 @@ func writtenSoFar(p *proc.Process) int {
 	}
 	defer unix.Close(f)
 	last := int64(-1)
-	for i := 0; i < 50; i++ {
+	for i := 0; i < 250; i++ { // at most 50 ms
 		n, err := unix.IoctlGetInt(f, unix.TIOCINQ)
 		if err != nil {
 			return 0
@@ -32,7 +32,7 @@ func writtenSoFar(p *proc.Process) int {
 			return int(t)
 		}
 		last = t
-		time.Sleep(time.Millisecond)
+		time.Sleep(200 * time.Microsecond)
 	}
 	return 0
 }
