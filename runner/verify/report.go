@@ -85,13 +85,15 @@ func writeDiffs(w io.Writer, cat *content.Catalog, st style, r *Result) {
 		if extraLine(d) {
 			// An extra line has nothing to be compared with: it is
 			// named, and shown unless it is empty.
-			if s, ok := d.Got.(string); ok && s != "" {
+			if s, ok := d.Got.(string); ok && d.Label == "verify.label.datagram" {
+				fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showValue(cat, s))))
+			} else if ok && s != "" {
 				fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showLine(cat, s))))
 			}
 			continue
 		}
 		fmt.Fprintln(w, "      "+st.good(titled(cat.T("verify.diff.want"), showValue(cat, d.Want))))
-		fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showGot(cat, d, r.Exercise))))
+		fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showGot(cat, d, r))))
 	}
 	if n := max(r.DiffCount, len(r.Diffs)); n > min(len(r.Diffs), maxDiffs) {
 		fmt.Fprintln(w, "  "+cat.T("verify.diff.more", n-min(len(r.Diffs), maxDiffs)))
@@ -207,12 +209,16 @@ func firstDifference(cat *content.Catalog, r *Result) string {
 	}
 	d := r.Diffs[0]
 	if extraLine(d) {
-		if g, _ := d.Got.(string); g != "" {
+		g, _ := d.Got.(string)
+		switch {
+		case d.Label == "verify.label.datagram":
+			return showLabel(cat, d) + ": " + showValue(cat, g)
+		case g != "":
 			return showLabel(cat, d) + ": " + showLine(cat, g)
 		}
 		return showLabel(cat, d)
 	}
-	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showGot(cat, d, r.Exercise))
+	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showGot(cat, d, r))
 }
 
 // quoteArgs shows a command line as it could be typed again: arguments

@@ -51,7 +51,8 @@ func showValue(cat *content.Catalog, v any) string {
 // extraLine reports a difference that is a line of output the contract
 // does not have (a banner, a second print, an empty line at the end).
 func extraLine(d Difference) bool {
-	return d.Label == "verify.label.extra_empty_line" || d.Label == "verify.label.stdout_line" && d.Want == nil && d.Got != nil
+	return d.Label == "verify.label.extra_empty_line" ||
+		(d.Label == "verify.label.stdout_line" || d.Label == "verify.label.datagram") && d.Want == nil && d.Got != nil
 }
 
 // showLine renders a line of the program's output as the learner's
@@ -70,11 +71,16 @@ func showLine(cat *content.Catalog, s string) string {
 }
 
 // showGot renders the observed side of d. A connection that never
-// happened is said to be one; with a server, that is because verify's
-// clients stop at the first problem.
-func showGot(cat *content.Catalog, d Difference, exercise string) string {
+// happened is said to be one; with a server, that is because nothing
+// listened at PORT (the first) or because verify's clients stop at the
+// first problem (the others).
+func showGot(cat *content.Catalog, d Difference, r *Result) string {
 	if d.Got == nil && d.Label == "verify.label.conn" {
-		if ex := registry[exercise]; ex != nil && ex.server {
+		ex := registry[r.Exercise]
+		switch {
+		case ex != nil && ex.server && r.Obs != nil && !r.Obs.Reached:
+			return cat.T("verify.value.never_listened")
+		case ex != nil && ex.server:
 			return cat.T("verify.value.no_client")
 		}
 		return cat.T("verify.value.no_conn")
@@ -120,6 +126,8 @@ func showLabel(cat *content.Catalog, d Difference) string {
 	switch {
 	case d.Label == "verify.label.extra_empty_line":
 		return cat.T(d.Label)
+	case extraLine(d) && d.Label == "verify.label.datagram":
+		return cat.T("verify.label.extra_datagram", d.Index)
 	case extraLine(d):
 		return cat.T("verify.label.extra_line", d.Index)
 	}

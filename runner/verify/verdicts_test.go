@@ -156,6 +156,8 @@ func TestReportWording(t *testing.T) {
 		{"tcp-client--label", content.English, []string{`printed "收到服务器的回复： " before the reply`}, false},
 		{"tcp-client--label", content.Chinese, []string{`打印了 "收到服务器的回复： "`}, false},
 		{"tcp-file--print-bytes", content.English, []string{`got:      "b'OK 100000\n'"`, "print(data.decode(\"utf-8\"))"}, false},
+		{"udp-send--exit-newline", content.Chinese, []string{"第 4 个数据报是多出来的", `实际是："exit"`, "处不同"}, false},
+		{"tcp-server--wrong-port", content.English, []string{"(no connection: nothing listened at PORT)"}, false},
 		{"udp-recv--banner", content.Chinese, []string{"程序输出的第 1 行是多出来的", `实际是："等待接收数据……"`}, false},
 		{"udp-recv--banner", content.English, []string{"line 1 of your output is one line too many"}, false},
 		{"udp-recv--gbk", content.Chinese, []string{"乱码", "UTF-8"}, false},
@@ -184,6 +186,9 @@ func TestReportWording(t *testing.T) {
 				// Chinese typography: nothing after a full-width colon
 				// is a space, and an extra line never reads "应该是：（没有）".
 				for _, bad := range []string{"： ", "应该是：（没有）", "（零字节）"} {
+					if bad == "（零字节）" && strings.HasPrefix(tt.prog, "udp-send") {
+						continue // an empty datagram has zero bytes
+					}
 					if strings.Contains(out, bad) && !strings.Contains(tt.prog, "label") {
 						t.Errorf("the zh report holds %q:\n%s", bad, out)
 					}
