@@ -13,6 +13,7 @@ type cmdArgs struct {
 	timeout  time.Duration
 	jsonFile string
 	csvFile  string
+	junit    string // --junit FILE: JUnit XML for CI runners
 	batchDir string
 	jobs     int
 	command  []string // after "--"
@@ -33,9 +34,9 @@ func badUsage(key string, args ...any) error {
 	return &usageError{key: "verify.usage." + key, args: args}
 }
 
-var knownFlags = map[string]bool{"timeout": true, "json": true, "csv": true, "batch": true, "j": true, "jobs": true}
+var knownFlags = map[string]bool{"timeout": true, "json": true, "csv": true, "junit": true, "batch": true, "j": true, "jobs": true}
 
-// parseArgs reads EXERCISE [--timeout D] [--json FILE] [--csv FILE]
+// parseArgs reads EXERCISE [--timeout D] [--json FILE] [--csv FILE] [--junit FILE]
 // [--batch DIR] [-j N] [-- CMD ARGS...]. Options may come before or after
 // the exercise, as --name VALUE or --name=VALUE. It is written by hand
 // rather than with package flag so that every message is the learner's
@@ -89,6 +90,8 @@ func parseArgs(args []string) (cmdArgs, error) {
 			a.jsonFile = val
 		case "csv":
 			a.csvFile = val
+		case "junit":
+			a.junit = val
 		case "batch":
 			a.batchDir = val
 		case "j", "jobs":

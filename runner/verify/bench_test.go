@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -74,3 +76,65 @@ func BenchmarkBatch(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkFlood checks udp-send against a program that sends 100,000
+// empty datagrams as fast as it can, and against one that never stops
+// sending (it compares "exit\n" with "exit"), and reports verify's time
+// and its peak heap. The figures the issue sets: time within --timeout
+// + 1 s, peak memory within 100 MB; the memory one is checked.
+func BenchmarkFlood(b *testing.B) {
+	const timeout = DefaultTimeout
+	progs := map[string][]string{"100k": {bin("udp-flood")}}
+	if py, err := exec.LookPath("python3"); err == nil {
+		progs["until-timeout"] = []string{py, filepath.Join("testdata", "python", "udp-send--exit-newline.py")}
+	}
+	for _, name := range []string{"100k", "until-timeout"} {
+		argv := progs[name]
+		if argv == nil {
+			continue
+		}
+		b.Run(name, func(b *testing.B) {
+			var worst time.Duration
+			var peak uint64
+			var kept, counted, arrived int
+			for b.Loop() {
+				runtime.GC()
+				stop := make(chan struct{})
+				done := make(chan uint64)
+				go func() {
+					var m runtime.MemStats
+					var hi uint64
+					for {
+						runtime.ReadMemStats(&m)
+						hi = max(hi, m.HeapInuse+m.StackInuse)
+						select {
+						case <-stop:
+							done <- hi
+							return
+						case <-time.After(5 * time.Millisecond):
+						}
+					}
+				}()
+				start := time.Now()
+				r, err := Run(context.Background(), "udp-send", argv, Options{Timeout: timeout})
+				el := time.Since(start)
+				close(stop)
+				peak = max(peak, <-done)
+				if err != nil || r.Passed {
+					b.Fatalf("the flood passed or failed to run: %v", err)
+				}
+				worst = max(worst, el)
+				kept, counted, arrived = len(r.Diffs), r.DiffCount, len(r.Obs.Datagrams)
+			}
+			b.ReportMetric(worst.Seconds(), "worst-s")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(arrived), "datagrams")
+			b.ReportMetric(float64(counted), "differences")
+			b.Logf("timeout %s: worst %.2f s, peak heap %.1f MB, %d datagrams arrived, %d differences (%d kept)",
+				timeout, worst.Seconds(), float64(peak)/(1<<20), arrived, counted, kept)
+			if peak > 100<<20 {
+				b.Errorf("peak heap %.1f MB, more than 100 MB", float64(peak)/(1<<20))
+			}
+		})
+	}
+}

@@ -26,9 +26,24 @@ type Difference struct {
 // with whichever expected one it most resembles.) Datagrams and lines keep
 // go-cmp's alignment, so one missing in the middle shows as missing.
 func compare(want, got Facts) []Difference {
-	var r reporter
+	ds, _ := compareCounted(want, got)
+	return ds
+}
+
+// keptDiffs is how many differences verify keeps: the first few say it
+// all, and a program that floods (an empty datagram sent forever) must
+// not make verify hold, merge or print hundreds of thousands.
+const keptDiffs = 20
+
+// compareCounted is compare with the total number of differences, of
+// which only the first keptDiffs are returned. It is linear in the size
+// of the Facts: each difference is merged with its partner through a map
+// as it is reported.
+func compareCounted(want, got Facts) ([]Difference, int) {
+	r := reporter{at: map[diffKey]*pending{}}
 	cmp.Equal(want, got, cmpopts.EquateEmpty(), byPosition, cmp.Reporter(&r))
-	return wholeRefused(mergePairs(r.diffs), want, got)
+	kept := wholeRefused(r.diffs, want, got)
+	return kept, r.total - (len(r.diffs) - len(kept))
 }
 
 // wholeRefused reports a refused connection as one difference, "refused",
@@ -68,8 +83,29 @@ var byPosition = cmp.FilterValues(func(x, y []ConnFacts) bool { return len(x)+le
 
 type reporter struct {
 	path  cmp.Path
-	diffs []Difference
+	diffs []Difference // the first keptDiffs, merged
+	total int          // every difference, merged
+	// at finds the partner of a difference at the same place. Only places
+	// whose index is within mergeable are tracked: a missing value's
+	// index is within the expected list, which is verify's own and short,
+	// so a pair always is, and the map stays small whatever the program
+	// sent.
+	at map[diffKey]*pending
 }
+
+type diffKey struct {
+	label string
+	index int
+}
+
+// pending is a difference that may still be merged with its partner.
+type pending struct {
+	pos       int // in diffs; -1 when it was only counted
+	want, got bool
+}
+
+// mergeable bounds the indices whose differences are tracked for merging.
+const mergeable = 4096
 
 func (r *reporter) PushStep(ps cmp.PathStep) { r.path = append(r.path, ps) }
 func (r *reporter) PopStep()                 { r.path = r.path[:len(r.path)-1] }
@@ -102,18 +138,18 @@ func (r *reporter) Report(rs cmp.Result) {
 	// node) is shown element by element, like any other list.
 	if isMap(vx) || isMap(vy) {
 		for i := range max(length(vx), length(vy)) {
-			r.diffs = append(r.diffs, Difference{Label: d.Label, Index: i + 1, Want: mapElem(vx, i), Got: mapElem(vy, i)})
+			r.add(Difference{Label: d.Label, Index: i + 1, Want: mapElem(vx, i), Got: mapElem(vy, i)})
 		}
 		return
 	}
 	if isSlice(vx) || isSlice(vy) {
 		for i := range max(length(vx), length(vy)) {
-			r.diffs = append(r.diffs, Difference{Label: d.Label, Index: i + 1, Want: elem(vx, i), Got: elem(vy, i)})
+			r.add(Difference{Label: d.Label, Index: i + 1, Want: elem(vx, i), Got: elem(vy, i)})
 		}
 		return
 	}
 	d.Want, d.Got = value(vx), value(vy)
-	r.diffs = append(r.diffs, d)
+	r.add(d)
 }
 
 func isSlice(v reflect.Value) bool { return v.IsValid() && v.Kind() == reflect.Slice }
@@ -186,30 +222,56 @@ func label(fields []string) string {
 	return key
 }
 
-// mergePairs joins a "missing" and an "extra" report of the same place
-// into one changed value. go-cmp aligns slices with an edit script, so a
-// datagram that arrived changed is reported as one removed and one added.
-func mergePairs(ds []Difference) []Difference {
-	var out []Difference
-	for _, d := range ds {
-		merged := false
-		for i := range out {
-			o := &out[i]
-			if o.Label != d.Label || o.Index != d.Index {
-				continue
+// add records d, joining a "missing" and an "extra" report of the same
+// place into one changed value: go-cmp aligns slices with an edit script,
+// so a datagram that arrived changed is reported as one removed and one
+// added. Each report costs one map look-up, so a flood costs linear time.
+func (r *reporter) add(d Difference) {
+	k := diffKey{d.Label, d.Index}
+	if p := r.at[k]; p != nil {
+		switch {
+		case !p.got && d.Want == nil && d.Got != nil:
+			p.got = true
+			if p.pos >= 0 {
+				r.diffs[p.pos].Got = d.Got
 			}
-			if o.Got == nil && d.Want == nil && d.Got != nil {
-				o.Got, merged = d.Got, true
-			} else if o.Want == nil && d.Got == nil && d.Want != nil {
-				o.Want, merged = d.Want, true
+			delete(r.at, k)
+			return
+		case !p.want && d.Got == nil && d.Want != nil:
+			p.want = true
+			if p.pos >= 0 {
+				r.diffs[p.pos].Want = d.Want
 			}
-			if merged {
-				break
-			}
-		}
-		if !merged {
-			out = append(out, d)
+			delete(r.at, k)
+			return
 		}
 	}
-	return out
+	r.total++
+	pos := -1
+	if len(r.diffs) < keptDiffs {
+		pos = len(r.diffs)
+		r.diffs = append(r.diffs, d)
+	}
+	if d.Index <= mergeable && (d.Want == nil || d.Got == nil) {
+		if _, taken := r.at[k]; !taken {
+			r.at[k] = &pending{pos: pos, want: d.Want != nil, got: d.Got != nil}
+		}
+	}
+}
+
+// differences is what a check reports: the kept differences and their
+// count. A program that never bound or listened at PORT shows one: every
+// later one (the connections verify's clients never made, how it ended
+// once verify stopped waiting) follows from it and would only hide it.
+func differences(ex *exercise, o *Observation, want, got Facts) ([]Difference, int) {
+	ds, n := compareCounted(want, got)
+	for i, d := range ds {
+		if d.Label == "verify.label.stdout_line" && d.Want == nil && d.Got == "" && d.Index == len(got.Stdout) {
+			ds[i].Label = "verify.label.extra_empty_line"
+		}
+	}
+	if len(ds) > 1 && ex.binds && !o.Reached && o.StartErr == nil {
+		return ds[:1], 1
+	}
+	return ds, n
 }

@@ -13,8 +13,8 @@ import (
 // tcp-file: the program uploads its whole stdin (binary) as a 4-byte
 // big-endian length followed by the bytes, then prints the server's
 // one-line answer and closes. verify is the server: it reads the prefix,
-// then that many bytes, answers "OK <n>\n" with the count it got, and waits
-// for the client to close.
+// then that many bytes, answers "OK <n>\n" with the count it got, waits
+// for the client to close, and closes too.
 //
 // The file is 100 000 bytes with every byte value, CRLFs, NULs, Chinese
 // and invalid UTF-8 in it, so that reading stdin as text, sending it
@@ -51,6 +51,7 @@ func makeFileData(n int) []byte {
 func init() {
 	register(&exercise{
 		id:         "tcp-file",
+		replyLast:  true,
 		stdin:      tcpFileData,
 		decodeHint: "stdin_binary",
 		newPeer:    func() peer { return &fileServer{} },
@@ -65,7 +66,8 @@ func init() {
 			}
 		},
 		got: func(o *Observation) Facts {
-			f := Facts{Stdout: lines(o.Stdout), Exit: exitFact(o, false)}
+			reply, _ := replyLines(o.Stdout, o.StdoutBeforeReply)
+			f := Facts{Stdout: reply, Exit: exitFact(o, false)}
 			for _, c := range o.Conns {
 				f.Conns = append(f.Conns, ConnFacts{Closed: c.Closed, Upload: true})
 			}
@@ -108,7 +110,6 @@ func (p *fileServer) play(s *session) {
 	if c == nil {
 		return
 	}
-	// The connection stays open until the program is stopped (closeAll).
 	if !c.readUntil(4, idleWait) && (s.over() || c.rec().Closed) {
 		if s.over() {
 			s.gaveUp(waitData)
@@ -121,17 +122,16 @@ func (p *fileServer) play(s *session) {
 			want = n
 		}
 	}
-	if !c.readUntil(4+want, idleWait) && (s.over() || c.rec().Closed) {
-		if s.over() {
-			s.gaveUp(waitData)
-		}
+	// A client that closed its sending side early still gets the count
+	// of what arrived: it may be reading until the end of the stream.
+	if !c.readUntil(4+want, idleWait) && s.over() {
+		s.gaveUp(waitData)
 		return
 	}
 	got := max(0, len(c.rec().Received)-4)
+	s.obs.StdoutBeforeReply = writtenSoFar(s.proc)
 	c.send([]byte(fmt.Sprintf("OK %d\n", got)))
-	if !c.readToEOF() {
-		s.gaveUp(waitClose)
-	}
+	serverClose(s, c)
 }
 
 func (p *fileServer) close() {
@@ -172,7 +172,11 @@ func diagnoseTCPFile(o *Observation, want, got Facts) []Hint {
 		hs = append(hs, hint("text_mode"))
 	}
 	out := strings.Join(got.Stdout, "\n")
-	if got.File != nil && got.File.Length > 0 && !strings.Contains(out, "OK ") {
+	switch {
+	case printsBytes(out):
+		// print(data) of the bytes: b'OK 100000\n'.
+		hs = append(hs, hint("not_decoded"))
+	case got.File != nil && got.File.Length > 0 && !strings.Contains(out, "OK "):
 		hs = append(hs, hint("reply_missing"))
 	}
 	if o.WaitedFor == waitClose {

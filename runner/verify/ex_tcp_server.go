@@ -77,11 +77,15 @@ func (p *echoClients) play(s *session) {
 func runEchoClient(s *session, c *tcpConn, chunks [][]byte) bool {
 	for _, b := range chunks {
 		if !c.send(b) {
+			refusedLate(s, c)
 			return false
 		}
 		// idleWait: a server that answers with something shorter than
 		// the echo is not waited for until the time limit.
 		if !c.readUntil(c.sent, idleWait) {
+			if refusedLate(s, c) {
+				return false
+			}
 			if c.rec().Closed {
 				s.obs.ClosedBeforeClientDone = true
 			} else {
@@ -150,3 +154,35 @@ func servedInFull(want, got Facts) int {
 // waits for its echo while the first stays connected. A server that
 // serves clients at the same time answers in microseconds.
 const concurrentWait = time.Second
+
+// refusedLate turns a connection that was reset before the program sent a
+// byte, while nothing listened on PORT any more, into the refusal it is:
+// the server closed its listening socket, and whether verify's connect
+// came just before that close (the kernel then completes the handshake,
+// queues the connection and resets it when the listener closes, tcp(7))
+// or just after (refused) is a race. Either way the verdict and the hint
+// are "the server stopped serving after N clients", every time.
+func refusedLate(s *session, c *tcpConn) bool {
+	r := c.rec()
+	if !r.Reset || len(r.Received) > 0 {
+		return false
+	}
+	if listening, known := tcpListening(s.port); !known || listening {
+		return false
+	}
+	*r = Conn{Refused: true, Opened: r.Opened}
+	return true
+}
+
+// settleFor is how long a server that dropped a client gets to exit by
+// itself. One with no listening socket left can serve no one: it is on its
+// way out (a traceback being printed, an interpreter shutting down, which
+// takes more than settleWait on a busy machine), so its end is awaited
+// until the time limit, and the verdict does not depend on the machine's
+// load. Others get settleWait.
+func settleFor(s *session) time.Duration {
+	if listening, known := tcpListening(s.port); known && !listening {
+		return time.Until(s.deadline)
+	}
+	return settleWait
+}

@@ -84,6 +84,9 @@ func (p *overlappingClients) play(s *session) {
 }
 
 func echoFailed(s *session, c *tcpConn) {
+	if refusedLate(s, c) {
+		return
+	}
 	if c.rec().Closed {
 		s.obs.ClosedBeforeClientDone = true
 	} else {

@@ -24,7 +24,7 @@ func init() {
 			return Facts{Stdout: []string{from + " " + udpRecvMessage}, Exit: exitOK}
 		},
 		got: func(o *Observation) Facts {
-			return Facts{Stdout: lines(o.Stdout), Exit: exitFact(o, false)}
+			return Facts{Stdout: outputLines(o.Stdout), Exit: exitFact(o, false)}
 		},
 		diagnose: diagnoseUDPRecv,
 	})
@@ -64,6 +64,9 @@ func waitUDPBound(s *session) bool {
 		if bound {
 			return true
 		}
+		if i%4 == 3 && wrongPort(s) {
+			return false
+		}
 		select {
 		case <-s.proc.Done():
 			return false
@@ -93,6 +96,9 @@ func diagnoseUDPRecv(o *Observation, want, got Facts) []Hint {
 	}
 	if len(out) > 1 {
 		hs = append(hs, hint("extra_output", len(out)))
+	}
+	if gbkMojibake(all, udpRecvMessage) {
+		hs = append(hs, hint("gbk_decoded"))
 	}
 	if printsBytes(all) {
 		hs = append(hs, hint("not_decoded"))

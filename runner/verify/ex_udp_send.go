@@ -123,7 +123,11 @@ func diagnoseUDPSend(o *Observation, want, got Facts) []Hint {
 		!strings.Contains(norm(d), "exit") {
 		hs = append(hs, hint("split_joined"))
 	}
-	for _, x := range d {
+	for i, x := range d {
+		if i < len(want.Datagrams) && isGBK([]byte(x), want.Datagrams[i]) {
+			hs = append(hs, hint("gbk_encoded"))
+			break
+		}
 		if !utf8.ValidString(x) || strings.HasPrefix(x, "b'") || strings.HasPrefix(x, `b"`) {
 			hs = append(hs, hint("encoding"))
 			break

@@ -30,8 +30,8 @@ func ExampleCommand() {
 	fmt.Println("exit status", code)
 	// Output:
 	// There is no exercise named "udp-sender".
-	// usage: sockstep verify EXERCISE [--timeout D] [--json FILE] [--csv FILE] -- CMD [ARGS...]
-	//        sockstep verify EXERCISE --batch DIR [-j N] [--timeout D] [--json FILE] [--csv FILE]
+	// usage: sockstep verify EXERCISE [--timeout D] [--json FILE] [--csv FILE] [--junit FILE] -- CMD [ARGS...]
+	//        sockstep verify EXERCISE --batch DIR [-j N] [--timeout D] [--json FILE] [--csv FILE] [--junit FILE]
 	//
 	// verify runs CMD ARGS HOST PORT, plays the other side over loopback, and says what differs.
 	// Exercises: tcp-client, tcp-file, tcp-server, tcp-server-concurrent, udp-recv, udp-send

@@ -9,6 +9,9 @@ type exercise struct {
 	binds  bool   // the program binds HOST:PORT itself (verify picks a free port)
 	server bool   // the program should still be serving when verify stops it
 	stdin  []byte // fed to the program; nil for none
+	// replyLast: the program prints the server's reply as its last line;
+	// what it printed before (a prompt, a "connected") is ignored.
+	replyLast bool
 	// decodeHint is the hint key for a program that failed to decode
 	// bytes as text, which means something different in each exercise.
 	decodeHint string

@@ -64,6 +64,9 @@ func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 			return err
 		}
 	}
+	if a.junit != "" {
+		return writeJUnit(a, cat, rows)
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,7 +39,38 @@ func run(m *testing.M) int {
 		return 1
 	}
 	bins = dir
+	buildC(dir)
 	return m.Run()
+}
+
+// haveC reports whether the C programs in testdata/c were built.
+var haveC bool
+
+// buildC compiles testdata/c/*.c when a C compiler is installed, and puts
+// each source beside its binary, as a learner's folder has it (verify
+// recognises a C program by that source).
+func buildC(dir string) {
+	cc, err := exec.LookPath("cc")
+	if err != nil {
+		if cc, err = exec.LookPath("gcc"); err != nil {
+			return
+		}
+	}
+	srcs, _ := filepath.Glob("testdata/c/*.c")
+	for _, src := range srcs {
+		name := strings.TrimSuffix(filepath.Base(src), ".c")
+		cmd := exec.Command(cc, "-O1", "-o", filepath.Join(dir, name), src)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building", src, "failed:", err)
+			return
+		}
+		data, err := os.ReadFile(src)
+		if err != nil || os.WriteFile(filepath.Join(dir, name+".c"), data, 0o644) != nil {
+			return
+		}
+	}
+	haveC = len(srcs) > 0
 }
 
 // bin is the path of a prebuilt test program.

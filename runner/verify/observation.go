@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"time"
 
 	"github.com/sockstep/sockstep/runner/verify/proc"
@@ -31,6 +32,16 @@ type Observation struct {
 	Interrupted            bool // the caller's context was cancelled (Ctrl-C)
 	SecondClientWaited     bool // tcp-server-concurrent: the second client got no answer while the first was open
 	ClosedBeforeClientDone bool // a server closed a connection before verify's client had finished
+	// StdoutBeforeReply is how many bytes of output the program had written
+	// when verify sent its reply (tcp-client, tcp-file); 0 when unknown.
+	StdoutBeforeReply int
+	// ListenerGone: after a server dropped a client, nothing listened on
+	// PORT any more (read from the kernel's socket table).
+	ListenerGone bool
+	// WrongPort: the program bound or listened on other ports while
+	// nothing was at PORT, seen twice in a row; verify stopped waiting.
+	WrongPort bool
+	wrongSeen int // successive polls that saw only other ports
 }
 
 // Datagram is one UDP datagram the program sent.
@@ -61,3 +72,31 @@ const (
 	waitClose   = "close"   // the program to close its side of a connection
 	waitExit    = "exit"    // the program to exit
 )
+
+// outputLines is the program's output as lines, as the contract reads it:
+// a missing final newline is forgiven (lines), and so is one empty line at
+// the end, which Python's print adds to a reply that already ends in a
+// newline (print(s.recv(1024).decode())). A second one is a difference,
+// shown as "an extra empty line at the end".
+func outputLines(b []byte) []string {
+	if bytes.HasSuffix(b, []byte("\n\n")) {
+		b = b[:len(b)-1]
+	}
+	return lines(b)
+}
+
+// replyLines splits the output of a program whose contract is "print the
+// reply on one line": the reply is the last line, and everything before
+// it (a "connected" line, a prompt such as Python's input("请输入：")) is
+// ignored. before is how many bytes the program had written when verify
+// sent the reply (-1 when unknown): a prompt written then, without a
+// newline, sits on the reply's line and is ignored too. Trailing empty
+// lines stay with the reply, so that more than the one tolerated is shown.
+func replyLines(out []byte, before int) (reply []string, ignored string) {
+	text := bytes.TrimRight(out, "\n")
+	start := bytes.LastIndexByte(text, '\n') + 1
+	if before > start && before < len(text) {
+		start = before
+	}
+	return outputLines(out[start:]), string(out[:start])
+}

@@ -31,6 +31,9 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	}
 	if r.Passed {
 		fmt.Fprintln(w, st.good("✓ "+cat.T("verify.pass", name, r.Elapsed.Seconds())))
+		if note := ignoredNote(cat, r); note != "" {
+			fmt.Fprintln(w, st.dim(note))
+		}
 		return
 	}
 	fmt.Fprintln(w, st.bad("✗ "+cat.T("verify.fail", name)))
@@ -40,21 +43,16 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	}
 	if len(r.Diffs) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, st.bold(cat.T("verify.diff.title")))
-		for i, d := range r.Diffs {
-			if i == maxDiffs {
-				fmt.Fprintln(w, "  "+cat.T("verify.diff.more", len(r.Diffs)-maxDiffs))
-				break
-			}
-			fmt.Fprintln(w, "  • "+showLabel(cat, d))
-			fmt.Fprintln(w, "      "+st.good(cat.T("verify.diff.want")+" "+showValue(cat, d.Want)))
-			fmt.Fprintln(w, "      "+st.bad(cat.T("verify.diff.got")+" "+showGot(cat, d, r.Exercise)))
-		}
+		writeDiffs(w, cat, st, r)
+	}
+	if note := ignoredNote(cat, r); note != "" {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, st.dim(note))
 	}
 	if len(r.Hints) > 0 {
 		fmt.Fprintln(w)
 		for _, h := range r.Hints {
-			fmt.Fprintln(w, st.note(cat.T("verify.hint.title"))+" "+showHint(cat, h))
+			fmt.Fprintln(w, titledStyled(cat.T("verify.hint.title"), st.note, showHint(cat, h)))
 		}
 	}
 	if seen := observed(cat, o); len(seen) > 0 {
@@ -74,6 +72,64 @@ func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	if o.StdoutTruncated {
 		fmt.Fprintln(w, st.dim(cat.T("verify.stdout.truncated")))
 	}
+}
+
+// writeDiffs lists the differences: the first maxDiffs, and how many more.
+func writeDiffs(w io.Writer, cat *content.Catalog, st style, r *Result) {
+	fmt.Fprintln(w, st.bold(cat.T("verify.diff.title")))
+	for i, d := range r.Diffs {
+		if i == maxDiffs {
+			break
+		}
+		fmt.Fprintln(w, "  • "+showLabel(cat, d))
+		if extraLine(d) {
+			// An extra line has nothing to be compared with: it is
+			// named, and shown unless it is empty.
+			if s, ok := d.Got.(string); ok && d.Label == "verify.label.datagram" {
+				fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showValue(cat, s))))
+			} else if ok && s != "" {
+				fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showLine(cat, s))))
+			}
+			continue
+		}
+		fmt.Fprintln(w, "      "+st.good(titled(cat.T("verify.diff.want"), showValue(cat, d.Want))))
+		fmt.Fprintln(w, "      "+st.bad(titled(cat.T("verify.diff.got"), showGot(cat, d, r))))
+	}
+	if n := max(r.DiffCount, len(r.Diffs)); n > min(len(r.Diffs), maxDiffs) {
+		fmt.Fprintln(w, "  "+cat.T("verify.diff.more", n-min(len(r.Diffs), maxDiffs)))
+	}
+}
+
+// titled puts a title such as "expected:" before a value: a space after
+// an ASCII colon, none after a full-width one (Chinese typography).
+func titled(title, value string) string {
+	return titledStyled(title, func(s string) string { return s }, value)
+}
+
+func titledStyled(title string, style func(string) string, value string) string {
+	if strings.HasSuffix(title, "：") {
+		return style(title) + value
+	}
+	return style(title) + " " + value
+}
+
+// maxIgnored bounds the ignored output quoted in a report, in columns.
+const maxIgnored = 120
+
+// ignoredNote says what a program printed before its reply, which the
+// contract ignores, so that a learner who printed a prompt or a greeting
+// knows verify saw it and why it did not count.
+func ignoredNote(cat *content.Catalog, r *Result) string {
+	ex := registry[r.Exercise]
+	if ex == nil || !ex.replyLast || r.Obs == nil {
+		return ""
+	}
+	_, ignored := replyLines(r.Obs.Stdout, r.Obs.StdoutBeforeReply)
+	ignored = strings.TrimRight(ignored, "\n")
+	if strings.TrimSpace(ignored) == "" {
+		return ""
+	}
+	return cat.T("verify.ignored", truncate(showLine(cat, ignored), maxIgnored))
 }
 
 // maxSeen bounds the connections listed under "what verify saw".
@@ -152,7 +208,17 @@ func firstDifference(cat *content.Catalog, r *Result) string {
 		return ""
 	}
 	d := r.Diffs[0]
-	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showGot(cat, d, r.Exercise))
+	if extraLine(d) {
+		g, _ := d.Got.(string)
+		switch {
+		case d.Label == "verify.label.datagram":
+			return showLabel(cat, d) + ": " + showValue(cat, g)
+		case g != "":
+			return showLabel(cat, d) + ": " + showLine(cat, g)
+		}
+		return showLabel(cat, d)
+	}
+	return cat.T("verify.diff.short", showLabel(cat, d), showValue(cat, d.Want), showGot(cat, d, r))
 }
 
 // quoteArgs shows a command line as it could be typed again: arguments

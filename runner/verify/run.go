@@ -44,10 +44,12 @@ type Result struct {
 	Passed   bool
 	Want     Facts
 	Got      Facts
-	Diffs    []Difference
-	Hints    []Hint // empty when Passed
-	Obs      *Observation
-	Elapsed  time.Duration // the whole check, verify's work included
+	Diffs    []Difference // the first few (keptDiffs)
+	// DiffCount is how many differences there were in all.
+	DiffCount int
+	Hints     []Hint // empty when Passed
+	Obs       *Observation
+	Elapsed   time.Duration // the whole check, verify's work included
 }
 
 // ErrUnknownExercise is returned by Run for an id verify does not know.
@@ -79,10 +81,10 @@ func Run(ctx context.Context, exerciseID string, argv []string, opt Options) (*R
 	}
 	r := &Result{Exercise: ex.id, Command: argv, Obs: o}
 	r.Want, r.Got = ex.want(o), ex.got(o)
-	r.Diffs = compare(r.Want, r.Got)
+	r.Diffs, r.DiffCount = differences(ex, o, r.Want, r.Got)
 	r.Passed = len(r.Diffs) == 0 && o.StartErr == nil && !o.Interrupted
 	if !r.Passed {
-		r.Hints = diagnose(ex, o, r.Want, r.Got, opt.Timeout)
+		r.Hints = advise(diagnose(ex, o, r.Want, r.Got, opt.Timeout), argv, opt.Dir)
 	}
 	o.Elapsed = time.Since(start)
 	r.Elapsed = o.Elapsed
@@ -140,7 +142,7 @@ func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *
 
 	p.play(s)
 	switch {
-	case !ex.server && !s.over():
+	case !ex.server && !s.over() && !o.WrongPort: // a wrong port is said at once
 		s.waitExit()
 	case ex.server && serverDropped(o):
 		// A server that dropped a client may be on its way out; a moment
@@ -148,7 +150,7 @@ func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *
 		select {
 		case <-pr.Done():
 		case <-ctx.Done():
-		case <-time.After(settleWait):
+		case <-time.After(settleFor(s)):
 		}
 	}
 	if !o.Reached && !pr.HasExited() {

@@ -113,3 +113,14 @@ func groupSockets(pgid int) []string {
 	}
 	return out
 }
+
+// tcpListening reports whether some TCP socket listens on port, and
+// whether the table could be read at all.
+func tcpListening(port int) (listening, known bool) {
+	for _, s := range readProcNet("tcp") {
+		if int(s.local.Port()) == port && s.state == tcpListen {
+			return true, true
+		}
+	}
+	return false, true
+}

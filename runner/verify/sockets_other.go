@@ -7,3 +7,5 @@ package verify
 func udpBound(port int) (bound, known bool) { return false, false }
 
 func groupSockets(pgid int) []string { return nil }
+
+func tcpListening(port int) (listening, known bool) { return false, false }

@@ -48,6 +48,9 @@ func dial(s *session, poll bool) *tcpConn {
 			}
 			return nil
 		}
+		if i%4 == 3 && wrongPort(s) {
+			return nil
+		}
 		select {
 		case <-s.proc.Done():
 			return nil

@@ -48,15 +48,45 @@ func showValue(cat *content.Catalog, v any) string {
 	return escape.String(fmt.Sprint(v))
 }
 
+// extraLine reports a difference that is a line of output the contract
+// does not have (a banner, a second print, an empty line at the end).
+func extraLine(d Difference) bool {
+	return d.Label == "verify.label.extra_empty_line" ||
+		(d.Label == "verify.label.stdout_line" || d.Label == "verify.label.datagram") && d.Want == nil && d.Got != nil
+}
+
+// showLine renders a line of the program's output as the learner's
+// terminal showed it: escaped (a line holds no newline, and control
+// characters still show as \r, \x1b…), but a backslash the program printed
+// stays single, so print(data) of bytes reads b'OK 100000\n' as it did.
+func showLine(cat *content.Catalog, s string) string {
+	if s == "" {
+		return cat.T("verify.value.empty_line")
+	}
+	e := strings.ReplaceAll(escape.String(s), `\\`, `\`)
+	if r := []rune(e); len(r) > maxShown {
+		return cat.T("verify.value.text_long", string(r[:maxShown]), len(s))
+	}
+	return cat.T("verify.value.text", e)
+}
+
 // showGot renders the observed side of d. A connection that never
-// happened is said to be one; with a server, that is because verify's
-// clients stop at the first problem.
-func showGot(cat *content.Catalog, d Difference, exercise string) string {
+// happened is said to be one; with a server, that is because nothing
+// listened at PORT (the first) or because verify's clients stop at the
+// first problem (the others).
+func showGot(cat *content.Catalog, d Difference, r *Result) string {
 	if d.Got == nil && d.Label == "verify.label.conn" {
-		if ex := registry[exercise]; ex != nil && ex.server {
+		ex := registry[r.Exercise]
+		switch {
+		case ex != nil && ex.server && r.Obs != nil && !r.Obs.Reached:
+			return cat.T("verify.value.never_listened")
+		case ex != nil && ex.server:
 			return cat.T("verify.value.no_client")
 		}
 		return cat.T("verify.value.no_conn")
+	}
+	if x, ok := d.Got.(string); ok && (d.Label == "verify.label.stdout_line" || d.Label == "verify.label.extra_empty_line") {
+		return showLine(cat, x)
 	}
 	return showValue(cat, d.Got)
 }
@@ -93,6 +123,14 @@ func showExit(cat *content.Catalog, e Exit) string {
 
 // showLabel names the place of a Difference.
 func showLabel(cat *content.Catalog, d Difference) string {
+	switch {
+	case d.Label == "verify.label.extra_empty_line":
+		return cat.T(d.Label)
+	case extraLine(d) && d.Label == "verify.label.datagram":
+		return cat.T("verify.label.extra_datagram", d.Index)
+	case extraLine(d):
+		return cat.T("verify.label.extra_line", d.Index)
+	}
 	if d.Index > 0 {
 		return cat.T(d.Label, d.Index)
 	}
@@ -108,6 +146,9 @@ func showHint(cat *content.Catalog, h Hint) string {
 			a = escape.String(s)
 		}
 		args[i] = a
+	}
+	if h.Lang != "" && cat.Has(h.Key+"."+h.Lang) {
+		return cat.T(h.Key+"."+h.Lang, args...)
 	}
 	return cat.T(h.Key, args...)
 }

@@ -1,0 +1,11 @@
+# Wrong: prints the reply's bytes, b'OK 100000\n'.
+import socket
+import struct
+import sys
+
+data = sys.stdin.buffer.read()
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.connect((sys.argv[1], int(sys.argv[2])))
+s.sendall(struct.pack("!I", len(data)) + data)
+print(s.recv(1024))
+s.close()
