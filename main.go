@@ -93,6 +93,8 @@ type flags struct {
 	lessons  string
 	role     string
 	compact  bool
+	wire     string // --wire on|off|auto (main_wire.go)
+	pcap     string // --pcap FILE
 }
 
 func (f *flags) register(fs *flag.FlagSet) {
@@ -112,6 +114,8 @@ func (f *flags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.lessons, "lessons", "", "")
 	fs.StringVar(&f.role, "role", "", "")
 	fs.BoolVar(&f.compact, "compact", false, "")
+	fs.StringVar(&f.wire, "wire", "auto", "")
+	fs.StringVar(&f.pcap, "pcap", "", "")
 }
 
 // parseArgs reads flags wherever they stand among the words, so that
@@ -467,8 +471,14 @@ func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, 
 	if code != exitOK {
 		return code
 	}
+	w, code := startWire(f, cat, e)
+	if w == nil {
+		return code
+	}
+	defer w.close(cat, e)
 	var transcript bytes.Buffer
 	r, code := newRunnerWith(f, lang, e, func(o *runner.Options) {
+		w.adjust(o)
 		o.Session.Role, o.Session.PairCommand = f.role, pairCmd
 		o.StartStep = f.step - 1
 		if f.record != "" {

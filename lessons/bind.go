@@ -15,6 +15,7 @@ func (s *Session) bind(ctx context.Context, name string, addr netip.AddrPort) er
 	if err != nil {
 		return err
 	}
+	s.watch(k.Proto, addr.Port(), Server)
 	c := s.begin(k, "bind", "%d, %s", k.FD, addr)
 	err = unix.Bind(k.FD, sa)
 	if err == nil && k.Side == NoSide {

@@ -33,6 +33,7 @@ func (s *Session) connect(ctx context.Context, name string, addr netip.AddrPort)
 		}
 	}
 	k.Side = Client
+	s.watch(k.Proto, addr.Port(), Server)
 	c := s.begin(k, "connect", "%d, %s", k.FD, addr)
 	if err := unix.SetNonblock(k.FD, true); err != nil {
 		return err

@@ -18,6 +18,7 @@ func (s *Session) sendto(ctx context.Context, name string, data []byte, addr net
 	if k.Side == NoSide {
 		k.Side = Client
 	}
+	s.watch(k.Proto, addr.Port(), k.Side.Other())
 	c := s.begin(k, "sendto", "%d, %s, 0, %s", k.FD, quoteData(data), addr)
 	err = unix.Sendto(k.FD, data, 0, sa)
 	if err == nil {

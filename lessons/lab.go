@@ -99,6 +99,7 @@ func (l *lab) udpPair() (tx, rx int, addr netip.AddrPort, to *unix.SockaddrInet4
 	if rx, addr, err = l.bound(UDP); err != nil {
 		return
 	}
+	l.s.watch(UDP, addr.Port(), Server)
 	return tx, rx, addr, &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}, nil
 }
 
@@ -108,6 +109,7 @@ func (l *lab) listener(backlog int) (int, netip.AddrPort, error) {
 	if err != nil {
 		return -1, addr, err
 	}
+	l.s.watch(TCP, addr.Port(), Server)
 	if err := unix.Listen(fd, backlog); err != nil {
 		return -1, addr, os.NewSyscallError("listen", err)
 	}

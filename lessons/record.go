@@ -46,8 +46,9 @@ func (s *Session) done(c *call, ret string, err error) (Call, error) {
 			out.Expected = true
 		}
 	}
-	s.event(Event{Side: c.k.Side, Kind: EventCall, Socket: c.k.Name, Peer: c.k.Peer, Text: callSummary(out)})
+	s.event(Event{Side: c.k.Side, Kind: EventCall, Socket: c.k.Name, Peer: c.k.Peer, Text: callSummary(out), At: c.start})
 	for _, p := range c.packets {
+		p.At = c.start
 		s.event(p)
 	}
 	s.ui.Call(out)

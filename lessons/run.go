@@ -50,6 +50,7 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 			}
 		}
 	}
+	from := s.stepStart()
 	var touched []string
 	seen := map[string]bool{}
 	touch := func(n string) {
@@ -97,6 +98,7 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 		s.externalCommands(ds)
 	}
 	s.noteStates()
+	s.wireStep(from)
 	if len(touched) > 0 {
 		s.ui.Facts(s.Inspect(touched...))
 	}

@@ -81,6 +81,10 @@ type Config struct {
 	// learner in a second terminal.
 	Role        string
 	PairCommand string
+	// Wire, when set, captures the packets of the session's calls; each
+	// step's timeline then shows them instead of the packets drawn from
+	// the calls. The caller opens and closes it (lessons/wire).
+	Wire Capture
 }
 
 // Question is something a step asks the learner.
@@ -151,6 +155,9 @@ type Session struct {
 	pending *prediction
 	// closed is the session's port where nothing listens (to=closed).
 	closed netip.AddrPort
+	// wirePorts are the ports the capture watches, with the side that
+	// owns each.
+	wirePorts map[wirePort]Side
 }
 
 // NewSession starts an empty session. Close it to release every socket.
@@ -164,7 +171,7 @@ func NewSession(cfg Config, ui UI) *Session {
 	if ui == nil {
 		ui = quietUI{}
 	}
-	return &Session{cfg: cfg, ui: ui, socks: map[string]*Socket{}, lastStates: map[string]string{}}
+	return &Session{cfg: cfg, ui: ui, socks: map[string]*Socket{}, lastStates: map[string]string{}, wirePorts: map[wirePort]Side{}}
 }
 
 // Config returns the session's configuration.
@@ -208,7 +215,7 @@ func (s *Session) Timeline() Timeline {
 	defer s.mu.Unlock()
 	out := make(Timeline, 0, len(s.tl))
 	for _, e := range s.tl {
-		if e.Kind != EventPacket {
+		if e.Kind == EventCall || e.Kind == EventState {
 			k := s.socks[e.Socket]
 			if k == nil || k.Side == NoSide {
 				continue
@@ -252,6 +259,9 @@ func (s *Session) event(e Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e.Seq = len(s.tl) + 1
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
 	s.tl = append(s.tl, e)
 }
 

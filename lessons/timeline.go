@@ -1,5 +1,11 @@
 package lessons
 
+import (
+	"time"
+
+	"github.com/sockstep/sockstep/lessons/wire"
+)
+
 // EventKind says what a timeline row shows.
 type EventKind int
 
@@ -13,6 +19,13 @@ const (
 	EventPacket
 	// EventState is a TCP state change read from the kernel.
 	EventState
+	// EventWire is a packet captured on loopback during the step (Wire),
+	// sent by Side. When the session captures, these replace the drawn
+	// EventPacket rows.
+	EventWire
+	// EventWireMore stands for the captured packets of a step past the
+	// first few: Count of them, Bytes of payload in all the step's packets.
+	EventWireMore
 )
 
 // Event is one row of the two-party timeline.
@@ -25,6 +38,13 @@ type Event struct {
 	Bytes  int    // EventPacket: the payload of a "data" or "datagram" packet
 	From   string // EventState: previous state ("" = none yet)
 	To     string // EventState: new state
+	// Wire is the captured packet of an EventWire row.
+	Wire *wire.Packet
+	// Count is the number of packets an EventWireMore row stands for.
+	Count int
+	// At is when the event happened: a call's start, a packet's capture
+	// time. A step's rows are put in this order once its packets are in.
+	At time.Time
 	// Seq numbers the events of a session from 1, in the order they
 	// happened; a front end shows "what is new" as the events past the
 	// last Seq it showed.

@@ -65,6 +65,12 @@ type Options struct {
 	// columns, no blank lines in the text, one line of facts per socket,
 	// and on a terminal the screen is cleared before each step.
 	Compact bool
+	// Drawn marks each timeline as drawn from the calls, not captured
+	// (the session has no packet capture), and WireHint adds, once, how
+	// to see the real packets (main sets both when --wire auto cannot
+	// capture; --wire off sets Drawn only).
+	Drawn    bool
+	WireHint bool
 }
 
 func (o *Options) fill() {

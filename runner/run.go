@@ -32,6 +32,8 @@ type Runner struct {
 	// that no measurement filled (a lesson's mistake, shown as "…").
 	running  bool
 	unfilled []string
+	// hinted is set once the run has said how to see the real packets.
+	hinted bool
 }
 
 // New builds a Runner. The Markdown renderer is made once here and reused
@@ -214,8 +216,8 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	}
 	if socks := sess.Sockets(); twoParty(socks) {
 		full := r.timeline(sess.Timeline(), socks, true)
-		r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), full)
-		r.record("\n## %s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(full))
+		r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess), full)
+		r.record("\n## %s%s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(r.wireTitle(sess)), ansi.Strip(full))
 	}
 	r.printf("\n%s\n", r.paint(colorOK, r.cat.T("lesson.done", l.Title)))
 	r.record("\n%s\n", r.cat.T("lesson.done", l.Title))
@@ -252,7 +254,10 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 		r.printf("  %s\n", r.paint(colorDim, r.cat.T("timeline.compact-later")))
 		return
 	}
-	r.printf("\n  %s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), tl)
+	r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), r.wireTitle(sess), tl)
+	if !sess.Captured() {
+		r.wireHint()
+	}
 }
 
 // fastForward runs the steps before StartStep without output or prompts,

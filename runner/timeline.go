@@ -61,6 +61,9 @@ func (r *Runner) timeline(events lessons.Timeline, socks []*lessons.Socket, head
 				from = "·"
 			}
 			text = r.paint(colorState, "["+from+" → "+e.To+"]")
+		case lessons.EventWire, lessons.EventWireMore:
+			b.WriteString(strings.TrimRight(r.wireRow(e, col*2+mid-2), " ") + "\n")
+			continue
 		case lessons.EventPacket:
 			label := e.Text
 			if e.Text == "data" || e.Text == "datagram" {

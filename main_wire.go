@@ -1,0 +1,97 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/lessons/wire"
+	"github.com/sockstep/sockstep/runner"
+)
+
+// wireRun is the packet capture of one run (--wire, --pcap): opened
+// before the lesson's first call, closed on every path after its last.
+type wireRun struct {
+	capture *wire.Capture
+	pcap    *os.File
+	path    string
+	drawn   bool // the timeline is drawn from the calls
+	hint    bool // say how to see the real packets
+}
+
+// startWire opens the capture --wire asks for. auto captures when it can
+// and otherwise draws the timeline with a hint; on fails when it cannot;
+// off draws. --pcap needs a capture.
+func startWire(f flags, cat *content.Catalog, e env) (*wireRun, int) {
+	w := &wireRun{path: f.pcap}
+	switch f.wire {
+	case "off":
+		if f.pcap == "" {
+			w.drawn = true
+			return w, exitOK
+		}
+		fmt.Fprintln(e.stderr, cat.T("wire.cannot", "--wire off"))
+		return nil, exitUsage
+	case "on", "auto":
+	default:
+		fmt.Fprintln(e.stderr, cat.T("wire.bad-mode", f.wire))
+		return nil, exitUsage
+	}
+	opt := wire.Options{Snap: 256}
+	if f.pcap != "" {
+		pf, err := os.Create(f.pcap)
+		if err != nil {
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", f.pcap, err))
+			return nil, exitFail
+		}
+		w.pcap = pf
+		opt = wire.Options{Pcap: pf}
+	}
+	c, err := wire.Open(opt)
+	if err != nil {
+		why := cat.T("wire.unavailable")
+		if errors.Is(err, wire.ErrNoPrivilege) {
+			why = cat.T("wire.no-privilege")
+		}
+		if f.wire == "on" || f.pcap != "" {
+			fmt.Fprintln(e.stderr, cat.T("wire.cannot", why))
+			w.close(cat, e)
+			os.Remove(f.pcap)
+			return nil, exitFail
+		}
+		w.drawn, w.hint = true, true
+		return w, exitOK
+	}
+	w.capture = c
+	return w, exitOK
+}
+
+// adjust gives the runner the capture, or tells it the timeline is drawn.
+func (w *wireRun) adjust(o *runner.Options) {
+	if w.capture != nil {
+		o.Session.Wire = w.capture
+	}
+	o.Drawn, o.WireHint = w.drawn, w.hint
+}
+
+// close stops the capture, reports drops and finishes the pcap file.
+func (w *wireRun) close(cat *content.Catalog, e env) {
+	if w.capture != nil {
+		if st, err := w.capture.Stats(); err == nil && st.Drops > 0 {
+			fmt.Fprintln(e.stderr, cat.T("wire.drops", st.Drops))
+		}
+		if err := w.capture.Close(); err != nil {
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, err))
+		}
+		w.capture = nil
+	}
+	if w.pcap != nil {
+		if err := w.pcap.Close(); err != nil {
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, err))
+		} else if w.path != "" {
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-written", w.path))
+		}
+		w.pcap = nil
+	}
+}

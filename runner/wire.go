@@ -1,0 +1,103 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/wire"
+)
+
+// wireRow draws a captured packet as an arrow across the whole timeline,
+// from the side that sent it: flags and numbers as Wireshark shows them.
+func (r *Runner) wireRow(e lessons.Event, width int) string {
+	if e.Kind == lessons.EventWireMore {
+		return "  " + r.paint(colorDim, r.cat.T("wire.more", e.Count, e.Bytes))
+	}
+	toServer := e.Side != lessons.Server
+	label, opts := r.wireLabel(e.Wire)
+	if opts == "" {
+		return "  " + r.paint(colorData, packetArrow(label, width, toServer))
+	}
+	// A SYN's options join its line when they fit, or in compact mode
+	// (one line per packet); otherwise they go on a line of their own.
+	if one := label + " " + opts; r.opts.Compact || ansi.StringWidth(one)+6 <= width {
+		return "  " + r.paint(colorData, packetArrow(one, width, toServer))
+	}
+	return "  " + r.paint(colorData, packetArrow(label, width, toServer)) + "\n" +
+		"  " + r.paint(colorDim, centre(opts, width))
+}
+
+// centre puts s in the middle of width columns.
+func centre(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w >= width {
+		return ansi.Truncate(s, width, "…")
+	}
+	return strings.Repeat(" ", (width-w)/2) + s
+}
+
+// wireLabel is one packet as Wireshark would sum it up, e.g.
+// "SYN Seq=0 Win=65495 Len=0", and a SYN's options and ISN apart, e.g.
+// "MSS=65495 WS=128 SACK_PERM TS ISN=1234".
+func (r *Runner) wireLabel(p *wire.Packet) (string, string) {
+	var b, o strings.Builder
+	switch p.Proto {
+	case wire.UDP:
+		fmt.Fprintf(&b, "UDP %d → %d Len=%d", p.Src.Port(), p.Dst.Port(), p.Len)
+	case wire.ICMP:
+		if q := p.Quoted; q != nil {
+			b.WriteString(r.cat.T("wire.unreachable", q.Src.Port(), q.Dst.Port()))
+		} else {
+			b.WriteString(r.cat.T("wire.unreachable-unknown"))
+		}
+	default:
+		fmt.Fprintf(&b, "%s Seq=%d", p.Flags, p.Seq)
+		if strings.Contains(p.Flags, "ACK") {
+			fmt.Fprintf(&b, " Ack=%d", p.Ack)
+		}
+		fmt.Fprintf(&b, " Win=%d Len=%d", p.Win, p.Len)
+		if p.Retransmit {
+			b.WriteString(" " + r.cat.T("wire.retransmission"))
+		}
+		if opt := p.Opts; opt != nil {
+			fmt.Fprintf(&o, "ISN=%d", p.ISN)
+			if opt.MSS > 0 {
+				fmt.Fprintf(&o, " MSS=%d", opt.MSS)
+			}
+			if opt.WScale >= 0 {
+				fmt.Fprintf(&o, " WS=%d", 1<<opt.WScale)
+			}
+			if opt.SACKPerm {
+				o.WriteString(" SACK_PERM")
+			}
+			if opt.TS {
+				o.WriteString(" TS")
+			}
+		}
+	}
+	return b.String(), o.String()
+}
+
+// wireTitle says where the step's packets come from: the capture, or
+// drawn from the calls when the session does not capture.
+func (r *Runner) wireTitle(sess *lessons.Session) string {
+	switch {
+	case sess.Captured():
+		return " " + r.paint(colorDim, r.cat.T("wire.captured"))
+	case r.opts.Drawn:
+		return " " + r.paint(colorDim, r.cat.T("wire.drawn"))
+	}
+	return ""
+}
+
+// wireHint says once per run how to see the real packets, when the
+// session could not capture them.
+func (r *Runner) wireHint() {
+	if !r.opts.WireHint || r.hinted {
+		return
+	}
+	r.hinted = true
+	r.printf("  %s\n", r.paint(colorDim, r.cat.T("wire.hint")))
+}
