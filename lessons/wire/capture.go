@@ -22,7 +22,18 @@ type Options struct {
 	// Pcap, when set, receives every kept packet in pcap format
 	// (Ethernet link type), for tcpdump -r or Wireshark. Close flushes it.
 	Pcap io.Writer
+	// PcapFull is how many bytes of whole packets the pcap file takes
+	// (DefaultPcapFull when 0); past it, packets are kept and written
+	// with their first HeaderSnap bytes only, so a throughput experiment
+	// does not write gigabytes.
+	PcapFull int64
 }
+
+// DefaultPcapFull bounds the whole packets a pcap file holds.
+const DefaultPcapFull = 32 << 20
+
+// HeaderSnap is enough for the Ethernet, IP and TCP headers with options.
+const HeaderSnap = 128
 
 // DefaultWait bounds Drain: loopback hands a packet to the capture socket
 // as it is sent, so the marker normally arrives within microseconds.
@@ -41,7 +52,7 @@ type Stats struct {
 
 // maxPending bounds the packets held between two drains: a step that
 // moves a gigabyte keeps the first ones and counts the rest.
-const maxPending = 4096
+const maxPending = 1024
 
 // Batch is what Drain returns: the packets kept since the previous Drain,
 // in the order they left, and how many more were captured but not kept.

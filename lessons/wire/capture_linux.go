@@ -26,17 +26,20 @@ import (
 // ports to keep; Drain hands over the packets since the last Drain. Close
 // releases the socket and flushes the pcap file, on every path.
 type Capture struct {
-	f     *os.File
-	rc    syscall.RawConn
-	ifx   int
-	snap  uint32
-	dec   *Decoder
-	pcap  *pcapgo.Writer
-	pbuf  *bufio.Writer
-	done  chan struct{}
-	ping  chan struct{}
-	once  sync.Once
-	drain sync.Mutex // one Drain at a time
+	f    *os.File
+	rc   syscall.RawConn
+	ifx  int
+	snap uint32
+	dec  *Decoder
+	pcap *pcapgo.Writer
+	pbuf *bufio.Writer
+	// pcapLeft is how many bytes of whole packets the pcap file may
+	// still take; past it the filter hands over headers only.
+	pcapLeft int64
+	done     chan struct{}
+	ping     chan struct{}
+	once     sync.Once
+	drain    sync.Mutex // one Drain at a time
 
 	// marker is a UDP socket connected to itself: a datagram it sends
 	// after a step's calls comes through the capture after every packet
@@ -114,6 +117,10 @@ func Open(opt Options) (c *Capture, err error) {
 		return nil, fmt.Errorf("binding the packet socket to lo: %w", err)
 	}
 	if opt.Pcap != nil {
+		c.pcapLeft = opt.PcapFull
+		if c.pcapLeft <= 0 {
+			c.pcapLeft = DefaultPcapFull
+		}
 		c.pbuf = bufio.NewWriterSize(opt.Pcap, 64<<10)
 		c.pcap = pcapgo.NewWriter(c.pbuf)
 		if err = c.pcap.WriteFileHeader(uint32(snap), layers.LinkTypeEthernet); err != nil {
@@ -266,9 +273,19 @@ func (c *Capture) handle(data []byte, ci gopacket.CaptureInfo) {
 		return
 	}
 	if c.pcap != nil {
+		if c.pcapLeft -= int64(len(data)); c.pcapLeft < 0 && len(data) > HeaderSnap {
+			ci.CaptureLength = HeaderSnap
+			data = data[:HeaderSnap]
+		}
 		c.pcap.WritePacket(ci, data)
 	}
 	c.mu.Lock()
+	if c.pcapLeft < 0 && c.snap > HeaderSnap {
+		// The file has its share of whole packets: from now on the
+		// kernel hands over headers only, which is also cheaper.
+		c.snap = HeaderSnap
+		c.attach()
+	}
 	c.bytes += int64(p.Len)
 	if len(c.pending) < maxPending {
 		c.pending = append(c.pending, p)

@@ -1,0 +1,152 @@
+//go:build linux
+
+package main
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// TestWireCaptured: as root, run shows the captured handshake beside the
+// steps, writes the same packets to --pcap, and --record keeps them.
+func TestWireCaptured(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("capturing needs CAP_NET_RAW; CI runs as root")
+	}
+	dir := t.TempDir()
+	pcap, rec := filepath.Join(dir, "c.pcap"), filepath.Join(dir, "c.md")
+	r := sockstep(t, nil, "run", "tcp-client", "--auto", "--port", strconv.Itoa(freePort(t)), "--pcap", pcap, "--record", rec)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
+	}
+	for _, want := range []string{"(captured on lo)", "SYN Seq=0 Win=", "SYN-ACK Seq=0 Ack=1", "ACK Seq=1 Ack=1", "RST-ACK Seq=0 Ack=1", "MSS="} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, tail(r.stdout))
+		}
+	}
+	if strings.Contains(r.stdout, "not captured") {
+		t.Error("a captured run says its timeline is drawn")
+	}
+	transcript, err := os.ReadFile(rec)
+	if err != nil || !strings.Contains(string(transcript), "SYN-ACK Seq=0 Ack=1") {
+		t.Errorf("the transcript lacks the captured packets (%v)", err)
+	}
+
+	f, err := os.Open(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pr, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	syns := 0
+	for {
+		data, _, err := pr.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[string(data)] {
+			t.Error("a packet is in the file twice")
+		}
+		seen[string(data)] = true
+		p := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.Default)
+		if tcp, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP); ok && tcp.SYN && !tcp.ACK {
+			syns++
+		}
+	}
+	if syns != 2 { // the refused call and the real one
+		t.Errorf("%d SYNs in the pcap, want 2", syns)
+	}
+	if tcpdump, err := exec.LookPath("tcpdump"); err == nil {
+		out, err := exec.Command(tcpdump, "-nn", "-r", pcap).Output()
+		if n := strings.Count(string(out), " IP "); err != nil || n != len(seen) {
+			t.Errorf("tcpdump -r lists %d packets (%v), the file holds %d", n, err, len(seen))
+		}
+	}
+}
+
+// TestWireFlags: --wire takes on, off or auto; off draws the timeline and
+// says so.
+func TestWireFlags(t *testing.T) {
+	if r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "maybe"); r.code != exitUsage || !strings.Contains(r.stderr, "--wire takes on, off or auto") {
+		t.Errorf("--wire maybe: exit %d, %s", r.code, r.stderr)
+	}
+	r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "off", "--port", strconv.Itoa(freePort(t)))
+	if r.code != 0 || !strings.Contains(r.stdout, "(drawn from the calls, not captured)") || strings.Contains(r.stdout, "setcap") {
+		t.Errorf("--wire off: exit %d\n%s", r.code, tail(r.stdout))
+	}
+}
+
+// TestWireWithoutPrivilege runs as nobody: the lesson runs as before with
+// its timeline drawn, marked so, with the one line on setcap; --wire on
+// refuses to start.
+func TestWireWithoutPrivilege(t *testing.T) {
+	setpriv, err := exec.LookPath("setpriv")
+	if os.Geteuid() != 0 || err != nil {
+		t.Skip("needs root and setpriv to become an ordinary user")
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o777)
+	os.Chmod(filepath.Dir(binary), 0o755)
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(setpriv, append([]string{"--reuid", "65534", "--regid", "65534", "--clear-groups", binary}, args...)...)
+		cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(dir, "p.json"), "HOME="+dir)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	port := strconv.Itoa(freePort(t))
+	out, err := run("run", "tcp-client", "--auto", "--lang", "en", "--port", port)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, tail(out))
+	}
+	if !strings.Contains(out, "(drawn from the calls, not captured)") || strings.Count(out, "sudo setcap cap_net_raw+ep ./sockstep") != 1 || !strings.Contains(out, "SYN-ACK") {
+		t.Errorf("the drawn timeline or the hint is missing:\n%s", tail(out))
+	}
+	out, err = run("run", "tcp-client", "--auto", "--lang", "zh", "--wire", "on", "--port", port)
+	if err == nil || !strings.Contains(out, "CAP_NET_RAW") {
+		t.Errorf("--wire on as nobody: %v\n%s", err, out)
+	}
+}
+
+// TestWireInterrupted: Ctrl-C during a captured experiment still exits
+// 130 and leaves a pcap file that can be read to its end.
+func TestWireInterrupted(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("capturing needs CAP_NET_RAW; CI runs as root")
+	}
+	pcap := filepath.Join(t.TempDir(), "t.pcap")
+	p := startSockstep(t, "run", "throughput", "--auto", "--pcap", pcap)
+	interrupt(t, p, "Step 1 of 2", 200*time.Millisecond)
+	f, err := os.Open(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pr, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, _, err := pr.ReadPacketData(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("the pcap file is cut short: %v", err)
+		}
+	}
+}
