@@ -31,7 +31,7 @@ func startWire(f flags, cat *content.Catalog, e env) (*wireRun, int) {
 			w.drawn = true
 			return w, exitOK
 		}
-		fmt.Fprintln(e.stderr, cat.T("wire.cannot", "--wire off"))
+		fmt.Fprintln(e.stderr, cat.T("wire.pcap-needs-capture"))
 		return nil, exitUsage
 	case "on", "auto":
 	default:
@@ -55,9 +55,15 @@ func startWire(f flags, cat *content.Catalog, e env) (*wireRun, int) {
 			why = cat.T("wire.no-privilege")
 		}
 		if f.wire == "on" || f.pcap != "" {
-			fmt.Fprintln(e.stderr, cat.T("wire.cannot", why))
-			w.close(cat, e)
-			os.Remove(f.pcap)
+			flag := "--wire on"
+			if f.wire != "on" {
+				flag = "--pcap"
+			}
+			fmt.Fprintln(e.stderr, cat.T("wire.cannot", flag, why))
+			if w.pcap != nil {
+				w.pcap.Close()
+				os.Remove(f.pcap)
+			}
 			return nil, exitFail
 		}
 		w.drawn, w.hint = true, true

@@ -87,6 +87,9 @@ func TestWireFlags(t *testing.T) {
 	if r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "maybe"); r.code != exitUsage || !strings.Contains(r.stderr, "--wire takes on, off or auto") {
 		t.Errorf("--wire maybe: exit %d, %s", r.code, r.stderr)
 	}
+	if r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "off", "--pcap", filepath.Join(t.TempDir(), "x.pcap")); r.code != exitUsage || !strings.Contains(r.stderr, "--pcap needs the capture") {
+		t.Errorf("--wire off --pcap: exit %d, %s", r.code, r.stderr)
+	}
 	r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "off", "--port", strconv.Itoa(freePort(t)))
 	if r.code != 0 || !strings.Contains(r.stdout, "(drawn from the calls, not captured)") || strings.Contains(r.stdout, "setcap") {
 		t.Errorf("--wire off: exit %d\n%s", r.code, tail(r.stdout))
@@ -103,6 +106,7 @@ func TestWireWithoutPrivilege(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.Chmod(dir, 0o777)
+	os.Chmod(filepath.Dir(dir), 0o755)
 	os.Chmod(filepath.Dir(binary), 0o755)
 	run := func(args ...string) (string, error) {
 		cmd := exec.Command(setpriv, append([]string{"--reuid", "65534", "--regid", "65534", "--clear-groups", binary}, args...)...)
@@ -119,8 +123,13 @@ func TestWireWithoutPrivilege(t *testing.T) {
 		t.Errorf("the drawn timeline or the hint is missing:\n%s", tail(out))
 	}
 	out, err = run("run", "tcp-client", "--auto", "--lang", "zh", "--wire", "on", "--port", port)
-	if err == nil || !strings.Contains(out, "CAP_NET_RAW") {
+	if err == nil || !strings.Contains(out, "--wire on：sockstep 在这里无法抓包") || !strings.Contains(out, "CAP_NET_RAW") {
 		t.Errorf("--wire on as nobody: %v\n%s", err, out)
+	}
+	pcap := filepath.Join(dir, "n.pcap")
+	out, err = run("run", "tcp-client", "--auto", "--lang", "en", "--pcap", pcap, "--port", port)
+	if _, serr := os.Stat(pcap); err == nil || !strings.Contains(out, "--pcap: sockstep cannot capture") || serr == nil {
+		t.Errorf("--pcap as nobody: %v, file left: %v\n%s", err, serr == nil, out)
 	}
 }
 

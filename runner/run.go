@@ -34,6 +34,9 @@ type Runner struct {
 	unfilled []string
 	// hinted is set once the run has said how to see the real packets.
 	hinted bool
+	// wireSeq is the Seq of the last captured packet listed on its own
+	// (a lesson without two parties has no timeline to put it in).
+	wireSeq int
 }
 
 // New builds a Runner. The Markdown renderer is made once here and reused
@@ -112,6 +115,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	}
 	sess := lessons.NewSession(r.opts.Session, ui{r: r})
 	r.running = true
+	r.wireSeq = 0
 	defer func() {
 		r.running = false
 		if cerr := sess.Close(); cerr != nil && err == nil {
@@ -232,6 +236,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buffer) {
 	socks := sess.Sockets()
 	if !twoParty(socks) {
+		r.stepPackets(sess, used)
 		return
 	}
 	// Events are picked by sequence number, not position: an event of a

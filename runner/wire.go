@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -16,7 +17,7 @@ func (r *Runner) wireRow(e lessons.Event, width int) string {
 		return "  " + r.paint(colorDim, r.cat.T("wire.more", e.Count, e.Bytes))
 	}
 	toServer := e.Side != lessons.Server
-	label, opts := r.wireLabel(e.Wire)
+	label, opts := r.wireLabel(e.Wire, true)
 	if opts == "" {
 		return "  " + r.paint(colorData, packetArrow(label, width, toServer))
 	}
@@ -41,11 +42,15 @@ func centre(s string, width int) string {
 // wireLabel is one packet as Wireshark would sum it up, e.g.
 // "SYN Seq=0 Win=65495 Len=0", and a SYN's options and ISN apart, e.g.
 // "MSS=65495 WS=128 SACK_PERM TS ISN=1234".
-func (r *Runner) wireLabel(p *wire.Packet) (string, string) {
+func (r *Runner) wireLabel(p *wire.Packet, ports bool) (string, string) {
 	var b, o strings.Builder
 	switch p.Proto {
 	case wire.UDP:
-		fmt.Fprintf(&b, "UDP %d → %d Len=%d", p.Src.Port(), p.Dst.Port(), p.Len)
+		if ports {
+			fmt.Fprintf(&b, "UDP %d → %d Len=%d", p.Src.Port(), p.Dst.Port(), p.Len)
+		} else {
+			fmt.Fprintf(&b, "UDP Len=%d", p.Len)
+		}
 	case wire.ICMP:
 		if q := p.Quoted; q != nil {
 			b.WriteString(r.cat.T("wire.unreachable", q.Src.Port(), q.Dst.Port()))
@@ -100,4 +105,45 @@ func (r *Runner) wireHint() {
 	}
 	r.hinted = true
 	r.printf("  %s\n", r.paint(colorDim, r.cat.T("wire.hint")))
+}
+
+// stepPackets lists the packets captured during a step of a lesson that
+// has no two-party timeline (one side only, or an experiment), one line
+// each with its addresses.
+func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
+	if !sess.Captured() {
+		return
+	}
+	var b strings.Builder
+	for _, e := range sess.Timeline() {
+		if e.Seq <= r.wireSeq {
+			continue
+		}
+		r.wireSeq = max(r.wireSeq, e.Seq)
+		switch e.Kind {
+		case lessons.EventWireMore:
+			b.WriteString("  " + r.paint(colorDim, r.cat.T("wire.more", e.Count, e.Bytes)) + "\n")
+		case lessons.EventWire:
+			p := e.Wire
+			label, opts := r.wireLabel(p, false)
+			from, to := p.Src.String(), p.Dst.String()
+			if p.Proto == wire.ICMP {
+				from, to = p.Src.Addr().String(), p.Dst.Addr().String()
+			}
+			line := fmt.Sprintf("%s → %s  %s", from, to, label)
+			if opts != "" {
+				line += " " + opts
+			}
+			b.WriteString("  " + r.paint(colorData, ansi.Truncate(line, r.opts.Width-2, "…")) + "\n")
+		}
+	}
+	if b.Len() == 0 {
+		return
+	}
+	list := b.String()
+	if r.opts.Compact && used != nil && strings.Count(used.String(), "\n")+strings.Count(list, "\n")+3+r.reserve > compactScreen {
+		r.printf("  %s\n", r.paint(colorDim, r.cat.T("wire.compact-later")))
+		return
+	}
+	r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("wire.title")), r.wireTitle(sess), list)
 }

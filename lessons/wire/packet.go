@@ -111,13 +111,18 @@ func (d *Decoder) Decode(data []byte, ci gopacket.CaptureInfo) (p Packet, ok boo
 	pkt := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.DecodeOptions{Lazy: true, NoCopy: true})
 	p = Packet{Time: ci.Timestamp, Data: data, Info: ci}
 	var src, dst netip.Addr
+	// ipLen is the IP payload's length as the header says: a capture
+	// that keeps only the headers still knows how much data followed.
+	var ipLen int
 	switch n := pkt.NetworkLayer().(type) {
 	case *layers.IPv4:
 		src, _ = netip.AddrFromSlice(n.SrcIP.To4())
 		dst, _ = netip.AddrFromSlice(n.DstIP.To4())
+		ipLen = int(n.Length) - int(n.IHL)*4
 	case *layers.IPv6:
 		src, _ = netip.AddrFromSlice(n.SrcIP.To16())
 		dst, _ = netip.AddrFromSlice(n.DstIP.To16())
+		ipLen = int(n.Length)
 	default:
 		return p, false
 	}
@@ -125,14 +130,14 @@ func (d *Decoder) Decode(data []byte, ci gopacket.CaptureInfo) (p Packet, ok boo
 		p.Proto = TCP
 		p.Src = netip.AddrPortFrom(src, uint16(t.SrcPort))
 		p.Dst = netip.AddrPortFrom(dst, uint16(t.DstPort))
-		d.tcp(&p, t)
+		d.tcp(&p, t, max(ipLen-int(t.DataOffset)*4, len(t.Payload)))
 		return p, true
 	}
 	if u, isUDP := pkt.Layer(layers.LayerTypeUDP).(*layers.UDP); isUDP && pkt.Layer(layers.LayerTypeICMPv4) == nil && pkt.Layer(layers.LayerTypeICMPv6) == nil {
 		p.Proto = UDP
 		p.Src = netip.AddrPortFrom(src, uint16(u.SrcPort))
 		p.Dst = netip.AddrPortFrom(dst, uint16(u.DstPort))
-		p.Len = len(u.Payload)
+		p.Len = max(int(u.Length)-8, len(u.Payload))
 		return p, true
 	}
 	var quoted []byte
@@ -185,8 +190,9 @@ func quote(b []byte, v6 bool) *Quote {
 	return nil
 }
 
-func (d *Decoder) tcp(p *Packet, t *layers.TCP) {
-	p.Len = len(t.Payload)
+// tcp fills in a TCP segment carrying n bytes of data.
+func (d *Decoder) tcp(p *Packet, t *layers.TCP, n int) {
+	p.Len = n
 	p.Flags = tcpFlags(t)
 	me := flow{p.Src, p.Dst}
 	peer := flow{p.Dst, p.Src}
