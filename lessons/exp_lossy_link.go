@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sockstep/sockstep/lessons/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -80,6 +81,13 @@ type lossyResult struct {
 
 	Elapsed time.Duration // from the first send to the last arrival
 
+	// Captured counts the packets a capture on the namespace's loopback
+	// saw leave (lost ones included: the drop rule is on the input
+	// hook), and CapturedRetrans the TCP segments among them that carried
+	// data already sent; -1 without a capture.
+	Captured        int
+	CapturedRetrans int
+
 	// nsThread is closed once the goroutine that made the namespace has
 	// returned (netns path).
 	nsThread <-chan struct{}
@@ -105,12 +113,21 @@ func messageByte(o int) byte {
 // whose loopback drops loss percent of all packets. Its error wraps an
 // *nsError when the machine does not allow the namespace.
 func (l *lab) lossyNetns(ctx context.Context, proto Proto, loss, count int) (lossyResult, error) {
-	res := lossyResult{Path: "netns", Proto: proto, Loss: loss, Count: count, Dropped: -1, Retrans: -1, Segments: -1}
+	res := lossyResult{Path: "netns", Proto: proto, Loss: loss, Count: count, Dropped: -1, Retrans: -1, Segments: -1, Captured: -1, CapturedRetrans: -1}
 	protos, listen := []Proto{UDP, UDP}, []bool{false, false}
 	if proto == TCP {
 		protos, listen = []Proto{TCP, TCP}, []bool{true, false}
 	}
-	link, err := newLossyLink(loss, protos, listen)
+	link, err := newLossyLinkWire(loss, protos, listen, l.s.Captured())
+	if link != nil && link.Wire != nil {
+		defer link.Wire.Close()
+		for _, fd := range link.FDs {
+			if sa, err := unix.Getsockname(fd); err == nil {
+				ap, _ := addrPort(sa)
+				link.Wire.Watch(wire.Proto(proto), ap.Port())
+			}
+		}
+	}
 	if link != nil {
 		res.Namespace, res.nsThread = link.ID, link.Gone
 		for _, fd := range link.FDs {
@@ -134,6 +151,11 @@ func (l *lab) lossyNetns(ctx context.Context, proto Proto, loss, count int) (los
 		return res, err
 	}
 	res.Dropped = link.dropped()
+	if link.Wire != nil {
+		b := link.Wire.Drain(0)
+		res.Captured, res.CapturedRetrans = len(b.Packets)+b.Skipped, b.Retransmits
+		l.s.addWire(b)
+	}
 	return res, nil
 }
 
@@ -395,7 +417,7 @@ func lossyMeasurement(res lossyResult) Measurement {
 		if !res.InOrder {
 			order = "exp.lossy.out-of-order"
 		}
-		return Measurement{Title: "exp.lossy.title",
+		m := Measurement{Title: "exp.lossy.title",
 			Values: map[string]string{
 				"dropped": strconv.Itoa(res.Dropped), "retrans": strconv.Itoa(res.Retrans),
 				"ms": ms(res.Elapsed),
@@ -408,6 +430,10 @@ func lossyMeasurement(res lossyResult) Measurement {
 				{Key: "exp.lossy.tcp-retrans", Args: []any{res.Retrans, res.Segments}},
 			},
 			Bars: []Bar{sent, {Key: "exp.lossy.bar-arrived", Value: float64(res.Bytes) / lossyMessageSize, Unit: "unit.messages"}}}
+		if res.CapturedRetrans >= 0 {
+			m.Rows = append(m.Rows, Row{Key: "wire.lossy-tcp", Args: []any{res.Captured, res.CapturedRetrans, res.Retrans}})
+		}
+		return m
 	}
 	var lost []string
 	for _, n := range res.Lost[:min(len(res.Lost), lossyShown)] {
@@ -422,6 +448,9 @@ func lossyMeasurement(res lossyResult) Measurement {
 		rows = append(rows,
 			Row{Key: "exp.lossy.udp-dropped", Args: []any{res.Dropped}},
 			Row{Key: "exp.lossy.udp-time", Args: []any{ms(res.Elapsed)}})
+		if res.Captured >= 0 {
+			rows = append(rows, Row{Key: "wire.lossy-udp", Args: []any{res.Captured}})
+		}
 	} else {
 		rows = append(rows, Row{Key: "exp.lossy.relay-dropped", Args: []any{res.Dropped}})
 	}

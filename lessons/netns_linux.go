@@ -13,6 +13,7 @@ import (
 	"github.com/google/nftables/binaryutil"
 	"github.com/google/nftables/expr"
 	"github.com/sockstep/sockstep/internal/sock"
+	"github.com/sockstep/sockstep/lessons/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,6 +35,10 @@ type lossyLink struct {
 	NS   int             // a descriptor of the namespace (to read the rule's counter), or -1
 	FDs  []int           // the sockets, bound to free ports of its loopback
 	Gone <-chan struct{} // closed once the goroutine that made it has returned (before newLossyLink does)
+	// Wire is a packet capture on the namespace's loopback, when asked
+	// for and allowed; nil otherwise. Its socket belongs to the
+	// namespace it was made in, whatever thread reads it later.
+	Wire *wire.Capture
 }
 
 // newLossyLink makes a private network namespace whose loopback drops
@@ -56,6 +61,13 @@ type lossyLink struct {
 // the machine does not allow the namespace (not root, no namespaces, no
 // nftables).
 func newLossyLink(loss int, protos []Proto, listen []bool) (*lossyLink, error) {
+	return newLossyLinkWire(loss, protos, listen, false)
+}
+
+// newLossyLinkWire is newLossyLink, with a packet capture on the
+// namespace's loopback when capture is set (and the process may capture;
+// if not, Wire is nil and the link works as without it).
+func newLossyLinkWire(loss int, protos []Proto, listen []bool, capture bool) (*lossyLink, error) {
 	type result struct {
 		link *lossyLink
 		err  error
@@ -81,7 +93,7 @@ func newLossyLink(loss int, protos []Proto, listen []bool) (*lossyLink, error) {
 		// No UnlockOSThread: this thread leaves the machine's
 		// namespace, so it must end with this goroutine.
 		link := &lossyLink{NS: -1, Gone: gone}
-		err := link.make(loss, protos, listen)
+		err := link.make(loss, protos, listen, capture)
 		done <- result{link, err}
 	}
 	go func() {
@@ -95,9 +107,13 @@ func newLossyLink(loss int, protos []Proto, listen []bool) (*lossyLink, error) {
 
 // make does newLossyLink's work on the calling thread, which must be
 // locked, and is left in the new namespace.
-func (k *lossyLink) make(loss int, protos []Proto, listen []bool) (err error) {
+func (k *lossyLink) make(loss int, protos []Proto, listen []bool, capture bool) (err error) {
 	defer func() {
 		if err != nil {
+			if k.Wire != nil {
+				k.Wire.Close()
+				k.Wire = nil
+			}
 			for _, fd := range append(k.FDs, k.NS) {
 				if fd >= 0 {
 					unix.Close(fd)
@@ -126,6 +142,14 @@ func (k *lossyLink) make(loss int, protos []Proto, listen []bool) (err error) {
 	}
 	if err := dropRandomly(k.NS, loss); err != nil {
 		return &nsError{"nftables", err}
+	}
+	if capture {
+		// Opened on this thread, so on the namespace's loopback. The
+		// drop rule is on the input hook: the capture sees every packet
+		// as it leaves, the lost ones too.
+		if c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap}); err == nil {
+			k.Wire = c
+		}
 	}
 	for i, p := range protos {
 		typ := unix.SOCK_DGRAM

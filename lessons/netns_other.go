@@ -2,7 +2,11 @@
 
 package lessons
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/sockstep/sockstep/lessons/wire"
+)
 
 // lossyMTU is the MTU the namespace's loopback would have.
 const lossyMTU = 1500
@@ -13,11 +17,17 @@ type lossyLink struct {
 	NS   int
 	FDs  []int
 	Gone <-chan struct{}
+	Wire *wire.Capture
 }
 
 // newLossyLink needs Linux network namespaces and nftables.
 func newLossyLink(loss int, protos []Proto, listen []bool) (*lossyLink, error) {
 	return nil, &nsError{"unshare(CLONE_NEWNET)", errors.ErrUnsupported}
+}
+
+// newLossyLinkWire is newLossyLink with a capture: unsupported too.
+func newLossyLinkWire(loss int, protos []Proto, listen []bool, capture bool) (*lossyLink, error) {
+	return newLossyLink(loss, protos, listen)
 }
 
 func (k *lossyLink) dropped() int { return -1 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockstep/sockstep/lessons/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -158,6 +159,9 @@ type Session struct {
 	// wirePorts are the ports the capture watches, with the side that
 	// owns each.
 	wirePorts map[wirePort]Side
+	// extraWire holds packets captured in an experiment's namespace,
+	// joined to the step's own at its end.
+	extraWire []wire.Batch
 }
 
 // NewSession starts an empty session. Close it to release every socket.

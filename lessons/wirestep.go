@@ -67,6 +67,13 @@ func (s *Session) wireStep(from int) {
 	b := s.cfg.Wire.Drain(0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, x := range s.extraWire {
+		b.Packets = append(b.Packets, x.Packets...)
+		b.Skipped += x.Skipped
+		b.Bytes += x.Bytes
+	}
+	s.extraWire = nil
+	sort.SliceStable(b.Packets, func(i, j int) bool { return b.Packets[i].Time.Before(b.Packets[j].Time) })
 	if from > len(s.tl) {
 		from = len(s.tl)
 	}
@@ -107,4 +114,12 @@ func (s *Session) wireSide(p *wire.Packet) Side {
 		return side.Other()
 	}
 	return Client
+}
+
+// addWire adds packets captured elsewhere during the step (on the loopback
+// of an experiment's own network namespace) to the step's packets.
+func (s *Session) addWire(b wire.Batch) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.extraWire = append(s.extraWire, b)
 }

@@ -65,4 +65,7 @@ type Batch struct {
 	// Complete is false when Drain's wait ended before its marker came
 	// back: packets may follow in the next batch.
 	Complete bool
+	// Retransmits counts the TCP segments of the batch, skipped included,
+	// that carried sequence space already sent.
+	Retransmits int
 }

@@ -52,6 +52,7 @@ type Capture struct {
 	pending    []Packet
 	skipped    int
 	bytes      int64
+	retrans    int
 	markerSent uint64
 	markerSeen uint64
 	readErr    error
@@ -287,6 +288,9 @@ func (c *Capture) handle(data []byte, ci gopacket.CaptureInfo) {
 		c.attach()
 	}
 	c.bytes += int64(p.Len)
+	if p.Retransmit {
+		c.retrans++
+	}
 	if len(c.pending) < maxPending {
 		c.pending = append(c.pending, p)
 	} else {
@@ -347,8 +351,8 @@ func (c *Capture) Drain(wait time.Duration) Batch {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := Batch{Packets: c.pending, Skipped: c.skipped, Bytes: c.bytes, Complete: complete}
-	c.pending, c.skipped, c.bytes = nil, 0, 0
+	out := Batch{Packets: c.pending, Skipped: c.skipped, Bytes: c.bytes, Complete: complete, Retransmits: c.retrans}
+	c.pending, c.skipped, c.bytes, c.retrans = nil, 0, 0, 0
 	return out
 }
 

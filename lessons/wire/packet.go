@@ -197,12 +197,14 @@ func (d *Decoder) tcp(p *Packet, t *layers.TCP, n int) {
 	me := flow{p.Src, p.Dst}
 	peer := flow{p.Dst, p.Src}
 	h := d.halves[me]
-	if t.SYN || h == nil {
+	// A SYN with the ISN already seen is the same SYN sent again (its
+	// answer was lost); another SYN on the four-tuple starts a new
+	// connection (a port reused after TIME_WAIT, a retried connect).
+	resent := t.SYN && h != nil && h.syn && h.base == t.Seq
+	if !resent && (t.SYN || h == nil) {
 		if len(d.halves) >= maxFlows {
 			clear(d.halves)
 		}
-		// A new SYN on a four-tuple starts a new connection (a port
-		// reused after TIME_WAIT, a retried connect).
 		h = &half{base: t.Seq, syn: t.SYN, wscale: -1}
 		d.halves[me] = h
 		if t.SYN && !t.ACK {

@@ -68,7 +68,13 @@ func TestWindowScaling(t *testing.T) {
 func TestRetransmission(t *testing.T) {
 	d := NewDecoder()
 	decode(t, d, frame(t, 1000, 2000, 0, 0, true, false, false, 100, nil, nil))
+	if p := decode(t, d, frame(t, 1000, 2000, 0, 0, true, false, false, 100, nil, nil)); !p.Retransmit || p.Seq != 0 {
+		t.Errorf("the same SYN again: %+v", p)
+	}
 	decode(t, d, frame(t, 2000, 1000, 0, 1, true, true, false, 100, nil, nil))
+	if p := decode(t, d, frame(t, 2000, 1000, 0, 1, true, true, false, 100, nil, nil)); !p.Retransmit || p.Ack != 1 {
+		t.Errorf("the same SYN-ACK again: %+v", p)
+	}
 	first := decode(t, d, frame(t, 1000, 2000, 1, 1, false, true, false, 100, nil, []byte("hello")))
 	again := decode(t, d, frame(t, 1000, 2000, 1, 1, false, true, false, 100, nil, []byte("hello")))
 	next := decode(t, d, frame(t, 1000, 2000, 6, 1, false, true, false, 100, nil, []byte("world")))

@@ -1,0 +1,56 @@
+package lessons
+
+import (
+	"testing"
+
+	"github.com/sockstep/sockstep/lessons/wire"
+)
+
+// TestLossyLinkCaptured: with a capture, the lossy link's packets are
+// captured inside its own namespace, and the TCP segments the capture saw
+// carrying data already sent are the retransmissions both kernels count
+// (tcpi_total_retrans): the drop rule is on the input hook, after the
+// capture has seen each packet leave, and segmentation offload is off, so
+// each resent segment is one packet.
+func TestLossyLinkCaptured(t *testing.T) {
+	needLossyNamespace(t)
+	c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := NewSession(Config{Wire: c}, nil)
+	defer s.Close()
+	for _, proto := range []Proto{TCP, UDP} {
+		l := s.newLab()
+		res, err := l.lossyNetns(t.Context(), proto, 5, 1000)
+		l.close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitNamespaceGone(t, res)
+		if proto == UDP {
+			if res.Captured != res.Count {
+				t.Errorf("UDP: captured %d datagrams leaving, sent %d", res.Captured, res.Count)
+			}
+			continue
+		}
+		if res.Retrans < 0 || res.CapturedRetrans < 0 {
+			t.Fatalf("no counts: kernel %d, capture %d", res.Retrans, res.CapturedRetrans)
+		}
+		if res.CapturedRetrans != res.Retrans {
+			t.Errorf("the capture saw %d segments sent again, the kernels counted %d retransmissions", res.CapturedRetrans, res.Retrans)
+		}
+		t.Logf("TCP over a 5%% lossy link: %d packets captured, %d retransmissions (the kernels: %d)", res.Captured, res.CapturedRetrans, res.Retrans)
+	}
+	s.wireStep(0)
+	n := 0
+	for _, e := range s.Timeline() {
+		if e.Kind == EventWire || e.Kind == EventWireMore {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("the namespace's packets did not join the step")
+	}
+}
