@@ -15,6 +15,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/sockstep/sockstep/internal/sockettest"
 )
 
 // TestWireCaptured: as root, run shows the captured handshake beside the
@@ -25,7 +26,7 @@ func TestWireCaptured(t *testing.T) {
 	}
 	dir := t.TempDir()
 	pcap, rec := filepath.Join(dir, "c.pcap"), filepath.Join(dir, "c.md")
-	r := sockstep(t, nil, "run", "tcp-client", "--auto", "--port", strconv.Itoa(freePort(t)), "--pcap", pcap, "--record", rec)
+	r := sockstep(t, nil, "run", "tcp-client", "--auto", "--port", strconv.Itoa(sockettest.FreePort(t)), "--pcap", pcap, "--record", rec)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
 	}
@@ -90,7 +91,7 @@ func TestWireFlags(t *testing.T) {
 	if r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "off", "--pcap", filepath.Join(t.TempDir(), "x.pcap")); r.code != exitUsage || !strings.Contains(r.stderr, "--pcap needs the capture") {
 		t.Errorf("--wire off --pcap: exit %d, %s", r.code, r.stderr)
 	}
-	r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "off", "--port", strconv.Itoa(freePort(t)))
+	r := sockstep(t, nil, "run", "tcp-client", "--auto", "--wire", "off", "--port", strconv.Itoa(sockettest.FreePort(t)))
 	if r.code != 0 || !strings.Contains(r.stdout, "(drawn from the calls, not captured)") || strings.Contains(r.stdout, "setcap") {
 		t.Errorf("--wire off: exit %d\n%s", r.code, tail(r.stdout))
 	}
@@ -114,7 +115,7 @@ func TestWireWithoutPrivilege(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	port := strconv.Itoa(freePort(t))
+	port := strconv.Itoa(sockettest.FreePort(t))
 	out, err := run("run", "tcp-client", "--auto", "--lang", "en", "--port", port)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, tail(out))

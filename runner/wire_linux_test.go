@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/lessons/wire"
 )
@@ -45,7 +46,7 @@ func TestWireScreens(t *testing.T) {
 				var out bytes.Buffer
 				// boundaries' packets do not fit a compact screen, which
 				// then says so instead; it runs at full size here.
-				r, err := New(Options{Lang: lang, Out: &out, Compact: id != "boundaries", Session: lessons.Config{Port: freePort(t), Wire: c}, StepWait: 5 * time.Second})
+				r, err := New(Options{Lang: lang, Out: &out, Compact: id != "boundaries", Session: lessons.Config{Port: sockettest.FreePort(t), Wire: c}, StepWait: 5 * time.Second})
 				if err != nil {
 					t.Fatal(err)
 				}
