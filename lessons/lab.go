@@ -22,6 +22,9 @@ type lab struct {
 	s   *Session
 	mu  sync.Mutex // servers of an experiment accept in goroutines
 	fds []int
+	// watched are the ports the session's capture keeps for this
+	// experiment, given back when it closes.
+	watched []wirePort
 }
 
 // labHost is where every experiment runs: loopback only, always.
@@ -37,6 +40,21 @@ func (l *lab) close() {
 		unix.Close(fd)
 	}
 	l.fds = nil
+	// The FINs and resets of those closes have been handed to the
+	// capture already (loopback's tap runs inside the sending call).
+	for _, p := range l.watched {
+		l.s.unwatch(p.proto, p.port)
+	}
+	l.watched = nil
+}
+
+// watch asks the session's capture for the packets of one of the
+// experiment's ports, owned by side.
+func (l *lab) watch(proto Proto, port uint16, side Side) {
+	l.s.watch(proto, port, side)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.watched = append(l.watched, wirePort{proto, port})
 }
 
 // keep records a descriptor to close with the lab.
@@ -99,7 +117,7 @@ func (l *lab) udpPair() (tx, rx int, addr netip.AddrPort, to *unix.SockaddrInet4
 	if rx, addr, err = l.bound(UDP); err != nil {
 		return
 	}
-	l.s.watch(UDP, addr.Port(), Server)
+	l.watch(UDP, addr.Port(), Server)
 	return tx, rx, addr, &unix.SockaddrInet4{Addr: addr.Addr().As4(), Port: int(addr.Port())}, nil
 }
 
@@ -109,7 +127,7 @@ func (l *lab) listener(backlog int) (int, netip.AddrPort, error) {
 	if err != nil {
 		return -1, addr, err
 	}
-	l.s.watch(TCP, addr.Port(), Server)
+	l.watch(TCP, addr.Port(), Server)
 	if err := unix.Listen(fd, backlog); err != nil {
 		return -1, addr, os.NewSyscallError("listen", err)
 	}

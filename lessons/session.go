@@ -159,6 +159,8 @@ type Session struct {
 	// wirePorts are the ports the capture watches, with the side that
 	// owns each.
 	wirePorts map[wirePort]Side
+	// wireActive are the ports the capture's filter holds now.
+	wireActive map[wirePort]bool
 	// extraWire holds packets captured in an experiment's namespace,
 	// joined to the step's own at its end.
 	extraWire []wire.Batch
@@ -175,7 +177,7 @@ func NewSession(cfg Config, ui UI) *Session {
 	if ui == nil {
 		ui = quietUI{}
 	}
-	return &Session{cfg: cfg, ui: ui, socks: map[string]*Socket{}, lastStates: map[string]string{}, wirePorts: map[wirePort]Side{}}
+	return &Session{cfg: cfg, ui: ui, socks: map[string]*Socket{}, lastStates: map[string]string{}, wirePorts: map[wirePort]Side{}, wireActive: map[wirePort]bool{}}
 }
 
 // Config returns the session's configuration.

@@ -12,6 +12,7 @@ import (
 // step takes the packets that crossed loopback since the last step.
 type Capture interface {
 	Watch(proto wire.Proto, port uint16) error
+	Unwatch(proto wire.Proto, port uint16) error
 	Drain(wait time.Duration) wire.Batch
 }
 
@@ -37,15 +38,33 @@ func (s *Session) watch(proto Proto, port uint16, side Side) {
 	}
 	s.mu.Lock()
 	key := wirePort{proto, port}
-	_, known := s.wirePorts[key]
-	if !known {
+	if _, known := s.wirePorts[key]; !known {
 		s.wirePorts[key] = side
 	}
+	active := s.wireActive[key]
+	s.wireActive[key] = true
 	s.mu.Unlock()
-	if !known {
+	if !active {
 		// Past the capture's limit the port's packets are simply not
 		// shown; the step still runs.
 		s.cfg.Wire.Watch(wire.Proto(proto), port)
+	}
+}
+
+// unwatch gives a port back once the socket that had it is closed (an
+// experiment's), so that the capture's filter keeps room for the next.
+// Its owner stays known for the packets not yet drained.
+func (s *Session) unwatch(proto Proto, port uint16) {
+	if s.cfg.Wire == nil {
+		return
+	}
+	s.mu.Lock()
+	key := wirePort{proto, port}
+	active := s.wireActive[key]
+	delete(s.wireActive, key)
+	s.mu.Unlock()
+	if active {
+		s.cfg.Wire.Unwatch(wire.Proto(proto), port)
 	}
 }
 

@@ -212,6 +212,26 @@ func (c *Capture) Watch(proto Proto, port uint16) error {
 	return nil
 }
 
+// Unwatch stops keeping the packets of proto from or to port (an
+// experiment's socket, closed).
+func (c *Capture) Unwatch(proto Proto, port uint16) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	list := &c.filter.TCP
+	if proto == UDP {
+		list = &c.filter.UDP
+	}
+	i := slices.Index(*list, port)
+	if i < 0 {
+		return nil
+	}
+	*list = slices.Delete(*list, i, i+1)
+	return c.attach()
+}
+
 // read runs until Close, decoding every packet the filter keeps.
 func (c *Capture) read() {
 	defer close(c.done)

@@ -358,3 +358,35 @@ func BenchmarkDrain(b *testing.B) {
 		}
 	}
 }
+
+// TestUnwatch: a port given back is no longer kept, and its room in the
+// filter is free again.
+func TestUnwatch(t *testing.T) {
+	c := open(t, Options{Snap: HeaderSnap})
+	u, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	p := port(t, u.LocalAddr())
+	for i := 0; i < 3*MaxPorts; i++ {
+		if err := c.Watch(UDP, p); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		if err := c.Watch(UDP, uint16(20000+i)); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		if err := c.Unwatch(UDP, uint16(20000+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.WriteTo([]byte("kept"), u.LocalAddr())
+	if n := len(c.Drain(0).Packets); n != 1 {
+		t.Errorf("%d packets while watched, want 1", n)
+	}
+	c.Unwatch(UDP, p)
+	u.WriteTo([]byte("not kept"), u.LocalAddr())
+	if n := len(c.Drain(0).Packets); n != 0 {
+		t.Errorf("%d packets after Unwatch, want 0", n)
+	}
+}

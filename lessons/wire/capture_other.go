@@ -18,6 +18,9 @@ func Open(Options) (*Capture, error) {
 // Watch does nothing.
 func (*Capture) Watch(Proto, uint16) error { return nil }
 
+// Unwatch does nothing.
+func (*Capture) Unwatch(Proto, uint16) error { return nil }
+
 // Drain returns no packets.
 func (*Capture) Drain(time.Duration) Batch { return Batch{Complete: true} }
 
