@@ -38,7 +38,7 @@ func startWire(f flags, cat *content.Catalog, e env) (*wireRun, int) {
 		fmt.Fprintln(e.stderr, cat.T("wire.bad-mode", f.wire))
 		return nil, exitUsage
 	}
-	opt := wire.Options{Snap: 256}
+	opt := wire.Options{Snap: wire.HeaderSnap}
 	if f.pcap != "" {
 		pf, err := os.Create(f.pcap)
 		if err != nil {

@@ -43,8 +43,9 @@ const DefaultWait = 200 * time.Millisecond
 const maxSnap = 262144
 
 // Stats are a capture socket's counters since it opened (packet(7),
-// PACKET_STATISTICS): packets the filter kept, and of those, how many
-// were dropped because the socket's receive buffer was full.
+// PACKET_STATISTICS): packets the filter kept (the dropped ones included,
+// as the kernel counts them), and of those, how many were dropped because
+// the socket's receive buffer was full.
 type Stats struct {
 	Packets uint64
 	Drops   uint64
