@@ -639,7 +639,12 @@ func cmdMenu(ctx context.Context, f flags, lang content.Lang, e env) int {
 		fmt.Fprintln(e.stdout, cat.T("menu.no-terminal"))
 		return cmdList(f, lang, e)
 	}
-	r, code := newRunner(f, lang, e)
+	w, code := startWire(f, cat, e)
+	if w == nil {
+		return code
+	}
+	defer w.close(cat, e)
+	r, code := newRunnerWith(f, lang, e, w.adjust)
 	if r == nil {
 		return code
 	}

@@ -236,6 +236,7 @@ func (s *Session) Timeline() Timeline {
 // Close closes every socket still open. It is safe to call more than once
 // and on every path: normal end, error, interrupt.
 func (s *Session) Close() error {
+	s.unwatchAll()
 	var errs []error
 	for _, k := range s.Sockets() {
 		if k.Open() {

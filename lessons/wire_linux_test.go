@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/lessons/wire"
 )
@@ -202,5 +203,31 @@ func TestWireSideOfPackets(t *testing.T) {
 		if e.Side != want {
 			t.Errorf("%s drawn from the %s", e.Wire.Flags, e.Side)
 		}
+	}
+}
+
+// TestWireSessionGivesPortsBack: a capture outlives the sessions of a menu;
+// each session's close gives its ports back, so a hundred lessons in a row
+// still have room in the filter.
+func TestWireSessionGivesPortsBack(t *testing.T) {
+	c := capture(t)
+	for i := 0; i < 3*wire.MaxPorts; i++ {
+		s := lessons.NewSession(lessons.Config{Wire: c, Port: sockettest.FreePort(t)}, nil)
+		if err := s.RunStep(stepCtx(t), directives(t, "socket srv tcp by=peer", "bind srv", "listen srv", "socket c tcp", "connect c")); err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		for _, e := range s.Timeline() {
+			if e.Kind == lessons.EventWire {
+				got++
+			}
+		}
+		if got != 3 {
+			t.Fatalf("session %d: %d packets captured, want the handshake's 3", i+1, got)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		c.Drain(0) // the closes' packets
 	}
 }

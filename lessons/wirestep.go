@@ -142,3 +142,20 @@ func (s *Session) addWire(b wire.Batch) {
 	defer s.mu.Unlock()
 	s.extraWire = append(s.extraWire, b)
 }
+
+// unwatchAll gives back every port the session's capture keeps: a capture
+// outlives a session when the menu runs one lesson after another.
+func (s *Session) unwatchAll() {
+	if s.cfg.Wire == nil {
+		return
+	}
+	s.mu.Lock()
+	var ports []wirePort
+	for p := range s.wireActive {
+		ports = append(ports, p)
+	}
+	s.mu.Unlock()
+	for _, p := range ports {
+		s.unwatch(p.proto, p.port)
+	}
+}
