@@ -252,6 +252,9 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 	if len(fresh) == 0 {
 		return
 	}
+	if r.opts.Compact {
+		fresh = foldWire(fresh, compactWire)
+	}
 	tl := r.timeline(fresh, socks, true)
 	if r.opts.Compact && used != nil && strings.Count(used.String(), "\n")+strings.Count(tl, "\n")+3+r.reserve > compactScreen {
 		// On a 24-row screen the calls above already tell this step's

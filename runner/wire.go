@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -114,12 +115,18 @@ func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
 	if !sess.Captured() {
 		return
 	}
-	var b strings.Builder
+	var fresh lessons.Timeline
 	for _, e := range sess.Timeline() {
-		if e.Seq <= r.wireSeq {
-			continue
+		if e.Seq > r.wireSeq {
+			fresh = append(fresh, e)
+			r.wireSeq = max(r.wireSeq, e.Seq)
 		}
-		r.wireSeq = max(r.wireSeq, e.Seq)
+	}
+	if r.opts.Compact {
+		fresh = foldWire(fresh, compactWire)
+	}
+	var b strings.Builder
+	for _, e := range fresh {
 		switch e.Kind {
 		case lessons.EventWireMore:
 			b.WriteString("  " + r.paint(colorDim, r.cat.T("wire.more", e.Count, e.Bytes)) + "\n")
@@ -146,4 +153,46 @@ func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
 		return
 	}
 	r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("wire.title")), r.wireTitle(sess), list)
+}
+
+// compactWire is how many captured packets a compact screen lists per
+// step before summing up the rest.
+const compactWire = 5
+
+// foldWire keeps the first keep captured packets of a step's events and
+// folds the others into one EventWireMore row, put after the last packet
+// kept: how many, and the payload bytes of all the step's packets (the
+// session's own summary row, if any, already counts those past its
+// limit).
+func foldWire(events lessons.Timeline, keep int) lessons.Timeline {
+	n, total := 0, 0
+	for _, e := range events {
+		if e.Kind == lessons.EventWire {
+			n++
+			total += e.Wire.Len
+		}
+	}
+	if n <= keep+1 {
+		return events
+	}
+	folded := lessons.Event{Kind: lessons.EventWireMore, Bytes: total}
+	var out lessons.Timeline
+	at, seen := 0, 0
+	for _, e := range events {
+		switch {
+		case e.Kind == lessons.EventWire && seen >= keep:
+			folded.Count++
+			continue
+		case e.Kind == lessons.EventWireMore:
+			folded.Count += e.Count
+			folded.Bytes = e.Bytes
+			continue
+		}
+		out = append(out, e)
+		if e.Kind == lessons.EventWire {
+			seen++
+			at = len(out)
+		}
+	}
+	return slices.Insert(out, at, folded)
 }
