@@ -308,7 +308,7 @@ func findLesson(lang content.Lang, dir, id string, e env, cat *content.Catalog) 
 		}
 		l, err := content.Parse(id, data)
 		if err != nil {
-			fmt.Fprintln(e.stderr, err)
+			fmt.Fprintln(e.stderr, content.ErrorText(cat, err))
 			return nil, exitUsage
 		}
 		l.Lang = lang
@@ -316,7 +316,7 @@ func findLesson(lang content.Lang, dir, id string, e env, cat *content.Catalog) 
 	}
 	l, err := lessonByID(lang, dir, id)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, content.ErrorText(cat, err))
 		return nil, exitUsage
 	}
 	if l == nil || l.Kind == content.KindExercise {
@@ -585,7 +585,7 @@ func cmdShow(f flags, lang content.Lang, l *content.Lesson, e env) int {
 		return code
 	}
 	if err := r.Show(l); err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, content.ErrorText(content.Text(lang), err))
 		return exitFail
 	}
 	return exitOK
@@ -619,7 +619,7 @@ func menuItems(lang content.Lang, dir string) ([]runner.MenuItem, error) {
 func cmdList(f flags, lang content.Lang, e env) int {
 	items, err := menuItems(lang, f.lessons)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, content.ErrorText(content.Text(lang), err))
 		return exitFail
 	}
 	r, code := newRunner(flags{host: "127.0.0.1", port: lessons.DefaultPort, auto: autoFlag{on: true}, width: f.width}, lang, e)
@@ -651,7 +651,7 @@ func cmdMenu(ctx context.Context, f flags, lang content.Lang, e env) int {
 	for {
 		items, err := menuItems(lang, f.lessons)
 		if err != nil {
-			fmt.Fprintln(e.stderr, err)
+			fmt.Fprintln(e.stderr, content.ErrorText(content.Text(lang), err))
 			return exitFail
 		}
 		it, ok, err := r.Menu(ctx, items)

@@ -3,6 +3,7 @@ package content
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -114,11 +115,52 @@ func quoteIfNeeded(s string) string {
 type ParseError struct {
 	File string
 	Line int
-	Msg  string
+	Msg  string // the sentence in English, as Error gives it
+	// Key and Args name the same sentence in the message catalog, where
+	// there is one, so that Text can say it in the learner's language.
+	Key  string
+	Args []any
 }
 
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Text is the error in cat's language: "file:line: sentence".
+func (e *ParseError) Text(cat *Catalog) string {
+	if e.Key == "" || !cat.Has(e.Key) {
+		return e.Error()
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, cat.T(e.Key, e.Args...))
+}
+
+// ErrorText says err in cat's language when it is (or wraps) a
+// ParseError with a catalog sentence, and as err.Error() otherwise.
+func ErrorText(cat *Catalog, err error) string {
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return pe.Text(cat)
+	}
+	return err.Error()
+}
+
+// idRE is what a lesson id (and the pair it names) may be: lowercase ASCII
+// letters, digits and hyphens, starting with a letter or digit, at most 64
+// characters. An id becomes a word on command lines (`sockstep run ID`, the
+// classroom's terminal panes), a key in the progress file and a menu entry,
+// so nothing a shell, a flag parser or a terminal would read as more than
+// a name may be in it.
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// ValidID reports whether s may be a lesson id.
+func ValidID(s string) bool { return idRE.MatchString(s) }
+
+// badID is the error for an id or pair (key "id" or "pair") that ValidID
+// refuses. The id is quoted with %q, which writes control bytes as escapes.
+func badID(name string, line int, key, v string) *ParseError {
+	return &ParseError{File: name, Line: line,
+		Msg: fmt.Sprintf("%s %q may hold only lowercase letters a-z, digits and hyphens, starting with a letter or digit, at most 64 characters", key, v),
+		Key: "lesson.bad-" + key, Args: []any{v}}
 }
 
 var (
@@ -137,7 +179,7 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ParseError{name, 0, err.Error()}
+		return nil, &ParseError{File: name, Msg: err.Error()}
 	}
 
 	// Front matter: "---", key: value lines, "---".
@@ -150,11 +192,14 @@ func Parse(name string, data []byte) (*Lesson, error) {
 			}
 			k, v, ok := strings.Cut(lines[i], ":")
 			if !ok {
-				return nil, &ParseError{name, i + 1, "front matter lines are written key: value"}
+				return nil, &ParseError{File: name, Line: i + 1, Msg: "front matter lines are written key: value"}
 			}
 			v = strings.TrimSpace(v)
 			switch strings.TrimSpace(k) {
 			case "id":
+				if !ValidID(v) {
+					return nil, badID(name, i+1, "id", v)
+				}
 				l.ID = v
 			case "title":
 				l.Title = v
@@ -164,33 +209,36 @@ func Parse(name string, data []byte) (*Lesson, error) {
 				l.Kind = v
 			case "role":
 				if v != "server" && v != "client" {
-					return nil, &ParseError{name, i + 1, fmt.Sprintf("role is server or client, not %q", v)}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: fmt.Sprintf("role is server or client, not %q", v)}
 				}
 				l.Role = v
 			case "pair":
+				if !ValidID(v) {
+					return nil, badID(name, i+1, "pair", v)
+				}
 				l.Pair = v
 			case "order":
 				n, err := strconv.Atoi(v)
 				if err != nil {
-					return nil, &ParseError{name, i + 1, "order must be a whole number"}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: "order must be a whole number"}
 				}
 				l.Order = n
 			default:
-				return nil, &ParseError{name, i + 1, fmt.Sprintf("unknown front matter key %q", strings.TrimSpace(k))}
+				return nil, &ParseError{File: name, Line: i + 1, Msg: fmt.Sprintf("unknown front matter key %q", strings.TrimSpace(k))}
 			}
 		}
 		if end < 0 {
-			return nil, &ParseError{name, 1, "front matter is not closed with ---"}
+			return nil, &ParseError{File: name, Line: 1, Msg: "front matter is not closed with ---"}
 		}
 		lineNo = end + 1
 	}
 	if l.ID == "" {
-		return nil, &ParseError{name, 1, "the lesson has no id in its front matter"}
+		return nil, &ParseError{File: name, Line: 1, Msg: "the lesson has no id in its front matter"}
 	}
 	switch l.Kind {
 	case KindLesson, KindExperiment, KindExercise:
 	default:
-		return nil, &ParseError{name, 1, fmt.Sprintf("unknown kind %q (lesson, experiment or exercise)", l.Kind)}
+		return nil, &ParseError{File: name, Line: 1, Msg: fmt.Sprintf("unknown kind %q (lesson, experiment or exercise)", l.Kind)}
 	}
 
 	var cur *Step
@@ -221,7 +269,7 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		}
 		if !inFence && afterRE.MatchString(line) {
 			if cur == nil || inAfter {
-				return nil, &ParseError{name, i + 1, "<!-- after --> must be inside a \"## \" section, once"}
+				return nil, &ParseError{File: name, Line: i + 1, Msg: "<!-- after --> must be inside a \"## \" section, once"}
 			}
 			inAfter = true
 			continue
@@ -230,11 +278,11 @@ func Parse(name string, data []byte) (*Lesson, error) {
 			if m := directiveRE.FindStringSubmatch(line); m != nil {
 				d, err := parseDirective(m[1])
 				if err != nil {
-					return nil, &ParseError{name, i + 1, err.Error()}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: err.Error()}
 				}
 				d.Line = i + 1
 				if cur == nil {
-					return nil, &ParseError{name, i + 1, "a step directive must be inside a \"## \" section"}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: "a step directive must be inside a \"## \" section"}
 				}
 				cur.Directives = append(cur.Directives, d)
 				continue

@@ -445,3 +445,61 @@ func TestLessonMarkdown(t *testing.T) {
 		t.Errorf("Markdown(heading) = \n%s", numbered)
 	}
 }
+
+// Lesson ids (and the pair a lesson names) become words on command lines
+// and keys in the progress file: only [a-z0-9-] is accepted, and the error
+// is said in the learner's language with the id's control bytes escaped.
+func TestParseIDs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		key, value string
+		ok         bool
+	}{
+		{"id", "tcp-server", true},
+		{"id", "exp2", true},
+		{"id", strings.Repeat("a", 64), true},
+		{"id", strings.Repeat("a", 65), false},
+		{"id", "srv;touch /tmp/x;true", false},
+		{"id", "cli$(id)", false},
+		{"id", "a b", false},
+		{"id", "TCP", false},
+		{"id", "-rf", false},
+		{"id", "x\x1b]0;pwned\x07", false},
+		{"id", "服务器", false},
+		{"id", "../x", false},
+		{"pair", "tcp-client", true},
+		{"pair", "cli$(reboot)", false},
+		{"pair", "a'b", false},
+	}
+	zh := content.Text(content.Chinese)
+	for _, tt := range tests {
+		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
+			t.Parallel()
+			src := "---\nid: x\nrole: server\npair: y\n---\n"
+			if tt.key == "id" {
+				src = strings.Replace(src, "id: x", "id: "+tt.value, 1)
+			} else {
+				src = strings.Replace(src, "pair: y", "pair: "+tt.value, 1)
+			}
+			l, err := content.Parse("bad.md", []byte(src))
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				return
+			}
+			var pe *content.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse = %+v, %v; want a *ParseError", l, err)
+			}
+			line := map[string]int{"id": 2, "pair": 4}[tt.key]
+			if pe.Line != line || pe.Key != "lesson.bad-"+tt.key {
+				t.Errorf("error at line %d with key %q, want line %d, key lesson.bad-%s", pe.Line, pe.Key, line, tt.key)
+			}
+			text := content.ErrorText(zh, fmt.Errorf("wrapped: %w", err))
+			if !strings.Contains(text, "a-z") || !strings.Contains(text, "小写字母") || strings.ContainsAny(text, "\x1b\x07") {
+				t.Errorf("Chinese error = %q: want the catalog's sentence, with no control byte", text)
+			}
+		})
+	}
+}

@@ -80,6 +80,9 @@ func parse(path string) (*content.Lesson, []Problem) {
 func fromErr(path string, err error) Problem {
 	var pe *content.ParseError
 	if errors.As(err, &pe) {
+		if pe.Key != "" {
+			return Problem{File: pe.File, Line: pe.Line, Key: pe.Key, Args: pe.Args}
+		}
 		return Problem{File: pe.File, Line: pe.Line, Detail: pe.Msg}
 	}
 	return Problem{File: path, Detail: err.Error()}

@@ -66,6 +66,8 @@ func TestFile(t *testing.T) {
 			"en/demo.md", "", false, 7, "inside a"},
 		{"no front matter id", both(strings.Replace(good, "id: demo\n", "", 1)),
 			"en/demo.md", "", false, 1, "no id"},
+		{"an id a shell would read", both(strings.Replace(good, "id: demo", "id: srv;touch /tmp/x;true", 1)),
+			"en/demo.md", "lesson.bad-id", false, 2, `"srv;touch /tmp/x;true"`},
 		{"missing translation", map[string]string{"en/demo.md": good}, "en/demo.md", "lint.missing-translation", false, 1, "zh"},
 		{"translation with another step", map[string]string{"en/demo.md": good, "zh/demo.md": strings.Replace(good, "bind rx", "bind rx port=9000", 1)},
 			"en/demo.md", "lint.step-differs", false, 11, "port=9000"},
