@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -122,16 +123,22 @@ type ParseError struct {
 	Args []any
 }
 
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
+func (e *ParseError) Error() string { return e.at(e.Msg) }
 
 // Text is the error in cat's language: "file:line: sentence".
 func (e *ParseError) Text(cat *Catalog) string {
 	if e.Key == "" || !cat.Has(e.Key) {
 		return e.Error()
 	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, cat.T(e.Key, e.Args...))
+	return e.at(cat.T(e.Key, e.Args...))
+}
+
+// at puts the file and line (when there is one) before msg.
+func (e *ParseError) at(msg string) string {
+	if e.Line <= 0 {
+		return fmt.Sprintf("%s: %s", e.File, msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
 }
 
 // ErrorText says err in cat's language when it is (or wraps) a
@@ -168,9 +175,70 @@ var (
 	afterRE     = regexp.MustCompile(`^\s*<!--\s*after\s*-->\s*$`)
 )
 
+// Bounds on what a lesson may ask the renderer to do. glamour's time grows
+// with the cube of the nesting depth of block quotes and lists (a 1 KB
+// line of 1000 ">" took 18 s and 870 MB), and with the size of what it
+// renders at once; a lesson from anyone must not be able to stall a class.
+// The built-in lessons nest at most 2 deep, their longest step is under
+// 2 KB and their longest file under 9 KB. Within these bounds the worst
+// lesson found renders in under a second and 60 MB.
+const (
+	MaxDepth     = 8         // block quotes and lists, counted by Depth
+	MaxStepBytes = 32 << 10  // a step's title, text and after-text
+	MaxFileBytes = 256 << 10 // a whole lesson file
+)
+
+// Depth counts the block containers a line of Markdown opens or continues
+// from its start: each ">" of a block quote and each list item marker
+// ("-", "*", "+", "1." or "1)") before the text, plus one level for every
+// two columns of indentation in front of a marker (a nested list item).
+// It may count a level more than CommonMark would, never fewer.
+func Depth(line string) int {
+	depth, indent := 0, 0
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == ' ':
+			indent++
+			i++
+			continue
+		case c == '\t':
+			indent += 4
+			i++
+			continue
+		case c == '>':
+			depth++
+			i++
+		case (c == '-' || c == '*' || c == '+') && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
+			depth++
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j == len(line) || line[j] != '.' && line[j] != ')' || j+1 < len(line) && line[j+1] != ' ' && line[j+1] != '\t' {
+				return depth
+			}
+			depth++
+			i = j + 1
+		default:
+			return depth
+		}
+		depth += indent / 2
+		indent = 0
+	}
+	return depth
+}
+
 // Parse reads one lesson document. name is used in error messages.
 func Parse(name string, data []byte) (*Lesson, error) {
 	l := &Lesson{Source: name, Kind: KindLesson}
+	if len(data) > MaxFileBytes {
+		return nil, &ParseError{File: name, Line: 1,
+			Msg: fmt.Sprintf("the file holds %d bytes; a lesson file is at most %d", len(data), MaxFileBytes),
+			Key: "lesson.file-too-long", Args: []any{len(data), MaxFileBytes}}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	lineNo := 0
@@ -245,16 +313,24 @@ func Parse(name string, data []byte) (*Lesson, error) {
 	var body, after []string
 	inAfter := false
 	var fence string // the opening fence of the code block we are in, or ""
-	flush := func() {
+	flush := func() error {
 		text := strings.Trim(strings.Join(body, "\n"), "\n")
+		size, line := len(text), lineNo+1
 		if cur == nil {
 			l.Intro = text
 		} else {
 			cur.Body = text
 			cur.After = strings.Trim(strings.Join(after, "\n"), "\n")
+			size, line = len(cur.Title)+len(cur.Body)+len(cur.After), cur.Line
 			l.Steps = append(l.Steps, *cur)
 		}
 		body, after, inAfter = nil, nil, false
+		if size > MaxStepBytes {
+			return &ParseError{File: name, Line: line,
+				Msg: fmt.Sprintf("this section holds %d bytes; a step is at most %d (split it into steps)", size, MaxStepBytes),
+				Key: "lesson.step-too-long", Args: []any{size, MaxStepBytes}}
+		}
+		return nil
 	}
 	for i := lineNo; i < len(lines); i++ {
 		line := lines[i]
@@ -262,8 +338,17 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		inFence := fence != ""
 		fence = NextFence(fence, line)
 		inFence = inFence || fence != ""
+		if !inFence {
+			if d := Depth(line); d > MaxDepth {
+				return nil, &ParseError{File: name, Line: i + 1,
+					Msg: fmt.Sprintf("block quotes and lists are nested %d deep here; at most %d", d, MaxDepth),
+					Key: "lesson.too-deep", Args: []any{d, MaxDepth}}
+			}
+		}
 		if !inFence && strings.HasPrefix(line, "## ") {
-			flush()
+			if err := flush(); err != nil {
+				return nil, err
+			}
 			cur = &Step{Title: strings.TrimSpace(line[3:]), Line: i + 1}
 			continue
 		}
@@ -297,7 +382,9 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		}
 		body = append(body, line)
 	}
-	flush()
+	if err := flush(); err != nil {
+		return nil, err
+	}
 	if l.Title == "" {
 		l.Title = l.ID
 	}
@@ -380,6 +467,32 @@ func byID(ls []*Lesson, id string) *Lesson {
 	return nil
 }
 
+// ReadFile reads the lesson file name from fsys. Only a regular file is
+// read (a FIFO named x.md would block the reader forever, a device could be
+// endless), and no more than MaxFileBytes+1 bytes of it, which is enough
+// for Parse to refuse a file that is too long.
+func ReadFile(fsys fs.FS, name string) ([]byte, error) {
+	notRegular := &ParseError{File: name, Line: 0, Msg: "is not a regular file, so it is not read as a lesson", Key: "lesson.not-regular"}
+	if st, err := fs.Stat(fsys, name); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, notRegular
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Checked again on what was opened: the name may have been replaced
+	// between the two looks.
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, notRegular
+	}
+	return io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+}
+
 // LoadDir parses every *.md file of a directory tree (an instructor's own
 // lessons), with the same rules as the built-in ones.
 func LoadDir(fsys fs.FS, dir string) ([]*Lesson, error) { return loadDir(fsys, dir) }
@@ -392,7 +505,7 @@ func loadDir(fsys fs.FS, dir string) ([]*Lesson, error) {
 	var out []*Lesson
 	lang := Lang(path.Base(dir))
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
