@@ -301,9 +301,9 @@ func pickLang(flagLang string, getenv func(string) string) content.Lang {
 func findLesson(lang content.Lang, dir, id string, e env, cat *content.Catalog) (*content.Lesson, int) {
 	if strings.HasSuffix(id, ".md") {
 		// An instructor's own lesson, written in Markdown only.
-		data, err := os.ReadFile(id)
+		data, err := content.ReadPath(id) // a regular file, read up to the lesson limit
 		if err != nil {
-			fmt.Fprintln(e.stderr, cat.T("cli.cannot-read", id, err))
+			fmt.Fprintln(e.stderr, cat.T("cli.cannot-read", id, content.ErrorText(cat, err)))
 			return nil, exitUsage
 		}
 		l, err := content.Parse(id, data)

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -491,6 +493,11 @@ func ReadFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, notRegular
 	}
 	return io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+}
+
+// ReadPath is ReadFile for a path on this machine (`sockstep run ./x.md`).
+func ReadPath(p string) ([]byte, error) {
+	return ReadFile(os.DirFS(filepath.Dir(p)), filepath.Base(p))
 }
 
 // LoadDir parses every *.md file of a directory tree (an instructor's own

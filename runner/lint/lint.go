@@ -84,7 +84,7 @@ func parse(path string) (*content.Lesson, []Problem) {
 // readLesson reads a lesson file as sockstep's loader does: a regular
 // file only, so that linting a FIFO named x.md does not hang.
 func readLesson(path string) ([]byte, error) {
-	return content.ReadFile(os.DirFS(filepath.Dir(path)), filepath.Base(path))
+	return content.ReadPath(path)
 }
 
 func fromErr(path string, err error) Problem {
