@@ -14,8 +14,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kballard/go-shellquote"
+
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // Kinds of Markdown document.
@@ -246,7 +249,7 @@ func Parse(name string, data []byte) (*Lesson, error) {
 	lineNo := 0
 	var lines []string
 	for sc.Scan() {
-		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+		lines = append(lines, cleanLine(strings.TrimRight(sc.Text(), "\r")))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &ParseError{File: name, Msg: err.Error()}
@@ -391,6 +394,38 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		l.Title = l.ID
 	}
 	return l, nil
+}
+
+// charRef is a numeric character reference (&#27; or &#x1b;), which the
+// Markdown renderer turns into the character it names.
+var charRef = regexp.MustCompile(`&#(?:[0-9]{1,8}|[xX][0-9a-fA-F]{1,7});`)
+
+// cleanLine makes one line of a lesson safe to print: a lesson may come
+// from anyone, and its text reaches the terminal (in menus, titles, the
+// rendered prose, prediction choices, transcripts). Control characters are
+// written as visible escapes (ESC as \x1b) as peer data is, and so are
+// numeric character references to them, which the renderer would decode
+// into the very byte. sockstep's own styling is added later, to clean text.
+func cleanLine(s string) string {
+	if strings.Contains(s, "&#") {
+		s = charRef.ReplaceAllStringFunc(s, func(ref string) string {
+			var v uint64
+			var err error
+			if ref[2] == 'x' || ref[2] == 'X' {
+				v, err = strconv.ParseUint(ref[3:len(ref)-1], 16, 32)
+			} else {
+				v, err = strconv.ParseUint(ref[2:len(ref)-1], 10, 32)
+			}
+			if err != nil || v > utf8.MaxRune || v == '\t' || v == '\n' {
+				return ref
+			}
+			if e := escape.Text(string(rune(v))); e != string(rune(v)) {
+				return e
+			}
+			return ref
+		})
+	}
+	return escape.Text(s)
 }
 
 // NextFence follows fenced code blocks as CommonMark does: a block opened
