@@ -163,26 +163,90 @@ func TestBindExpectedButSucceeded(t *testing.T) {
 
 // expect= lets a lesson bind an address that is not ours to show
 // EADDRNOTAVAIL. It must not become a way around the loopback rule: an
-// address this machine does own (the wildcard, always) must still need
-// the classroom opt-in.
+// address this machine does own (the wildcard, always), and an address
+// Linux's bind accepts without owning it (multicast, broadcast, 0.0.0.0/8),
+// must still need the classroom opt-in, and no bind is made.
 func TestBindExpectIsNoWayAroundLoopback(t *testing.T) {
 	t.Parallel()
-	for _, step := range []string{
-		"bind w addr=0.0.0.0:{port} expect=EADDRINUSE",
-		"bind w addr=0.0.0.0:{port} expect=EADDRNOTAVAIL",
-	} {
-		t.Run(step, func(t *testing.T) {
+	tests := []struct{ socket, step string }{
+		{"socket w udp", "bind w addr=0.0.0.0:{port} expect=EADDRINUSE"},
+		{"socket w udp", "bind w addr=0.0.0.0:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=224.0.0.1:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=239.255.0.1:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=255.255.255.255:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=0.1.2.3:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=169.254.1.1:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp family=6", "bind w addr=[ff02::1]:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp family=6", "bind w addr=[fe80::1]:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp family=6", "bind w addr=[::]:{port} expect=EADDRNOTAVAIL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.step, func(t *testing.T) {
 			t.Parallel()
-			s, _ := newSession(t, lessons.Config{})
-			mustStep(t, s, "socket w udp")
-			err := stepErr(t, s, withPort(sockettest.FreePort(t), step)...)
+			s, ui := newSession(t, lessons.Config{})
+			mustStep(t, s, tt.socket)
+			err := stepErr(t, s, withPort(sockettest.FreePort(t), tt.step)...)
 			if !errors.Is(err, lessons.ErrNotLocal) {
 				t.Errorf("error = %v, want ErrNotLocal", err)
 			}
 			if k := s.Socket("w"); k.Local.Port() != 0 && !k.Local.Addr().IsLoopback() {
 				t.Errorf("without --host, socket w was bound to %s (err %v); want ErrNotLocal and no bind", k.Local, err)
 			}
+			if calls := ui.callsOf("w"); len(calls) != 1 {
+				t.Errorf("calls on w = %+v, want only socket(): the bind is refused before it is made", calls)
+			}
 		})
+	}
+}
+
+// With net.ipv4.ip_nonlocal_bind set, Linux binds any address (ip(7)), so
+// a bind with expect=EADDRNOTAVAIL would succeed on a foreign address: it
+// is refused before the call. The sysctl belongs to a network namespace;
+// the test sets it in a child process's own namespace (root only; as an
+// ordinary user, when user namespaces are allowed).
+func TestBindExpectWithNonlocalBind(t *testing.T) {
+	t.Parallel()
+	requireLinux(t)
+	if os.Getenv("SOCKSTEP_TEST_NONLOCAL_CHILD") == "1" {
+		if err := os.WriteFile("/proc/sys/net/ipv4/ip_nonlocal_bind", []byte("1"), 0); err != nil {
+			t.Fatalf("cannot set ip_nonlocal_bind in the child's namespace: %v", err)
+		}
+		// First, that the kernel really binds the foreign address now.
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = unix.Bind(fd, &unix.SockaddrInet4{Port: 31999, Addr: [4]byte{192, 0, 2, 1}})
+		unix.Close(fd)
+		if err != nil {
+			t.Fatalf("with ip_nonlocal_bind=1, bind(192.0.2.1) = %v; the test's premise fails", err)
+		}
+		s, ui := newSession(t, lessons.Config{})
+		mustStep(t, s, "socket w udp")
+		err = stepErr(t, s, "bind w addr=192.0.2.1:31999 expect=EADDRNOTAVAIL")
+		if !errors.Is(err, lessons.ErrNotLocal) || len(ui.callsOf("w")) != 1 {
+			t.Fatalf("bind with expect=EADDRNOTAVAIL under ip_nonlocal_bind: %v, calls %+v; want ErrNotLocal and no bind", err, ui.callsOf("w"))
+		}
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), exe, "-test.run=^TestBindExpectWithNonlocalBind$", "-test.v")
+	cmd.Env = append(os.Environ(), "SOCKSTEP_TEST_NONLOCAL_CHILD=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET}
+	if os.Geteuid() != 0 {
+		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
+		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
+		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok && os.Geteuid() != 0 {
+			t.Skipf("not root, and user namespaces are not allowed here (%v): the sysctl cannot be set", err)
+		}
+		t.Fatalf("child in its own network namespace: %v\n%s", err, out)
 	}
 }
 
