@@ -547,8 +547,10 @@ func runLesson(ctx context.Context, r *runner.Runner, l *content.Lesson) error {
 	if err == nil {
 		if path, perr := progress.DefaultPath(); perr == nil {
 			// Progress is a convenience: failing to save it must not fail
-			// the lesson.
-			_ = progress.MarkLesson(path, l.ID)
+			// the lesson, but the learner is told.
+			if perr := progress.MarkLesson(path, l.ID); perr != nil {
+				r.Warn(func(cat *content.Catalog) string { return progress.Warning(cat, perr) })
+			}
 		}
 	}
 	return err

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/runner/escape"
 )
@@ -88,7 +89,7 @@ func TestHostileLessonText(t *testing.T) {
 	run := func() string {
 		var out, transcript bytes.Buffer
 		r, err := New(Options{Out: &out, Width: 80, Record: &transcript,
-			Session: lessons.Config{Port: freePort(t)}, StepWait: 5 * time.Second})
+			Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestHostileLessonText(t *testing.T) {
 		want []string // visible escapes that must be shown
 	}{
 		{"show, styled", func() string {
-			return show(Options{Styled: true, Style: "dark", Profile: termenv.TrueColor})
+			return show(Options{Terminal: true, Style: "dark", Profile: termenv.TrueColor})
 		}, []string{`\x1b]52;c;`, `\x1b[2J`, `\u009b31m`}},
 		{"show, plain", func() string { return show(Options{}) }, []string{`\x07bell`, `\u202e`}},
 		{"list", list, []string{`Title\x1b]0;pwned\x07\x1b[2J`}},
