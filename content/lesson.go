@@ -110,12 +110,18 @@ func (d Directive) String() string {
 	return strings.Join(parts, " ")
 }
 
+// quoteIfNeeded quotes s as the directive reader (shell rules, with
+// go-shellquote) reads it back: in double quotes, where only " and \ need
+// a backslash. (strconv.Quote would write \t or \u00ad, which a shell
+// reads as two or six characters.)
 func quoteIfNeeded(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t\"'\\|") {
-		return strconv.Quote(s)
+	if s != "" && !strings.ContainsAny(s, " \t\n\"'\\|") {
+		return s
 	}
-	return s
+	return `"` + dqEscaper.Replace(s) + `"`
 }
+
+var dqEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // ParseError points at the line of a lesson file that could not be read.
 type ParseError struct {
@@ -453,6 +459,14 @@ func NextFence(open, line string) string {
 	return open
 }
 
+// actionRE is what a directive's action may be, keyRE what the key of a
+// key=value argument may be: a lowercase word. Any other word with "=" in
+// it is positional.
+var (
+	actionRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	keyRE    = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+)
+
 func parseDirective(s string) (Directive, error) {
 	words, err := shellquote.Split(s)
 	if err != nil {
@@ -461,9 +475,12 @@ func parseDirective(s string) (Directive, error) {
 	if len(words) == 0 {
 		return Directive{}, fmt.Errorf("the step directive names no action")
 	}
+	if !actionRE.MatchString(words[0]) {
+		return Directive{}, fmt.Errorf("the step directive's action %q is not a word such as bind or send", words[0])
+	}
 	d := Directive{Action: words[0], Args: map[string]string{}}
 	for _, w := range words[1:] {
-		if k, v, ok := strings.Cut(w, "="); ok && k != "" && !strings.ContainsAny(k, " ") {
+		if k, v, ok := strings.Cut(w, "="); ok && keyRE.MatchString(k) {
 			if _, dup := d.Args[k]; dup {
 				return Directive{}, fmt.Errorf("argument %q is given twice", k)
 			}
