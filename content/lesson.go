@@ -145,11 +145,13 @@ func (e *ParseError) Text(cat *Catalog) string {
 }
 
 // at puts the file and line (when there is one) before msg.
+// The file's name is escaped: a file in an instructor's folder may be
+// called anything.
 func (e *ParseError) at(msg string) string {
 	if e.Line <= 0 {
-		return fmt.Sprintf("%s: %s", e.File, msg)
+		return fmt.Sprintf("%s: %s", escape.String(e.File), msg)
 	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
+	return fmt.Sprintf("%s:%d: %s", escape.String(e.File), e.Line, msg)
 }
 
 // ErrorText says err in cat's language when it is (or wraps) a

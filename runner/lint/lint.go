@@ -14,6 +14,7 @@ import (
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // Problem is one finding, at a file and line.
@@ -59,7 +60,7 @@ func Markdown(path string, data []byte) []Problem {
 			continue
 		}
 		if !fenced && codeInBold.MatchString(line) {
-			probs = append(probs, Problem{File: path, Line: i + 1, Key: "lint.code-in-bold", Args: []any{codeInBold.FindString(line)}})
+			probs = append(probs, Problem{File: path, Line: i + 1, Key: "lint.code-in-bold", Args: []any{escape.Text(codeInBold.FindString(line))}})
 		}
 	}
 	return probs
@@ -172,8 +173,9 @@ func Format(cat *content.Catalog, p Problem) string {
 	if p.Detail != "" {
 		msg = strings.TrimSpace(msg + " " + p.Detail)
 	}
+	file := escape.String(p.File) // a file may be called anything
 	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
+		return fmt.Sprintf("%s:%d: %s", file, p.Line, msg)
 	}
-	return fmt.Sprintf("%s: %s", p.File, msg)
+	return fmt.Sprintf("%s: %s", file, msg)
 }
