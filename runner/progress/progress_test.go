@@ -82,6 +82,23 @@ func TestUnusualFiles(t *testing.T) {
 				t.Errorf("warning = %q", w)
 			}
 		}},
+		{"damaged file with a link at .bak: the link is replaced, not followed", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.WriteFile(p, []byte(truncated), 0o644)
+			os.WriteFile(filepath.Join(dir, "precious"), []byte("keep me"), 0o644)
+			os.Symlink("precious", p+".bak")
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			if !errors.Is(err, ErrDamaged) {
+				t.Fatalf("error = %v, want ErrDamaged", err)
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "precious")); string(b) != "keep me" {
+				t.Errorf("the file .bak linked to was overwritten: %q", b)
+			}
+			if st, err := os.Lstat(path + ".bak"); err != nil || !st.Mode().IsRegular() {
+				t.Errorf(".bak is not a regular file holding the damaged one: %v", err)
+			}
+		}},
 		{"read-only file: left alone, and said", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "progress.json")
 			os.WriteFile(p, []byte("{}\n"), 0o444)
