@@ -7,6 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+
 	"github.com/sockstep/sockstep/content"
 )
 
@@ -91,4 +97,47 @@ func checkRoundTrip(t *testing.T, d content.Directive) {
 	if !reflect.DeepEqual(got, d) {
 		t.Fatalf("directive %#v written as %q reads back as %#v", d, d.String(), got)
 	}
+}
+
+// FuzzDepthBound checks Depth against the Markdown parser glamour uses
+// (goldmark): in any text Parse accepts, block quotes and lists nest no
+// deeper than MaxDepth, so the renderer's cubic cost stays bounded.
+func FuzzDepthBound(f *testing.F) {
+	for _, s := range []string{
+		"> > > x\n", "- a\n  - b\n    - c\n", "1. a\n   1. b\n", "- > - > x\n", "- item\n  ```\n> > >\n",
+		"``` a`b\n>>>>\n```\n", "\t- a\n\t\t- b\n", "> - a\n>   - b\n", "-\n  -\n    -\n", "* + - 1) x\n", "a\n: b\n\n    c\n    : d\n", "a\n:   b\n    :   c\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 4096 {
+			return
+		}
+		l, err := content.Parse("depth.md", []byte("---\nid: x\n---\n## S\n"+s))
+		if err != nil {
+			return
+		}
+		for _, md := range []string{l.Intro, l.Steps[0].Body, l.Steps[0].After} {
+			src := []byte(md)
+			// As glamour builds it (glamour.go: GFM and definition lists).
+			md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList))
+			doc := md.Parser().Parse(text.NewReader(src))
+			deepest := 0
+			var walk func(n ast.Node, depth int)
+			walk = func(n ast.Node, depth int) {
+				switch n.Kind() {
+				case ast.KindBlockquote, ast.KindList, extast.KindDefinitionList:
+					depth++
+				}
+				deepest = max(deepest, depth)
+				for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+					walk(c, depth)
+				}
+			}
+			walk(doc, 0)
+			if deepest > content.MaxDepth {
+				t.Fatalf("Parse accepted text that nests %d deep (at most %d):\n%q", deepest, content.MaxDepth, md)
+			}
+		}
+	})
 }

@@ -325,7 +325,8 @@ func Parse(name string, data []byte) (*Lesson, error) {
 	var cur *Step
 	var body, after []string
 	inAfter := false
-	var fence string // the opening fence of the code block we are in, or ""
+	var fence string    // the opening fence of the code block we are in, or ""
+	fenceAtTop := false // that fence starts at the left margin
 	flush := func() error {
 		text := strings.Trim(strings.Join(body, "\n"), "\n")
 		size, line := len(text), lineNo+1
@@ -350,8 +351,15 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		// The fence lines themselves belong to the code block.
 		inFence := fence != ""
 		fence = NextFence(fence, line)
+		if !inFence && fence != "" {
+			fenceAtTop = line[0] == fence[0]
+		}
 		inFence = inFence || fence != ""
-		if !inFence {
+		// Nesting is counted on every line but those of a code block
+		// opened at the left margin: an indented fence may belong to a
+		// list item, which a later line can end (and the fence with it),
+		// so what follows it is not surely code.
+		if !inFence || !fenceAtTop {
 			if d := Depth(line); d > MaxDepth {
 				return nil, &ParseError{File: name, Line: i + 1,
 					Msg: fmt.Sprintf("block quotes and lists are nested %d deep here; at most %d", d, MaxDepth),
@@ -437,8 +445,9 @@ func cleanLine(s string) string {
 }
 
 // NextFence follows fenced code blocks as CommonMark does: a block opened
-// by ``` or ~~~ (three or more) closes only on a line of the same character,
-// at least as long, with nothing after it. open is the current opening
+// by ``` or ~~~ (three or more; after ```, no backtick on the line) closes
+// only on a line of the same character, at least as long, with nothing
+// after it. open is the current opening
 // fence ("" outside a block); the result is the fence after line.
 func NextFence(open, line string) string {
 	t := strings.TrimLeft(line, " ")
@@ -453,6 +462,9 @@ func NextFence(open, line string) string {
 		return open
 	}
 	if open == "" {
+		if t[0] == '`' && strings.Contains(t[n:], "`") {
+			return "" // a backtick in the info string: not a fence
+		}
 		return t[:n]
 	}
 	if t[0] == open[0] && n >= len(open) && strings.TrimSpace(t[n:]) == "" {

@@ -563,6 +563,9 @@ func TestParseLimits(t *testing.T) {
 			return b.String()
 		}(), "lesson.too-deep", 13},
 		{"quotes inside a code block are code", head + "## S\n```\n" + strings.Repeat(">", 1000) + "\n```\n", "", 0},
+		{"a fence in a list item ends with it", head + "## S\n- item\n  ```\n" + strings.Repeat(">", 1000) + "\n", "lesson.too-deep", 7},
+		{"``` with a backtick after it opens no fence", head + "## S\n``` a`b\n" + strings.Repeat(">", 1000) + "\n```\n", "lesson.too-deep", 6},
+		{"~~~ may have backticks after it", head + "## S\n~~~ a`b\n" + strings.Repeat(">", 1000) + "\n~~~\n", "", 0},
 		{"step at the limit", head + "## S\n" + strings.Repeat("x", content.MaxStepBytes-1) + "\n", "", 0},
 		{"step too long", head + "intro\n## S\n" + strings.Repeat("word ", content.MaxStepBytes/5+1) + "\n## T\n", "lesson.step-too-long", 5},
 		{"after-text counts", head + "## S\nx\n<!-- after -->\n" + strings.Repeat("y", content.MaxStepBytes) + "\n", "lesson.step-too-long", 4},
