@@ -194,7 +194,8 @@ var (
 // renders at once; a lesson from anyone must not be able to stall a class.
 // The built-in lessons nest at most 2 deep, their longest step is under
 // 2 KB and their longest file under 9 KB. Within these bounds the worst
-// lesson found renders in under a second and 60 MB.
+// lessons tried (256 KiB nested 8 deep throughout, 32 KiB of "[" or "*")
+// render in about half a second of CPU and under 100 MB.
 const (
 	MaxDepth     = 8         // block quotes and lists, counted by Depth
 	MaxStepBytes = 32 << 10  // a step's title, text and after-text
