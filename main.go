@@ -301,14 +301,14 @@ func pickLang(flagLang string, getenv func(string) string) content.Lang {
 func findLesson(lang content.Lang, dir, id string, e env, cat *content.Catalog) (*content.Lesson, int) {
 	if strings.HasSuffix(id, ".md") {
 		// An instructor's own lesson, written in Markdown only.
-		data, err := os.ReadFile(id)
+		data, err := content.ReadPath(id) // a regular file, read up to the lesson limit
 		if err != nil {
-			fmt.Fprintln(e.stderr, cat.T("cli.cannot-read", id, err))
+			fmt.Fprintln(e.stderr, cat.T("cli.cannot-read", id, content.ErrorText(cat, err)))
 			return nil, exitUsage
 		}
 		l, err := content.Parse(id, data)
 		if err != nil {
-			fmt.Fprintln(e.stderr, err)
+			fmt.Fprintln(e.stderr, content.ErrorText(cat, err))
 			return nil, exitUsage
 		}
 		l.Lang = lang
@@ -316,7 +316,7 @@ func findLesson(lang content.Lang, dir, id string, e env, cat *content.Catalog) 
 	}
 	l, err := lessonByID(lang, dir, id)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, content.ErrorText(cat, err))
 		return nil, exitUsage
 	}
 	if l == nil || l.Kind == content.KindExercise {
@@ -547,8 +547,10 @@ func runLesson(ctx context.Context, r *runner.Runner, l *content.Lesson) error {
 	if err == nil {
 		if path, perr := progress.DefaultPath(); perr == nil {
 			// Progress is a convenience: failing to save it must not fail
-			// the lesson.
-			_ = progress.MarkLesson(path, l.ID)
+			// the lesson, but the learner is told.
+			if perr := progress.MarkLesson(path, l.ID); perr != nil {
+				r.Warn(func(cat *content.Catalog) string { return progress.Warning(cat, perr) })
+			}
 		}
 	}
 	return err
@@ -585,7 +587,7 @@ func cmdShow(f flags, lang content.Lang, l *content.Lesson, e env) int {
 		return code
 	}
 	if err := r.Show(l); err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, content.ErrorText(content.Text(lang), err))
 		return exitFail
 	}
 	return exitOK
@@ -619,7 +621,7 @@ func menuItems(lang content.Lang, dir string) ([]runner.MenuItem, error) {
 func cmdList(f flags, lang content.Lang, e env) int {
 	items, err := menuItems(lang, f.lessons)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintln(e.stderr, content.ErrorText(content.Text(lang), err))
 		return exitFail
 	}
 	r, code := newRunner(flags{host: "127.0.0.1", port: lessons.DefaultPort, auto: autoFlag{on: true}, width: f.width}, lang, e)
@@ -651,7 +653,7 @@ func cmdMenu(ctx context.Context, f flags, lang content.Lang, e env) int {
 	for {
 		items, err := menuItems(lang, f.lessons)
 		if err != nil {
-			fmt.Fprintln(e.stderr, err)
+			fmt.Fprintln(e.stderr, content.ErrorText(content.Text(lang), err))
 			return exitFail
 		}
 		it, ok, err := r.Menu(ctx, items)

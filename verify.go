@@ -49,7 +49,9 @@ func runVerify(ctx context.Context, args []string, e env) int {
 	}
 	return verify.Command(ctx, rest, e.stdin, e.stdout, e.stderr, lang, func(id string) {
 		if path, err := progress.DefaultPath(); err == nil {
-			_ = progress.MarkExercise(path, id) // progress is a convenience, never a failure
+			if err := progress.MarkExercise(path, id); err != nil { // a convenience, never a failure
+				fmt.Fprintln(e.stderr, progress.Warning(content.Text(lang), err))
+			}
 		}
 		fmt.Fprintln(e.stdout, content.Text(lang).T("cli.passed-next", id))
 	})

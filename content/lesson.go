@@ -3,15 +3,22 @@ package content
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kballard/go-shellquote"
+
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // Kinds of Markdown document.
@@ -103,22 +110,77 @@ func (d Directive) String() string {
 	return strings.Join(parts, " ")
 }
 
+// quoteIfNeeded quotes s as the directive reader (shell rules, with
+// go-shellquote) reads it back: in double quotes, where only " and \ need
+// a backslash. (strconv.Quote would write \t or \u00ad, which a shell
+// reads as two or six characters.)
 func quoteIfNeeded(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t\"'\\|") {
-		return strconv.Quote(s)
+	if s != "" && !strings.ContainsAny(s, " \t\n\"'\\|") {
+		return s
 	}
-	return s
+	return `"` + dqEscaper.Replace(s) + `"`
 }
+
+var dqEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // ParseError points at the line of a lesson file that could not be read.
 type ParseError struct {
 	File string
 	Line int
-	Msg  string
+	Msg  string // the sentence in English, as Error gives it
+	// Key and Args name the same sentence in the message catalog, where
+	// there is one, so that Text can say it in the learner's language.
+	Key  string
+	Args []any
 }
 
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+func (e *ParseError) Error() string { return e.at(e.Msg) }
+
+// Text is the error in cat's language: "file:line: sentence".
+func (e *ParseError) Text(cat *Catalog) string {
+	if e.Key == "" || !cat.Has(e.Key) {
+		return e.Error()
+	}
+	return e.at(cat.T(e.Key, e.Args...))
+}
+
+// at puts the file and line (when there is one) before msg.
+// The file's name is escaped: a file in an instructor's folder may be
+// called anything.
+func (e *ParseError) at(msg string) string {
+	if e.Line <= 0 {
+		return fmt.Sprintf("%s: %s", escape.String(e.File), msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", escape.String(e.File), e.Line, msg)
+}
+
+// ErrorText says err in cat's language when it is (or wraps) a
+// ParseError with a catalog sentence, and as err.Error() otherwise.
+func ErrorText(cat *Catalog, err error) string {
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return pe.Text(cat)
+	}
+	return err.Error()
+}
+
+// idRE is what a lesson id (and the pair it names) may be: lowercase ASCII
+// letters, digits and hyphens, starting with a letter or digit, at most 64
+// characters. An id becomes a word on command lines (`sockstep run ID`, the
+// classroom's terminal panes), a key in the progress file and a menu entry,
+// so nothing a shell, a flag parser or a terminal would read as more than
+// a name may be in it.
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// ValidID reports whether s may be a lesson id.
+func ValidID(s string) bool { return idRE.MatchString(s) }
+
+// badID is the error for an id or pair (key "id" or "pair") that ValidID
+// refuses. The id is quoted with %q, which writes control bytes as escapes.
+func badID(name string, line int, key, v string) *ParseError {
+	return &ParseError{File: name, Line: line,
+		Msg: fmt.Sprintf("%s %q may hold only lowercase letters a-z, digits and hyphens, starting with a letter or digit, at most 64 characters", key, v),
+		Key: "lesson.bad-" + key, Args: []any{v}}
 }
 
 var (
@@ -126,18 +188,80 @@ var (
 	afterRE     = regexp.MustCompile(`^\s*<!--\s*after\s*-->\s*$`)
 )
 
+// Bounds on what a lesson may ask the renderer to do. glamour's time grows
+// with the cube of the nesting depth of block quotes and lists (a 1 KB
+// line of 1000 ">" took 18 s and 870 MB), and with the size of what it
+// renders at once; a lesson from anyone must not be able to stall a class.
+// The built-in lessons nest at most 2 deep, their longest step is under
+// 2 KB and their longest file under 9 KB. Within these bounds the worst
+// lessons tried (256 KiB nested 8 deep throughout, 32 KiB of "[" or "*")
+// render in about half a second of CPU and under 100 MB.
+const (
+	MaxDepth     = 8         // block quotes and lists, counted by Depth
+	MaxStepBytes = 32 << 10  // a step's title, text and after-text
+	MaxFileBytes = 256 << 10 // a whole lesson file
+)
+
+// Depth counts the block containers a line of Markdown opens or continues
+// from its start: each ">" of a block quote and each list item marker
+// ("-", "*", "+", "1." or "1)") before the text, plus one level for every
+// two columns of indentation in front of a marker (a nested list item).
+// It may count a level more than CommonMark would, never fewer.
+func Depth(line string) int {
+	depth, indent := 0, 0
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == ' ':
+			indent++
+			i++
+			continue
+		case c == '\t':
+			indent += 4
+			i++
+			continue
+		case c == '>':
+			depth++
+			i++
+		case (c == '-' || c == '*' || c == '+') && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
+			depth++
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j == len(line) || line[j] != '.' && line[j] != ')' || j+1 < len(line) && line[j+1] != ' ' && line[j+1] != '\t' {
+				return depth
+			}
+			depth++
+			i = j + 1
+		default:
+			return depth
+		}
+		depth += indent / 2
+		indent = 0
+	}
+	return depth
+}
+
 // Parse reads one lesson document. name is used in error messages.
 func Parse(name string, data []byte) (*Lesson, error) {
 	l := &Lesson{Source: name, Kind: KindLesson}
+	if len(data) > MaxFileBytes {
+		return nil, &ParseError{File: name, Line: 1,
+			Msg: fmt.Sprintf("the file holds %d bytes; a lesson file is at most %d", len(data), MaxFileBytes),
+			Key: "lesson.file-too-long", Args: []any{len(data), MaxFileBytes}}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	lineNo := 0
 	var lines []string
 	for sc.Scan() {
-		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+		lines = append(lines, cleanLine(strings.TrimRight(sc.Text(), "\r")))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ParseError{name, 0, err.Error()}
+		return nil, &ParseError{File: name, Msg: err.Error()}
 	}
 
 	// Front matter: "---", key: value lines, "---".
@@ -150,11 +274,14 @@ func Parse(name string, data []byte) (*Lesson, error) {
 			}
 			k, v, ok := strings.Cut(lines[i], ":")
 			if !ok {
-				return nil, &ParseError{name, i + 1, "front matter lines are written key: value"}
+				return nil, &ParseError{File: name, Line: i + 1, Msg: "front matter lines are written key: value"}
 			}
 			v = strings.TrimSpace(v)
 			switch strings.TrimSpace(k) {
 			case "id":
+				if !ValidID(v) {
+					return nil, badID(name, i+1, "id", v)
+				}
 				l.ID = v
 			case "title":
 				l.Title = v
@@ -164,64 +291,92 @@ func Parse(name string, data []byte) (*Lesson, error) {
 				l.Kind = v
 			case "role":
 				if v != "server" && v != "client" {
-					return nil, &ParseError{name, i + 1, fmt.Sprintf("role is server or client, not %q", v)}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: fmt.Sprintf("role is server or client, not %q", v)}
 				}
 				l.Role = v
 			case "pair":
+				if !ValidID(v) {
+					return nil, badID(name, i+1, "pair", v)
+				}
 				l.Pair = v
 			case "order":
 				n, err := strconv.Atoi(v)
 				if err != nil {
-					return nil, &ParseError{name, i + 1, "order must be a whole number"}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: "order must be a whole number"}
 				}
 				l.Order = n
 			default:
-				return nil, &ParseError{name, i + 1, fmt.Sprintf("unknown front matter key %q", strings.TrimSpace(k))}
+				return nil, &ParseError{File: name, Line: i + 1, Msg: fmt.Sprintf("unknown front matter key %q", strings.TrimSpace(k))}
 			}
 		}
 		if end < 0 {
-			return nil, &ParseError{name, 1, "front matter is not closed with ---"}
+			return nil, &ParseError{File: name, Line: 1, Msg: "front matter is not closed with ---"}
 		}
 		lineNo = end + 1
 	}
 	if l.ID == "" {
-		return nil, &ParseError{name, 1, "the lesson has no id in its front matter"}
+		return nil, &ParseError{File: name, Line: 1, Msg: "the lesson has no id in its front matter"}
 	}
 	switch l.Kind {
 	case KindLesson, KindExperiment, KindExercise:
 	default:
-		return nil, &ParseError{name, 1, fmt.Sprintf("unknown kind %q (lesson, experiment or exercise)", l.Kind)}
+		return nil, &ParseError{File: name, Line: 1, Msg: fmt.Sprintf("unknown kind %q (lesson, experiment or exercise)", l.Kind)}
 	}
 
 	var cur *Step
 	var body, after []string
 	inAfter := false
-	var fence string // the opening fence of the code block we are in, or ""
-	flush := func() {
+	var fence string    // the opening fence of the code block we are in, or ""
+	fenceAtTop := false // that fence starts at the left margin
+	flush := func() error {
 		text := strings.Trim(strings.Join(body, "\n"), "\n")
+		size, line := len(text), lineNo+1
 		if cur == nil {
 			l.Intro = text
 		} else {
 			cur.Body = text
 			cur.After = strings.Trim(strings.Join(after, "\n"), "\n")
+			size, line = len(cur.Title)+len(cur.Body)+len(cur.After), cur.Line
 			l.Steps = append(l.Steps, *cur)
 		}
 		body, after, inAfter = nil, nil, false
+		if size > MaxStepBytes {
+			return &ParseError{File: name, Line: line,
+				Msg: fmt.Sprintf("this section holds %d bytes; a step is at most %d (split it into steps)", size, MaxStepBytes),
+				Key: "lesson.step-too-long", Args: []any{size, MaxStepBytes}}
+		}
+		return nil
 	}
 	for i := lineNo; i < len(lines); i++ {
 		line := lines[i]
 		// The fence lines themselves belong to the code block.
 		inFence := fence != ""
 		fence = NextFence(fence, line)
+		if !inFence && fence != "" {
+			fenceAtTop = line[0] == fence[0]
+		}
 		inFence = inFence || fence != ""
+		// Nesting is counted on every line but those of a code block
+		// opened at the left margin: an indented fence may belong to a
+		// list item, which a later line can end (and the fence with it),
+		// so what follows it is not surely code.
+		if !inFence || !fenceAtTop {
+			if d := Depth(line); d > MaxDepth {
+				return nil, &ParseError{File: name, Line: i + 1,
+					Msg: fmt.Sprintf("block quotes and lists are nested %d deep here; at most %d", d, MaxDepth),
+					Key: "lesson.too-deep", Args: []any{d, MaxDepth}}
+			}
+		}
 		if !inFence && strings.HasPrefix(line, "## ") {
-			flush()
+			if err := flush(); err != nil {
+				return nil, err
+			}
 			cur = &Step{Title: strings.TrimSpace(line[3:]), Line: i + 1}
 			continue
 		}
 		if !inFence && afterRE.MatchString(line) {
 			if cur == nil || inAfter {
-				return nil, &ParseError{name, i + 1, "<!-- after --> must be inside a \"## \" section, once"}
+				return nil, &ParseError{File: name, Line: i + 1, Msg: "<!-- after --> must be inside a \"## \" section, once"}
 			}
 			inAfter = true
 			continue
@@ -230,11 +385,11 @@ func Parse(name string, data []byte) (*Lesson, error) {
 			if m := directiveRE.FindStringSubmatch(line); m != nil {
 				d, err := parseDirective(m[1])
 				if err != nil {
-					return nil, &ParseError{name, i + 1, err.Error()}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: err.Error()}
 				}
 				d.Line = i + 1
 				if cur == nil {
-					return nil, &ParseError{name, i + 1, "a step directive must be inside a \"## \" section"}
+					return nil, &ParseError{File: name, Line: i + 1, Msg: "a step directive must be inside a \"## \" section"}
 				}
 				cur.Directives = append(cur.Directives, d)
 				continue
@@ -249,16 +404,51 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		}
 		body = append(body, line)
 	}
-	flush()
+	if err := flush(); err != nil {
+		return nil, err
+	}
 	if l.Title == "" {
 		l.Title = l.ID
 	}
 	return l, nil
 }
 
+// charRef is a numeric character reference (&#27; or &#x1b;), which the
+// Markdown renderer turns into the character it names.
+var charRef = regexp.MustCompile(`&#(?:[0-9]{1,8}|[xX][0-9a-fA-F]{1,7});`)
+
+// cleanLine makes one line of a lesson safe to print: a lesson may come
+// from anyone, and its text reaches the terminal (in menus, titles, the
+// rendered prose, prediction choices, transcripts). Control characters are
+// written as visible escapes (ESC as \x1b) as peer data is, and so are
+// numeric character references to them, which the renderer would decode
+// into the very byte. sockstep's own styling is added later, to clean text.
+func cleanLine(s string) string {
+	if strings.Contains(s, "&#") {
+		s = charRef.ReplaceAllStringFunc(s, func(ref string) string {
+			var v uint64
+			var err error
+			if ref[2] == 'x' || ref[2] == 'X' {
+				v, err = strconv.ParseUint(ref[3:len(ref)-1], 16, 32)
+			} else {
+				v, err = strconv.ParseUint(ref[2:len(ref)-1], 10, 32)
+			}
+			if err != nil || v > utf8.MaxRune || v == '\t' || v == '\n' {
+				return ref
+			}
+			if e := escape.Text(string(rune(v))); e != string(rune(v)) {
+				return e
+			}
+			return ref
+		})
+	}
+	return escape.Text(s)
+}
+
 // NextFence follows fenced code blocks as CommonMark does: a block opened
-// by ``` or ~~~ (three or more) closes only on a line of the same character,
-// at least as long, with nothing after it. open is the current opening
+// by ``` or ~~~ (three or more; after ```, no backtick on the line) closes
+// only on a line of the same character, at least as long, with nothing
+// after it. open is the current opening
 // fence ("" outside a block); the result is the fence after line.
 func NextFence(open, line string) string {
 	t := strings.TrimLeft(line, " ")
@@ -273,6 +463,9 @@ func NextFence(open, line string) string {
 		return open
 	}
 	if open == "" {
+		if t[0] == '`' && strings.Contains(t[n:], "`") {
+			return "" // a backtick in the info string: not a fence
+		}
 		return t[:n]
 	}
 	if t[0] == open[0] && n >= len(open) && strings.TrimSpace(t[n:]) == "" {
@@ -280,6 +473,14 @@ func NextFence(open, line string) string {
 	}
 	return open
 }
+
+// actionRE is what a directive's action may be, keyRE what the key of a
+// key=value argument may be: a lowercase word. Any other word with "=" in
+// it is positional.
+var (
+	actionRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	keyRE    = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+)
 
 func parseDirective(s string) (Directive, error) {
 	words, err := shellquote.Split(s)
@@ -289,9 +490,12 @@ func parseDirective(s string) (Directive, error) {
 	if len(words) == 0 {
 		return Directive{}, fmt.Errorf("the step directive names no action")
 	}
+	if !actionRE.MatchString(words[0]) {
+		return Directive{}, fmt.Errorf("the step directive's action %q is not a word such as bind or send", words[0])
+	}
 	d := Directive{Action: words[0], Args: map[string]string{}}
 	for _, w := range words[1:] {
-		if k, v, ok := strings.Cut(w, "="); ok && k != "" && !strings.ContainsAny(k, " ") {
+		if k, v, ok := strings.Cut(w, "="); ok && keyRE.MatchString(k) {
 			if _, dup := d.Args[k]; dup {
 				return Directive{}, fmt.Errorf("argument %q is given twice", k)
 			}
@@ -332,6 +536,37 @@ func byID(ls []*Lesson, id string) *Lesson {
 	return nil
 }
 
+// ReadFile reads the lesson file name from fsys. Only a regular file is
+// read (a FIFO named x.md would block the reader forever, a device could be
+// endless), and no more than MaxFileBytes+1 bytes of it, which is enough
+// for Parse to refuse a file that is too long.
+func ReadFile(fsys fs.FS, name string) ([]byte, error) {
+	notRegular := &ParseError{File: name, Line: 0, Msg: "is not a regular file, so it is not read as a lesson", Key: "lesson.not-regular"}
+	if st, err := fs.Stat(fsys, name); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, notRegular
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Checked again on what was opened: the name may have been replaced
+	// between the two looks.
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, notRegular
+	}
+	return io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+}
+
+// ReadPath is ReadFile for a path on this machine (`sockstep run ./x.md`).
+func ReadPath(p string) ([]byte, error) {
+	return ReadFile(os.DirFS(filepath.Dir(p)), filepath.Base(p))
+}
+
 // LoadDir parses every *.md file of a directory tree (an instructor's own
 // lessons), with the same rules as the built-in ones.
 func LoadDir(fsys fs.FS, dir string) ([]*Lesson, error) { return loadDir(fsys, dir) }
@@ -344,7 +579,7 @@ func loadDir(fsys fs.FS, dir string) ([]*Lesson, error) {
 	var out []*Lesson
 	lang := Lang(path.Base(dir))
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}

@@ -3,13 +3,18 @@ package content_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/sockstep/sockstep/content"
 )
@@ -443,5 +448,200 @@ func TestLessonMarkdown(t *testing.T) {
 	numbered := l.Markdown(func(i int) string { return fmt.Sprintf("Step %d: %s", i+1, l.Steps[i].Title) })
 	if !strings.Contains(numbered, "## Step 2: Two") {
 		t.Errorf("Markdown(heading) = \n%s", numbered)
+	}
+}
+
+// Lesson ids (and the pair a lesson names) become words on command lines
+// and keys in the progress file: only [a-z0-9-] is accepted, and the error
+// is said in the learner's language with the id's control bytes escaped.
+func TestParseIDs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		key, value string
+		ok         bool
+	}{
+		{"id", "tcp-server", true},
+		{"id", "exp2", true},
+		{"id", strings.Repeat("a", 64), true},
+		{"id", strings.Repeat("a", 65), false},
+		{"id", "srv;touch /tmp/x;true", false},
+		{"id", "cli$(id)", false},
+		{"id", "a b", false},
+		{"id", "TCP", false},
+		{"id", "-rf", false},
+		{"id", "x\x1b]0;pwned\x07", false},
+		{"id", "服务器", false},
+		{"id", "../x", false},
+		{"pair", "tcp-client", true},
+		{"pair", "cli$(reboot)", false},
+		{"pair", "a'b", false},
+	}
+	zh := content.Text(content.Chinese)
+	for _, tt := range tests {
+		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
+			t.Parallel()
+			src := "---\nid: x\nrole: server\npair: y\n---\n"
+			if tt.key == "id" {
+				src = strings.Replace(src, "id: x", "id: "+tt.value, 1)
+			} else {
+				src = strings.Replace(src, "pair: y", "pair: "+tt.value, 1)
+			}
+			l, err := content.Parse("bad.md", []byte(src))
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				return
+			}
+			var pe *content.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse = %+v, %v; want a *ParseError", l, err)
+			}
+			line := map[string]int{"id": 2, "pair": 4}[tt.key]
+			if pe.Line != line || pe.Key != "lesson.bad-"+tt.key {
+				t.Errorf("error at line %d with key %q, want line %d, key lesson.bad-%s", pe.Line, pe.Key, line, tt.key)
+			}
+			text := content.ErrorText(zh, fmt.Errorf("wrapped: %w", err))
+			if !strings.Contains(text, "a-z") || !strings.Contains(text, "小写字母") || strings.ContainsAny(text, "\x1b\x07") {
+				t.Errorf("Chinese error = %q: want the catalog's sentence, with no control byte", text)
+			}
+		})
+	}
+}
+
+func TestDepth(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		line string
+		want int
+	}{
+		{"plain text", 0},
+		{"> quoted", 1},
+		{"> > > x", 3},
+		{">>>>", 4},
+		{"- item", 1},
+		{"  - nested item", 2},
+		{"    - third level", 3},
+		{"1. first", 1},
+		{"   1) nested", 2},
+		{"- > - > x", 4},
+		{"---", 0},
+		{"***bold***", 0},
+		{"-1 is a number", 0},
+		{"2024. was a year", 1},
+		{"12345678901. too long for a list", 0},
+		{"        indented code", 0},
+		{"\t- tab-indented item", 3},
+		{strings.Repeat(">", 1000), 1000},
+	}
+	for _, tt := range tests {
+		if got := content.Depth(tt.line); got != tt.want {
+			t.Errorf("Depth(%.20q) = %d, want %d", tt.line, got, tt.want)
+		}
+	}
+}
+
+// A lesson that would make the renderer work for minutes is refused when it
+// is read, at the line that goes too far, before anything renders it.
+func TestParseLimits(t *testing.T) {
+	t.Parallel()
+	head := "---\nid: x\n---\n"
+	tests := []struct {
+		name string
+		src  string
+		key  string // "" when the lesson is accepted
+		line int
+	}{
+		{"quotes at the limit", head + "## S\n" + strings.Repeat("> ", content.MaxDepth) + "x\n", "", 0},
+		{"1000 quotes", head + "## S\ntext\n" + strings.Repeat(">", 1000) + " x\n", "lesson.too-deep", 6},
+		{"quotes in the intro", head + strings.Repeat(">", 9) + "\n", "lesson.too-deep", 4},
+		{"deep list", head + "## S\n" + func() string {
+			var b strings.Builder
+			for i := 0; i < 12; i++ {
+				b.WriteString(strings.Repeat("  ", i) + "- item\n")
+			}
+			return b.String()
+		}(), "lesson.too-deep", 13},
+		{"quotes inside a code block are code", head + "## S\n```\n" + strings.Repeat(">", 1000) + "\n```\n", "", 0},
+		{"a fence in a list item ends with it", head + "## S\n- item\n  ```\n" + strings.Repeat(">", 1000) + "\n", "lesson.too-deep", 7},
+		{"``` with a backtick after it opens no fence", head + "## S\n``` a`b\n" + strings.Repeat(">", 1000) + "\n```\n", "lesson.too-deep", 6},
+		{"~~~ may have backticks after it", head + "## S\n~~~ a`b\n" + strings.Repeat(">", 1000) + "\n~~~\n", "", 0},
+		{"step at the limit", head + "## S\n" + strings.Repeat("x", content.MaxStepBytes-1) + "\n", "", 0},
+		{"step too long", head + "intro\n## S\n" + strings.Repeat("word ", content.MaxStepBytes/5+1) + "\n## T\n", "lesson.step-too-long", 5},
+		{"after-text counts", head + "## S\nx\n<!-- after -->\n" + strings.Repeat("y", content.MaxStepBytes) + "\n", "lesson.step-too-long", 4},
+		{"intro too long", head + strings.Repeat("z", content.MaxStepBytes+1) + "\n## S\n", "lesson.step-too-long", 4},
+		{"file too long", head + strings.Repeat("## S\nshort\n", content.MaxFileBytes/11+1), "lesson.file-too-long", 1},
+	}
+	zh := content.Text(content.Chinese)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := content.Parse("deep.md", []byte(tt.src))
+			if tt.key == "" {
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				return
+			}
+			var pe *content.ParseError
+			if !errors.As(err, &pe) || pe.Key != tt.key || pe.Line != tt.line {
+				t.Fatalf("Parse error = %v (%+v), want %s at line %d", err, pe, tt.key, tt.line)
+			}
+			if text := pe.Text(zh); !strings.HasPrefix(text, fmt.Sprintf("deep.md:%d: ", tt.line)) || strings.Contains(text, "%!") {
+				t.Errorf("Chinese text = %q", text)
+			}
+		})
+	}
+}
+
+// A FIFO named like a lesson is not opened (it would block the reader
+// forever), and a file longer than a lesson may be is read only as far as
+// Parse needs to refuse it.
+func TestReadFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := "---\nid: a\n---\n## S\n"
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte(good), 0o644)
+	if err := unix.Mkfifo(filepath.Join(dir, "fifo.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(dir, "folder.md"), 0o755)
+	big, _ := os.Create(filepath.Join(dir, "big.md"))
+	big.Truncate(1 << 30) // sparse: a gigabyte on paper
+	big.Close()
+	os.Symlink("a.md", filepath.Join(dir, "link.md"))
+	fsys := os.DirFS(dir)
+	tests := []struct {
+		name    string
+		key     string // ParseError key expected, "" for success
+		wantLen int
+	}{
+		{"a.md", "", len(good)},
+		{"link.md", "", len(good)},
+		{"fifo.md", "lesson.not-regular", 0},
+		{"folder.md", "lesson.not-regular", 0},
+		{"big.md", "", content.MaxFileBytes + 1},
+	}
+	for _, tt := range tests {
+		data, err := content.ReadFile(fsys, tt.name)
+		var pe *content.ParseError
+		switch {
+		case tt.key == "" && (err != nil || len(data) != tt.wantLen):
+			t.Errorf("ReadFile(%s) = %d bytes, %v; want %d bytes", tt.name, len(data), err, tt.wantLen)
+		case tt.key != "" && (!errors.As(err, &pe) || pe.Key != tt.key):
+			t.Errorf("ReadFile(%s) error = %v, want %s", tt.name, err, tt.key)
+		}
+	}
+	// LoadDir reads the folder without waiting on the FIFO, and says why.
+	done := make(chan error, 1)
+	go func() { _, err := content.LoadDir(fsys, "."); done <- err }()
+	select {
+	case err := <-done:
+		var pe *content.ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("LoadDir = %v, want the FIFO or the long file refused", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("LoadDir blocked on a FIFO")
 	}
 }

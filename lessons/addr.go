@@ -91,6 +91,12 @@ func hostsLookup(path, name string) []netip.Addr {
 	if err != nil {
 		return nil
 	}
+	return lookupHosts(data, name)
+}
+
+// lookupHosts finds name in the text of a hosts file: "ADDRESS NAME
+// ALIAS...", one entry a line, "#" starting a comment.
+func lookupHosts(data []byte, name string) []netip.Addr {
 	var out []netip.Addr
 	for _, line := range strings.Split(string(data), "\n") {
 		if i := strings.IndexByte(line, '#'); i >= 0 {

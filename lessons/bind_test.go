@@ -163,24 +163,37 @@ func TestBindExpectedButSucceeded(t *testing.T) {
 
 // expect= lets a lesson bind an address that is not ours to show
 // EADDRNOTAVAIL. It must not become a way around the loopback rule: an
-// address this machine does own (the wildcard, always) must still need
-// the classroom opt-in.
+// address this machine does own (the wildcard, always), and an address
+// Linux's bind accepts without owning it (multicast, broadcast, 0.0.0.0/8),
+// must still need the classroom opt-in, and no bind is made.
 func TestBindExpectIsNoWayAroundLoopback(t *testing.T) {
 	t.Parallel()
-	for _, step := range []string{
-		"bind w addr=0.0.0.0:{port} expect=EADDRINUSE",
-		"bind w addr=0.0.0.0:{port} expect=EADDRNOTAVAIL",
-	} {
-		t.Run(step, func(t *testing.T) {
+	tests := []struct{ socket, step string }{
+		{"socket w udp", "bind w addr=0.0.0.0:{port} expect=EADDRINUSE"},
+		{"socket w udp", "bind w addr=0.0.0.0:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=224.0.0.1:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=239.255.0.1:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=255.255.255.255:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=0.1.2.3:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp", "bind w addr=169.254.1.1:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp family=6", "bind w addr=[ff02::1]:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp family=6", "bind w addr=[fe80::1]:{port} expect=EADDRNOTAVAIL"},
+		{"socket w udp family=6", "bind w addr=[::]:{port} expect=EADDRNOTAVAIL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.step, func(t *testing.T) {
 			t.Parallel()
-			s, _ := newSession(t, lessons.Config{})
-			mustStep(t, s, "socket w udp")
-			err := stepErr(t, s, withPort(sockettest.FreePort(t), step)...)
+			s, ui := newSession(t, lessons.Config{})
+			mustStep(t, s, tt.socket)
+			err := stepErr(t, s, withPort(sockettest.FreePort(t), tt.step)...)
 			if !errors.Is(err, lessons.ErrNotLocal) {
 				t.Errorf("error = %v, want ErrNotLocal", err)
 			}
 			if k := s.Socket("w"); k.Local.Port() != 0 && !k.Local.Addr().IsLoopback() {
 				t.Errorf("without --host, socket w was bound to %s (err %v); want ErrNotLocal and no bind", k.Local, err)
+			}
+			if calls := ui.callsOf("w"); len(calls) != 1 {
+				t.Errorf("calls on w = %+v, want only socket(): the bind is refused before it is made", calls)
 			}
 		})
 	}

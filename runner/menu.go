@@ -3,9 +3,11 @@ package runner
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // MenuItem is one entry of the lesson menu.
@@ -57,7 +59,10 @@ func (r *Runner) menuLabel(it MenuItem) string {
 		mark = "✓ "
 	}
 	kind := r.cat.T("menu.kind." + it.Kind)
-	return fmt.Sprintf("%s%s %s  %s", mark, pad(kind, 6), pad(it.ID, 22), ansi.Truncate(it.Title, 46, "…"))
+	// Items come from lessons anyone may write: escaped, even though the
+	// loader cleaned them, since a caller may build items of its own.
+	title := strings.Join(strings.Fields(escape.Text(it.Title)), " ")
+	return fmt.Sprintf("%s%s %s  %s", mark, pad(kind, 6), pad(escape.String(it.ID), 22), ansi.Truncate(title, 46, "…"))
 }
 
 // List prints the menu items as plain lines: the menu for a run without a

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // Styles a learner can pick with --style. "notty" is chosen automatically
@@ -49,6 +50,9 @@ func (m *markdown) render(md string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The lesson's text was cleaned when it was read; this catches what
+	// the renderer itself may make of it, keeping only its colours.
+	out = escape.Styled(out)
 	out = fitWidth(out, m.width)
 	if m.compact {
 		out = dropBlankLines(out)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // Problem is one finding, at a file and line.
@@ -37,7 +38,7 @@ func File(path string) []Problem {
 	for _, err := range lessons.Check(l) {
 		probs = append(probs, fromErr(path, err))
 	}
-	if data, err := os.ReadFile(path); err == nil {
+	if data, err := readLesson(path); err == nil {
 		probs = append(probs, Markdown(path, data)...)
 	}
 	return append(probs, translation(path, l)...)
@@ -59,14 +60,18 @@ func Markdown(path string, data []byte) []Problem {
 			continue
 		}
 		if !fenced && codeInBold.MatchString(line) {
-			probs = append(probs, Problem{File: path, Line: i + 1, Key: "lint.code-in-bold", Args: []any{codeInBold.FindString(line)}})
+			probs = append(probs, Problem{File: path, Line: i + 1, Key: "lint.code-in-bold", Args: []any{escape.Text(codeInBold.FindString(line))}})
 		}
 	}
 	return probs
 }
 
 func parse(path string) (*content.Lesson, []Problem) {
-	data, err := os.ReadFile(path)
+	data, err := readLesson(path)
+	var pe *content.ParseError
+	if errors.As(err, &pe) {
+		return nil, []Problem{{File: path, Key: pe.Key, Args: pe.Args}}
+	}
 	if err != nil {
 		return nil, []Problem{{File: path, Key: "lint.unreadable", Detail: err.Error()}}
 	}
@@ -77,9 +82,18 @@ func parse(path string) (*content.Lesson, []Problem) {
 	return l, nil
 }
 
+// readLesson reads a lesson file as sockstep's loader does: a regular
+// file only, so that linting a FIFO named x.md does not hang.
+func readLesson(path string) ([]byte, error) {
+	return content.ReadPath(path)
+}
+
 func fromErr(path string, err error) Problem {
 	var pe *content.ParseError
 	if errors.As(err, &pe) {
+		if pe.Key != "" {
+			return Problem{File: pe.File, Line: pe.Line, Key: pe.Key, Args: pe.Args}
+		}
 		return Problem{File: pe.File, Line: pe.Line, Detail: pe.Msg}
 	}
 	return Problem{File: path, Detail: err.Error()}
@@ -159,8 +173,9 @@ func Format(cat *content.Catalog, p Problem) string {
 	if p.Detail != "" {
 		msg = strings.TrimSpace(msg + " " + p.Detail)
 	}
+	file := escape.String(p.File) // a file may be called anything
 	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
+		return fmt.Sprintf("%s:%d: %s", file, p.Line, msg)
 	}
-	return fmt.Sprintf("%s: %s", p.File, msg)
+	return fmt.Sprintf("%s: %s", file, msg)
 }

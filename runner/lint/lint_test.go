@@ -66,6 +66,14 @@ func TestFile(t *testing.T) {
 			"en/demo.md", "", false, 7, "inside a"},
 		{"no front matter id", both(strings.Replace(good, "id: demo\n", "", 1)),
 			"en/demo.md", "", false, 1, "no id"},
+		{"an id a shell would read", both(strings.Replace(good, "id: demo", "id: srv;touch /tmp/x;true", 1)),
+			"en/demo.md", "lesson.bad-id", false, 2, `"srv;touch /tmp/x;true"`},
+		{"quotes nested too deep", both(strings.Replace(good, "# Demo\n", "# Demo\n"+strings.Repeat(">", 1000)+"\n", 1)),
+			"en/demo.md", "lesson.too-deep", false, 7, "1000"},
+		{"a step too long", both(good + strings.Repeat("words ", 7000)),
+			"en/demo.md", "lesson.step-too-long", false, 11, "42007"},
+		{"code inside bold, with an escape sequence", both(strings.Replace(good, "# Demo\n", "# Demo\n\n- **call `b\x1b[2J`**: or else\n", 1)),
+			"en/demo.md", "lint.code-in-bold", false, 8, `\x1b[2J`},
 		{"missing translation", map[string]string{"en/demo.md": good}, "en/demo.md", "lint.missing-translation", false, 1, "zh"},
 		{"translation with another step", map[string]string{"en/demo.md": good, "zh/demo.md": strings.Replace(good, "bind rx", "bind rx port=9000", 1)},
 			"en/demo.md", "lint.step-differs", false, 11, "port=9000"},
@@ -110,6 +118,9 @@ func TestFile(t *testing.T) {
 			p := probs[0]
 			if p.Key != tt.key || p.Line != tt.line {
 				t.Errorf("problem %s at line %d, want %s at line %d: %s", p.Key, p.Line, tt.key, tt.line, Format(cat, p))
+			}
+			if msg := Format(cat, p); strings.ContainsAny(msg, "\x1b\x07") {
+				t.Errorf("message %q holds a control character", msg)
 			}
 			if msg := Format(cat, p); !strings.Contains(msg, tt.text) || strings.Contains(msg, "«") {
 				t.Errorf("message %q lacks %q (or a catalog key is missing)", msg, tt.text)

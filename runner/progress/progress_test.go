@@ -1,15 +1,21 @@
 package progress
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockstep/sockstep/content"
 )
 
 func TestMarkAndLoad(t *testing.T) {
@@ -41,18 +47,196 @@ func TestMarkAndLoad(t *testing.T) {
 	}
 }
 
-func TestDamagedFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "progress.json")
-	os.WriteFile(path, []byte("{not json"), 0o644)
-	if _, err := Load(path); err == nil {
-		t.Error("Load of a damaged file gave no error")
+// Item by item, what becomes of progress when the file is not as it
+// should be: nothing is lost or overwritten without a word, and the
+// learner is told, in their language.
+func TestUnusualFiles(t *testing.T) {
+	old := unix.Umask(0o022)
+	defer unix.Umask(old)
+	zh := content.Text(content.Chinese)
+	const truncated = "{\n  \"lessons\": {\n    \"intro\": \"2026-11-27T10:00:00Z\",\n    \"udp-se"
+	tests := []struct {
+		name string
+		// setup makes the unusual file in dir and returns the path to
+		// record progress at.
+		setup func(t *testing.T, dir string) string
+		// check looks at the error and at dir afterwards.
+		check func(t *testing.T, dir, path string, err error)
+	}{
+		{"damaged file: kept as .bak, progress starts afresh", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.WriteFile(p, []byte(truncated), 0o644)
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			var d *DamagedError
+			if !errors.As(err, &d) || !errors.Is(err, ErrDamaged) || d.Backup != path+".bak" {
+				t.Fatalf("error = %v, want a DamagedError with the backup beside the file", err)
+			}
+			if b, _ := os.ReadFile(path + ".bak"); string(b) != truncated {
+				t.Errorf(".bak holds %q, want the damaged file as it was", b)
+			}
+			if st, err := Load(path); err != nil || st.Lessons["new"].IsZero() {
+				t.Errorf("after the update: %+v, %v; want the new lesson recorded", st, err)
+			}
+			if w := Warning(zh, err); !strings.Contains(w, path+".bak") || !strings.Contains(w, "损坏") {
+				t.Errorf("warning = %q", w)
+			}
+		}},
+		{"damaged file with a link at .bak: the link is replaced, not followed", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.WriteFile(p, []byte(truncated), 0o644)
+			os.WriteFile(filepath.Join(dir, "precious"), []byte("keep me"), 0o644)
+			os.Symlink("precious", p+".bak")
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			if !errors.Is(err, ErrDamaged) {
+				t.Fatalf("error = %v, want ErrDamaged", err)
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "precious")); string(b) != "keep me" {
+				t.Errorf("the file .bak linked to was overwritten: %q", b)
+			}
+			if st, err := os.Lstat(path + ".bak"); err != nil || !st.Mode().IsRegular() {
+				t.Errorf(".bak is not a regular file holding the damaged one: %v", err)
+			}
+		}},
+		{"read-only file: left alone, and said", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.WriteFile(p, []byte("{}\n"), 0o444)
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			var se *SaveError
+			if !errors.As(err, &se) {
+				t.Fatalf("error = %v, want a SaveError", err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != "{}\n" {
+				t.Errorf("the read-only file was changed: %q", b)
+			}
+			if w := Warning(zh, err); !strings.Contains(w, "只读") {
+				t.Errorf("warning = %q", w)
+			}
+		}},
+		{"a folder in its place: left alone, and said", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.Mkdir(p, 0o755)
+			os.WriteFile(filepath.Join(p, "keep"), []byte("x"), 0o644)
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			var se *SaveError
+			if !errors.As(err, &se) {
+				t.Fatalf("error = %v, want a SaveError", err)
+			}
+			if _, err := os.Stat(filepath.Join(path, "keep")); err != nil {
+				t.Errorf("the folder was disturbed: %v", err)
+			}
+			if w := Warning(zh, err); !strings.Contains(w, "进度没能保存") {
+				t.Errorf("warning = %q", w)
+			}
+		}},
+		{"a FIFO in its place: no hang, and said", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			if err := unix.Mkfifo(p, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			var se *SaveError
+			if !errors.As(err, &se) {
+				t.Fatalf("error = %v, want a SaveError", err)
+			}
+		}},
+		{"symlink: written through to its target, the link stays", func(t *testing.T, dir string) string {
+			os.Mkdir(filepath.Join(dir, "synced"), 0o755)
+			os.WriteFile(filepath.Join(dir, "synced", "real.json"), []byte(`{"lessons":{"old":"2026-01-01T00:00:00Z"}}`), 0o600)
+			p := filepath.Join(dir, "progress.json")
+			os.Symlink(filepath.Join("synced", "real.json"), p)
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err := os.Lstat(path); err != nil || st.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("the link was replaced: %v, %v", st.Mode(), err)
+			}
+			real := filepath.Join(dir, "synced", "real.json")
+			st, err := Load(real)
+			if err != nil || st.Lessons["old"].IsZero() || st.Lessons["new"].IsZero() {
+				t.Errorf("target holds %+v, %v; want old and new", st, err)
+			}
+			if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o600 {
+				t.Errorf("target mode %v, want its own 0600 kept", fi.Mode().Perm())
+			}
+		}},
+		{"dangling symlink: its target is created", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.Symlink("elsewhere.json", p)
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err := Load(filepath.Join(dir, "elsewhere.json")); err != nil || st.Lessons["new"].IsZero() {
+				t.Errorf("target holds %+v, %v", st, err)
+			}
+		}},
+		{"symlinked lock: refused, nothing made where it points", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.Symlink(filepath.Join(dir, "victim"), p+".lock")
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			var se *SaveError
+			if !errors.As(err, &se) {
+				t.Fatalf("error = %v, want a SaveError", err)
+			}
+			if _, err := os.Lstat(filepath.Join(dir, "victim")); err == nil {
+				t.Error("the lock's link was followed: victim was created")
+			}
+		}},
+		{"new file: 0644 less the umask, like any document", func(t *testing.T, dir string) string {
+			return filepath.Join(dir, "sub", "progress.json")
+		}, func(t *testing.T, dir, path string, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+				t.Errorf("mode = %v, %v; want 0644", fi.Mode().Perm(), err)
+			}
+		}},
 	}
-	// Recording progress replaces the damaged file rather than failing forever.
-	if err := MarkLesson(path, "intro"); err != nil {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := tt.setup(t, dir)
+			done := make(chan error, 1)
+			go func() { done <- MarkLesson(path, "new") }()
+			select {
+			case err := <-done:
+				tt.check(t, dir, path, err)
+			case <-time.After(20 * time.Second):
+				t.Fatal("MarkLesson hung")
+			}
+		})
+	}
+}
+
+// A transcript (--record) is a document: 0644 less the umask, written
+// whole or not at all; a file that exists keeps its mode.
+func TestWriteFileAtomicMode(t *testing.T) {
+	old := unix.Umask(0o027)
+	defer unix.Umask(old)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "class.md")
+	if err := WriteFileAtomic(p, []byte("# transcript\n")); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := Load(path); err != nil || st.Lessons["intro"].IsZero() {
-		t.Errorf("after MarkLesson: %+v, %v", st, err)
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o640 {
+		t.Errorf("new transcript mode %v, want 0644 less umask 027 = 0640", fi.Mode().Perm())
+	}
+	os.Chmod(p, 0o664)
+	if err := WriteFileAtomic(p, []byte("# again\n")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o664 {
+		t.Errorf("rewritten transcript mode %v, want its 0664 kept", fi.Mode().Perm())
 	}
 }
 
