@@ -37,7 +37,11 @@ func init() {
 }
 
 // udpReceiver is verify as the receiver of datagrams.
-type udpReceiver struct{ conn *net.UDPConn }
+type udpReceiver struct {
+	conn  *net.UDPConn
+	kept  int // bytes kept in all
+	count int // datagrams kept
+}
 
 func (p *udpReceiver) setup(s *session) (int, error) {
 	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
@@ -59,7 +63,9 @@ func (p *udpReceiver) play(s *session) {
 		if err != nil {
 			break
 		}
-		p.record(s, from.String(), buf[:n])
+		if !p.record(s, from.String(), buf[:n]) {
+			return
+		}
 	}
 	rc, err := p.conn.SyscallConn()
 	if err == nil {
@@ -73,7 +79,9 @@ func (p *udpReceiver) play(s *session) {
 				if sa, ok := from.(*unix.SockaddrInet4); ok {
 					addr = (&net.UDPAddr{IP: sa.Addr[:], Port: sa.Port}).String()
 				}
-				p.record(s, addr, buf[:n])
+				if !p.record(s, addr, buf[:n]) {
+					return
+				}
 			}
 		})
 	}
@@ -82,9 +90,17 @@ func (p *udpReceiver) play(s *session) {
 	}
 }
 
-func (p *udpReceiver) record(s *session, from string, b []byte) {
+// record keeps a datagram; it returns false once the caps are reached,
+// and the receiver then stops reading (the verdict is fixed).
+func (p *udpReceiver) record(s *session, from string, b []byte) bool {
 	s.obs.Reached = true
+	if !p.keep(len(b)) {
+		s.obs.DatagramsOverflowed = true
+		s.verdictFixed()
+		return false
+	}
 	s.obs.Datagrams = append(s.obs.Datagrams, Datagram{From: from, Data: bytes.Clone(b)})
+	return true
 }
 
 func (p *udpReceiver) close() {

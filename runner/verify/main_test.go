@@ -19,6 +19,10 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	if d := os.Getenv(binsVar); d != "" {
+		bins = d // a child test process (see peakMemory): already built
+		return m.Run()
+	}
 	dir, err := os.MkdirTemp("", "sockstep-verify-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -26,7 +30,7 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	pkgs, _ := filepath.Glob("../../content/solutions/*")
-	for _, pattern := range []string{"testdata/go/*", "testdata/misbehave/*"} {
+	for _, pattern := range []string{"testdata/go/*", "testdata/misbehave/*", "testdata/hostile/*"} {
 		m, _ := filepath.Glob(pattern)
 		for _, p := range m {
 			pkgs = append(pkgs, "./"+p)
@@ -72,6 +76,9 @@ func buildC(dir string) {
 	}
 	haveC = len(srcs) > 0
 }
+
+// binsVar hands the folder of built programs to a child test process.
+const binsVar = "SOCKSTEP_TEST_BINS"
 
 // bin is the path of a prebuilt test program.
 func bin(name string) string { return filepath.Join(bins, name) }

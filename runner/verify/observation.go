@@ -42,6 +42,10 @@ type Observation struct {
 	// nothing was at PORT, seen twice in a row; verify stopped waiting.
 	WrongPort bool
 	wrongSeen int // successive polls that saw only other ports
+
+	// DatagramsOverflowed: more than maxDatagrams (or maxDatagramBytes)
+	// arrived; verify kept the first and read no further.
+	DatagramsOverflowed bool
 }
 
 // Datagram is one UDP datagram the program sent.
@@ -60,6 +64,10 @@ type Conn struct {
 	Opened      time.Time // when verify connected or accepted
 	Reset       bool      // the connection was reset
 	Refused     bool      // verify could not connect
+
+	// Overflowed: the program sent more than maxReceived; verify kept the
+	// start (Received) and read no further.
+	Overflowed bool
 }
 
 // What verify was waiting for when time ran out or the program ended.

@@ -103,7 +103,7 @@ func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *
 	o := &Observation{Host: host}
 	ctx, cancel := context.WithTimeout(parent, opt.Timeout)
 	defer cancel()
-	s := &session{host: host, obs: o, ctx: ctx}
+	s := &session{host: host, obs: o, ctx: ctx, fix: cancel}
 	s.deadline, _ = ctx.Deadline()
 
 	p := ex.newPeer()

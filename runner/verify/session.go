@@ -24,6 +24,7 @@ type session struct {
 	proc     *proc.Process
 	deadline time.Time
 	ctx      context.Context
+	fix      context.CancelFunc // ends ctx early: see verdictFixed
 
 	mu       sync.Mutex
 	exited   bool // the program has exited: exit-tracked sockets are cut
@@ -90,6 +91,16 @@ func (s *session) deadlineFor(cutOnExit bool, t time.Time) time.Time {
 		return time.Now()
 	}
 	return t
+}
+
+// verdictFixed ends the session early: the program has sent more than
+// verify keeps (maxReceived, maxDatagrams), so it has failed whatever it
+// does next. Every socket is cut as when time is up, and the program is
+// stopped without waiting out the time limit. It is not a timeout.
+func (s *session) verdictFixed() {
+	if s.fix != nil {
+		s.fix()
+	}
 }
 
 // over reports whether time is up or the caller cancelled.

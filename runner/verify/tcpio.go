@@ -96,19 +96,53 @@ func (t *tcpConn) send(b []byte) bool {
 	return err == nil
 }
 
+// maxReceived bounds what verify keeps of one connection. No exercise
+// expects more than 100 004 bytes (tcp-file's prefix and upload), so a
+// program that sends more than 256 KiB has already failed: verify stops
+// reading it there, and the program's sends block on a full socket buffer
+// until it is stopped, instead of verify's memory growing with the flood.
+const maxReceived = 256 << 10
+
+// readBuf is the size of one read.
+const readBuf = 64 << 10
+
+// take appends what was read, up to maxReceived in all, and reports whether
+// the cap was reached (the rest is not kept and no more is read).
+func (t *tcpConn) take(b []byte) (full bool) {
+	r := t.rec()
+	room := maxReceived - len(r.Received)
+	if len(b) > room {
+		b = b[:room]
+		r.Overflowed = true
+	}
+	r.Received = append(r.Received, b...)
+	if len(r.Received) >= maxReceived {
+		r.Overflowed = true
+	}
+	return r.Overflowed
+}
+
+// overflow records that a connection went past maxReceived: the verdict is
+// fixed, so verify does not wait for the program any longer.
+func (t *tcpConn) overflow() { t.s.verdictFixed() }
+
 // readUntil reads until the program has sent at least n bytes in all, the
 // program closes, or the wait ends. With idle > 0, once some bytes have
 // arrived the wait for more is cut to idle: a program that sends fewer
-// bytes than expected is not waited for until the time limit.
+// bytes than expected is not waited for until the time limit. Reaching
+// maxReceived ends the read as if n had come: verify has all it may keep.
 func (t *tcpConn) readUntil(n int, idle time.Duration) (ok bool) {
-	buf := make([]byte, 64<<10)
+	buf := make([]byte, readBuf)
 	defer t.s.restore(t.c)
 	for len(t.rec().Received) < n {
 		if idle > 0 && len(t.rec().Received) > 0 {
 			t.s.shorten(t.c, idle)
 		}
-		m, err := t.c.Read(buf)
-		t.rec().Received = append(t.rec().Received, buf[:m]...)
+		m, err := t.c.Read(buf[:min(readBuf, maxReceived-len(t.rec().Received))])
+		if t.take(buf[:m]) {
+			t.overflow()
+			return true
+		}
 		if err != nil {
 			t.noteEnd(err)
 			return false
@@ -117,12 +151,20 @@ func (t *tcpConn) readUntil(n int, idle time.Duration) (ok bool) {
 	return true
 }
 
-// readToEOF reads until the program closes its side or the wait ends.
+// readToEOF reads until the program closes its side or the wait ends. A
+// program that sends more than maxReceived is not read further: its
+// verdict is fixed, and reading on would only cost verify time.
 func (t *tcpConn) readToEOF() bool {
-	buf := make([]byte, 64<<10)
+	if t.rec().Overflowed {
+		return true
+	}
+	buf := make([]byte, readBuf)
 	for {
-		m, err := t.c.Read(buf)
-		t.rec().Received = append(t.rec().Received, buf[:m]...)
+		m, err := t.c.Read(buf[:min(readBuf, maxReceived-len(t.rec().Received))])
+		if t.take(buf[:m]) {
+			t.overflow()
+			return true
+		}
 		if err != nil {
 			t.noteEnd(err)
 			return t.rec().Closed

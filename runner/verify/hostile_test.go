@@ -1,0 +1,120 @@
+package verify
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+// floodEnv, in a child test process, names the flood that process runs.
+const floodEnv = "SOCKSTEP_TEST_FLOOD"
+
+// floods are hostile programs that send far more than any verdict needs.
+var floods = []struct {
+	name, exercise, program string
+}{
+	{"1 GB after a correct exchange", "tcp-client", "flood-after-reply"},
+	{"100 MB from a server", "tcp-server", "flood-server"},
+	{"60 KB datagrams for 2 s", "udp-send", "flood-datagrams"},
+}
+
+const floodTimeout = 5 * time.Second
+
+// maxPeak is the most memory verify may use under a flood (VmHWM, the
+// peak resident size of the whole test process).
+const maxPeak = 100 << 20
+
+// Each flood runs in a child test process of its own, so that the peak
+// resident size it reports is the flood's alone. The wall time is logged,
+// not asserted (a loaded machine is slower); it should stay within the
+// time limit plus one second.
+func TestFloodMemory(t *testing.T) {
+	if name := os.Getenv(floodEnv); name != "" {
+		runFlood(t, name)
+		return
+	}
+	for _, f := range floods {
+		t.Run(f.program, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestFloodMemory$", "-test.v")
+			cmd.Env = append(os.Environ(), floodEnv+"="+f.program, binsVar+"="+bins)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("the child test failed: %v\n%s", err, out)
+			}
+			var peak int64
+			var wallMS int64
+			var passed string
+			sc := bufio.NewScanner(bytes.NewReader(out))
+			for sc.Scan() {
+				if _, v, ok := strings.Cut(sc.Text(), "FLOOD "); ok {
+					fmt.Sscanf(v, "peak=%d wall_ms=%d passed=%s", &peak, &wallMS, &passed)
+				}
+			}
+			if peak == 0 {
+				t.Fatalf("the child test reported no figures:\n%s", out)
+			}
+			t.Logf("%s (%s): verify's peak memory %.1f MB, wall time %v with --timeout %v, passed=%s",
+				f.name, f.exercise, float64(peak)/(1<<20), time.Duration(wallMS)*time.Millisecond, floodTimeout, passed)
+			if peak > maxPeak {
+				t.Errorf("peak memory %d MB, want at most %d MB", peak>>20, maxPeak>>20)
+			}
+			if passed != "false" {
+				t.Errorf("a flooding program passed")
+			}
+		})
+	}
+}
+
+func runFlood(t *testing.T, name string) {
+	for _, f := range floods {
+		if f.program != name {
+			continue
+		}
+		start := time.Now()
+		r, err := Run(context.Background(), f.exercise, []string{bin(f.program)}, Options{Timeout: floodTimeout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The report is part of the cost: a difference on a megabyte of
+		// text must not be expensive to show.
+		cat := content.Text(content.English)
+		var out bytes.Buffer
+		writeReport(&out, cat, style{}, r)
+		_ = rowFor(cat, f.program, r)
+		wall := time.Since(start)
+		if out.Len() > 64<<10 {
+			t.Errorf("the report is %d bytes long", out.Len())
+		}
+		// Printed with fmt, not t.Log, so the parent reads one plain line.
+		fmt.Printf("FLOOD peak=%d wall_ms=%d passed=%v\n", peakRSS(t), wall.Milliseconds(), r.Passed)
+		return
+	}
+	t.Fatalf("no flood named %q", name)
+}
+
+// peakRSS reads the process's peak resident set size (VmHWM) in bytes.
+func peakRSS(t *testing.T) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("cannot read the peak memory: %v", err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err == nil {
+				return kb << 10
+			}
+		}
+	}
+	t.Skip("no VmHWM in /proc/self/status")
+	return 0
+}

@@ -1,0 +1,13 @@
+// Stops its parent (the grader, when nothing isolates the program), which
+// would then wait for a SIGCONT that never comes.
+package main
+
+import (
+	"syscall"
+	"time"
+)
+
+func main() {
+	syscall.Kill(syscall.Getppid(), syscall.SIGSTOP)
+	time.Sleep(time.Minute)
+}
