@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -117,4 +118,62 @@ func peakRSS(t *testing.T) int64 {
 	}
 	t.Skip("no VmHWM in /proc/self/status")
 	return 0
+}
+
+// hangBound detects a hang: a hostile program that sleeps ten minutes
+// must not hold verify anywhere near that long. It is not a timing
+// assertion (the time limit is one second; the bound is thirty).
+const hangBound = 30 * time.Second
+
+// Hostile programs that try to outlive, escape or stop the check. Each
+// must fail, be gone afterwards, and not hold verify past its time limit.
+func TestHostilePrograms(t *testing.T) {
+	tests := []struct {
+		program  string
+		exercise string
+		marker   string // a process whose command line holds this must not survive
+	}{
+		{program: "parent-group", exercise: "udp-send"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.program, func(t *testing.T) {
+			start := time.Now()
+			r := check(t, tt.exercise, []string{bin(tt.program)}, time.Second)
+			if took := time.Since(start); took > hangBound {
+				t.Errorf("the check took %v with a 1 s time limit", took)
+			}
+			if r.Passed {
+				t.Error("a hostile program passed")
+			}
+			if err := syscall.Kill(r.Obs.Pgid, 0); err == nil {
+				t.Errorf("the program (pid %d) is still alive", r.Obs.Pgid)
+				syscall.Kill(r.Obs.Pgid, syscall.SIGKILL)
+			}
+			if tt.marker != "" {
+				if pids := withCmdline(tt.marker); len(pids) > 0 {
+					t.Errorf("processes %v started by the program outlived the check", pids)
+					for _, pid := range pids {
+						syscall.Kill(pid, syscall.SIGKILL)
+					}
+				}
+			}
+		})
+	}
+}
+
+// withCmdline lists the processes whose command line contains s.
+func withCmdline(s string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && bytes.Contains(data, []byte(s)) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }

@@ -66,6 +66,18 @@ const RunTokenVar = "SOCKSTEP_VERIFY_RUN"
 // that escaped its group still holds open.
 const waitDelay = time.Second
 
+// killWait bounds how long Stop waits for a program to die after SIGKILL.
+const killWait = 2 * time.Second
+
+// signal sends sig to the program's group and to the leader by its pid: a
+// leader that moved into another group (setpgid to its parent's) is not
+// reached by the group's signal. The leader is not reaped before Stop
+// reaps it, so its pid cannot have been reused.
+func (p *Process) signal(sig syscall.Signal) {
+	_ = killGroup(p.pgid, sig)
+	_ = killPid(p.pgid, sig)
+}
+
 // Start runs the program in a new process group.
 func Start(s Spec) (*Process, error) {
 	path := s.Path
@@ -148,16 +160,24 @@ func (p *Process) HasExited() bool {
 func (p *Process) Stop(grace time.Duration) Result {
 	p.stopOnce.Do(func() {
 		r := Result{}
+		reaped := true
 		if !p.HasExited() {
 			r.Stopped = true
-			_ = killGroup(p.pgid, syscall.SIGTERM)
+			p.signal(syscall.SIGTERM)
 			t := time.NewTimer(grace)
 			select {
 			case <-p.exited:
 			case <-t.C:
 				r.NeededKill = true
-				_ = killGroup(p.pgid, syscall.SIGKILL)
-				<-p.exited
+				p.signal(syscall.SIGKILL)
+				// SIGKILL cannot be caught, but a process in an
+				// uninterruptible sleep (a hung NFS read) dies only when
+				// it wakes: the wait is bounded all the same.
+				select {
+				case <-p.exited:
+				case <-time.After(killWait):
+					reaped = false
+				}
 			}
 			t.Stop()
 		}
@@ -165,12 +185,19 @@ func (p *Process) Stop(grace time.Duration) Result {
 		// still ours: children it left behind die here.
 		_ = killGroup(p.pgid, syscall.SIGKILL)
 		p.killEscaped()
-		err := p.reap()
+		var err error
+		end := time.Now()
+		if reaped {
+			err = p.reap()
+			end = p.exitedAt
+		} else {
+			go p.reap() // whenever it finally dies
+		}
 		p.reapOrphans()
 		_ = os.RemoveAll(p.tmp)
-		r.Runtime = p.exitedAt.Sub(p.started)
+		r.Runtime = end.Sub(p.started)
 		r.Code = -1
-		if st := p.cmd.ProcessState; st != nil {
+		if st := p.cmd.ProcessState; reaped && st != nil {
 			r.Code = st.ExitCode()
 			if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 				r.Signal = ws.Signal().String()

@@ -24,6 +24,18 @@ func killGroup(pgid int, sig syscall.Signal) error {
 	return err
 }
 
+// killPid signals one process; ESRCH is not an error.
+func killPid(pid int, sig syscall.Signal) error {
+	if pid <= 1 {
+		return nil
+	}
+	err := syscall.Kill(pid, sig)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}
+
 // GroupAlive reports whether any process of the group still exists.
 func GroupAlive(pgid int) bool {
 	return syscall.Kill(-pgid, 0) == nil

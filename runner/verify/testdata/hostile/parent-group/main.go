@@ -11,5 +11,5 @@ func main() {
 	if g, err := syscall.Getpgid(syscall.Getppid()); err == nil {
 		syscall.Setpgid(0, g)
 	}
-	time.Sleep(time.Minute)
+	time.Sleep(10 * time.Minute)
 }

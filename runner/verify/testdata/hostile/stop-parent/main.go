@@ -9,5 +9,5 @@ import (
 
 func main() {
 	syscall.Kill(syscall.Getppid(), syscall.SIGSTOP)
-	time.Sleep(time.Minute)
+	time.Sleep(10 * time.Minute)
 }
