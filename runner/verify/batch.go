@@ -20,6 +20,7 @@ const (
 	statusBuildError  = "build-error"
 	statusUnsupported = "unsupported"
 	statusError       = "error"
+	statusRefused     = "refused" // a symbolic link out of the folder
 )
 
 // row is the outcome of one submission.
@@ -116,6 +117,9 @@ func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *conte
 	name := s.name
 	if ctx.Err() != nil { // Ctrl-C: the rest are not started
 		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
+	}
+	if s.outside != "" {
+		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.outside_link", escape.String(s.outside))}
 	}
 	if s.kind == "" {
 		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}

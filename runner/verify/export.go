@@ -53,8 +53,12 @@ func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 			for i, l := range r.StderrTail {
 				tail[i] = escape.String(l)
 			}
-			_ = cw.Write([]string{escape.String(r.Submission), r.Status, r.FirstDifference, strings.Join(r.HintText, " "),
-				strconv.FormatInt(r.DurationMS, 10), strings.Join(tail, "\n")})
+			cells := []string{escape.String(r.Submission), r.Status, r.FirstDifference, strings.Join(r.HintText, " "),
+				strconv.FormatInt(r.DurationMS, 10), strings.Join(tail, "\n")}
+			for i := range cells {
+				cells[i] = csvCell(cells[i])
+			}
+			_ = cw.Write(cells)
 		}
 		cw.Flush()
 		if err := cw.Error(); err != nil {
@@ -68,6 +72,18 @@ func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 		return writeJUnit(a, cat, rows)
 	}
 	return nil
+}
+
+// csvCell defuses formula injection: a spreadsheet runs a cell that starts
+// with =, +, -, @, a tab or a carriage return as a formula
+// (=HYPERLINK(...) in a submission's name or its error output). Such a cell
+// is prefixed with an apostrophe, OWASP's rule ("CSV Injection"), which
+// spreadsheets show as text and do not display.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // writeAtomic writes a temporary file beside path, then renames it over

@@ -20,6 +20,10 @@ type submission struct {
 	kind string   // "python", "go-file", "go-dir", "exec" or "" (unsupported)
 	argv []string // set by prepare
 	dir  string   // working directory of the program
+	// outside is where a symbolic link that leaves the folder points: such
+	// a submission is refused, so that a link to /etc/shadow cannot put the
+	// file's lines into the report as its "error output".
+	outside string
 }
 
 // buildTimeout bounds one `go build`; a cold build cache takes seconds.
@@ -32,16 +36,55 @@ func findSubmissions(dir string) ([]submission, error) {
 	if err != nil {
 		return nil, err
 	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, err
+	}
 	var out []submission
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		out = append(out, submission{name: e.Name(), path: p, kind: kindOf(p), dir: dir})
+		s := submission{name: e.Name(), path: p, dir: dir}
+		if s.outside = leaves(root, p); s.outside == "" {
+			s.kind = kindOf(p)
+		}
+		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
+}
+
+// leaves returns where p leads when p, or a Go file in the folder p, is a
+// symbolic link that leads out of root (a link that cannot be resolved is
+// said to lead out too); "" when everything stays inside.
+func leaves(root, p string) string {
+	paths := []string{p}
+	if info, err := os.Lstat(p); err == nil && info.IsDir() {
+		m, _ := filepath.Glob(filepath.Join(p, "*"))
+		paths = append(paths, m...)
+	}
+	for _, q := range paths {
+		info, err := os.Lstat(q)
+		if err != nil || info.Mode()&os.ModeSymlink == 0 {
+			continue
+		}
+		target, err := filepath.EvalSymlinks(q)
+		if err != nil {
+			return q
+		}
+		if target, err = filepath.Abs(target); err != nil {
+			return q
+		}
+		if rel, err := filepath.Rel(root, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return target
+		}
+	}
+	return ""
 }
 
 // kindOf says how a submission is run: by its extension, or a folder of Go
@@ -130,12 +173,34 @@ func (s *submission) prepare(ctx context.Context, tmp string) error {
 	return nil
 }
 
+// buildEnv is the environment of `go build` for a submission: nothing may
+// be fetched. GOTOOLCHAIN=local keeps the installed toolchain whatever a
+// go.mod's "toolchain" or "go" line asks for (it would download another);
+// GOPROXY=off refuses every module download, so a submission that imports
+// anything outside the standard library and its own folder fails to build
+// with the go command's message. -mod is left to its default (readonly, or
+// vendor when the folder vendors): -mod=mod would let the build rewrite the
+// learner's go.mod. GOWORK=off ignores a go.work above the folder;
+// -buildvcs=false keeps git out of it.
+func buildEnv() []string {
+	env := make([]string, 0, len(os.Environ())+4)
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GOTOOLCHAIN", "GOPROXY", "GOFLAGS", "GOWORK":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOFLAGS=-buildvcs=false")
+}
+
 func goBuild(ctx context.Context, dir string, args []string) error {
 	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-buildvcs=false")
+	cmd.Env = buildEnv()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
