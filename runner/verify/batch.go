@@ -79,6 +79,11 @@ func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *con
 		fmt.Fprintln(stderr, cat.T("verify.error.export", err))
 		return ExitFail
 	}
+	if ctx.Err() != nil {
+		// The rows graded before the interruption are written; the rest
+		// say they were not checked.
+		return interruptedStatus(ctx)
+	}
 	for _, r := range rows {
 		if !r.Passed {
 			return ExitFail
@@ -124,7 +129,13 @@ func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *conte
 	if s.kind == "" {
 		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}
 	}
+	interrupted := func() row {
+		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
+	}
 	if err := s.prepare(ctx, tmp); err != nil {
+		if ctx.Err() != nil { // a build cut short by Ctrl-C is not a build error
+			return interrupted()
+		}
 		var be *errBuild
 		if errors.As(err, &be) {
 			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", firstLine(be.msg))}
@@ -134,6 +145,9 @@ func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *conte
 	r, err := Run(ctx, a.exercise, s.argv, Options{Timeout: a.timeout, Dir: s.dir})
 	if err != nil {
 		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}
+	}
+	if r.Obs.Interrupted {
+		return interrupted()
 	}
 	return rowFor(cat, name, r)
 }

@@ -19,7 +19,8 @@ const (
 // Command runs `sockstep verify ARGS...` (args is everything after
 // "verify"): one program checked against an exercise, or with --batch a
 // folder of submissions. It returns the exit status: 0 passed, 1 failed,
-// 2 the command line was wrong. onPass, if not nil, is called with the
+// 2 the command line was wrong, 130 interrupted (129 by SIGHUP, 143 by
+// SIGTERM: see interruptedStatus). onPass, if not nil, is called with the
 // exercise id when a single check passes.
 //
 // stdin is not used: the learner's program gets the exercise's input, never
@@ -50,6 +51,11 @@ func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return ExitUsage
+	}
+	if r.Obs.Interrupted {
+		// Not a verdict: the program was stopped, nothing is written.
+		fmt.Fprintln(stderr, cat.T("verify.interrupted"))
+		return interruptedStatus(ctx)
 	}
 	writeReport(stdout, cat, styleFor(stdout), r)
 	res := rowFor(cat, quoteArgs(a.command), r)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -164,7 +165,7 @@ func (s *submission) prepare(ctx context.Context, tmp string) error {
 				args = append(args, files...)
 			}
 		}
-		if err := goBuild(ctx, dir, args); err != nil {
+		if err := goBuild(ctx, dir, out, args); err != nil {
 			return err
 		}
 		s.argv = []string{bin}
@@ -195,15 +196,25 @@ func buildEnv() []string {
 	return append(env, "GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOFLAGS=-buildvcs=false")
 }
 
-func goBuild(ctx context.Context, dir string, args []string) error {
+// goBuild runs go build in dir. Its work files go under tmp (GOTMPDIR),
+// which the batch removes; it runs in a process group of its own, killed
+// whole (the compiler and linker with it) when ctx is cancelled or the
+// build takes too long.
+func goBuild(ctx context.Context, dir, tmp string, args []string) error {
 	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = buildEnv()
+	cmd.Env = append(buildEnv(), "GOTMPDIR="+tmp)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 2 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil { // killed: what it printed is not the reason
+			return fmt.Errorf("go build was stopped: %w", ctx.Err())
+		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return &errBuild{msg: strings.TrimSpace(out.String())}
