@@ -38,10 +38,14 @@ type row struct {
 	// Observed is what verify saw, with times (bytes and close of each
 	// connection, datagrams, run time), in the chosen language.
 	Observed []string `json:"observed,omitempty"`
+	// Isolation is how the program was kept apart from verify (a
+	// proc.Isolation: "pid-namespace+uid-nobody", "user+pid-namespace",
+	// "pid-namespace" or "process-group").
+	Isolation string `json:"isolation,omitempty"`
 }
 
 func rowFor(cat *content.Catalog, name string, r *Result) row {
-	w := row{Submission: name, Passed: r.Passed, DurationMS: r.Elapsed.Milliseconds()}
+	w := row{Submission: name, Passed: r.Passed, DurationMS: r.Elapsed.Milliseconds(), Isolation: string(r.Obs.Exit.Isolation)}
 	w.Status = statusFail
 	if r.Passed {
 		w.Status = statusPass
@@ -72,9 +76,13 @@ func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *con
 		return ExitFail
 	}
 	defer os.RemoveAll(tmp)
+	// Built programs live here; as root they run as nobody, who must be
+	// able to reach them.
+	_ = os.Chmod(tmp, 0o755)
 
 	rows := gradeAll(ctx, a, subs, tmp, newProgress(stderr, cat, len(subs)), cat)
 	writeTable(stdout, cat, styleFor(stdout), rows)
+	sayIsolation(stderr, cat, rows)
 	if err := writeExports(a, cat, rows); err != nil {
 		fmt.Fprintln(stderr, cat.T("verify.error.export", err))
 		return ExitFail
@@ -150,6 +158,18 @@ func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *conte
 		return interrupted()
 	}
 	return rowFor(cat, name, r)
+}
+
+// sayIsolation tells the instructor how the programs were kept apart from
+// verify, once per kind used.
+func sayIsolation(w io.Writer, cat *content.Catalog, rows []row) {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if r.Isolation != "" && !seen[r.Isolation] {
+			seen[r.Isolation] = true
+			fmt.Fprintln(w, cat.T("verify.isolation."+r.Isolation))
+		}
+	}
 }
 
 func firstLine(s string) string {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/verify/proc"
 )
 
 // floodEnv, in a child test process, names the flood that process runs.
@@ -132,11 +133,24 @@ func TestHostilePrograms(t *testing.T) {
 		program  string
 		exercise string
 		marker   string // a process whose command line holds this must not survive
+		isolated bool   // only safe to run where the program cannot signal verify
 	}{
 		{program: "parent-group", exercise: "udp-send"},
+		{program: "kill-parent", exercise: "udp-send", isolated: true},
+		{program: "stop-parent", exercise: "udp-send", isolated: true},
+		{program: "daemon", exercise: "udp-send", marker: "617.25"},
+	}
+	probe := check(t, "udp-send", []string{bin("hang")}, 50*time.Millisecond)
+	iso := probe.Obs.Exit.Isolation
+	t.Logf("as uid %d, programs run with isolation %s", os.Geteuid(), iso)
+	if os.Geteuid() == 0 && iso != proc.IsolationNobody {
+		t.Errorf("as root, isolation %s, want %s", iso, proc.IsolationNobody)
 	}
 	for _, tt := range tests {
 		t.Run(tt.program, func(t *testing.T) {
+			if tt.isolated && iso == proc.IsolationGroup {
+				t.Skipf("the program could kill this test: isolation is %s", iso)
+			}
 			start := time.Now()
 			r := check(t, tt.exercise, []string{bin(tt.program)}, time.Second)
 			if took := time.Since(start); took > hangBound {

@@ -29,6 +29,9 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// Readable by nobody, so that as root the programs run as nobody, the
+	// isolation a grader gets (proc.IsolationNobody).
+	os.Chmod(dir, 0o755)
 	pkgs, _ := filepath.Glob("../../content/solutions/*")
 	for _, pattern := range []string{"testdata/go/*", "testdata/misbehave/*", "testdata/hostile/*"} {
 		m, _ := filepath.Glob(pattern)

@@ -151,6 +151,7 @@ func (s *submission) prepare(ctx context.Context, tmp string) error {
 		if err != nil {
 			return err
 		}
+		_ = os.Chmod(out, 0o755) // the program may run as nobody
 		bin := filepath.Join(out, "prog")
 		args := []string{"build", "-o", bin}
 		dir := filepath.Dir(abs)

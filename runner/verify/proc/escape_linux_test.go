@@ -17,8 +17,17 @@ func TestStopEscapedSessionAndTemp(t *testing.T) {
 	if _, err := exec.LookPath("setsid"); err != nil {
 		t.Skip("setsid is not installed: a child in a new session cannot be made")
 	}
-	pidFile := filepath.Join(t.TempDir(), "pid")
-	script := `setsid sh -c 'echo $$ > "$1"; exec sleep 30' sh "$1" &
+	dir, err := os.MkdirTemp("", "sockstep-proc-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o777) // the program may run as nobody
+	pidFile := filepath.Join(dir, "pid")
+	// The pid is read from /proc/self/stat, not $$: in the program's PID
+	// namespace $$ is not the pid this test can signal (/proc is the
+	// host's, so its "self" is).
+	script := `setsid sh -c 'read pid rest < /proc/self/stat; echo $pid > "$1"; exec sleep 30' sh "$1" &
 echo left > "$GOTMPDIR/build-file"
 echo "$GOTMPDIR"
 sleep 30`
@@ -33,7 +42,7 @@ sleep 30`
 		}
 		if time.Now().After(deadline) {
 			p.Stop(100 * time.Millisecond)
-			t.Fatal("the setsid child never started")
+			t.Fatalf("the setsid child never started; stderr %q", p.Stderr.Bytes())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

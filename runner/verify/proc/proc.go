@@ -36,6 +36,7 @@ type Result struct {
 	Stopped    bool          // verify had to stop it (it had not exited by itself)
 	NeededKill bool          // SIGTERM was not enough and SIGKILL was sent
 	Runtime    time.Duration // from start until it exited or was killed
+	Isolation  Isolation     // how it was kept apart from verify
 }
 
 // Exited reports whether the program ended by itself.
@@ -52,6 +53,11 @@ type Process struct {
 	started  time.Time
 	exited   chan struct{} // closed once the leader has exited (not yet reaped)
 	exitedAt time.Time
+
+	iso     Isolation
+	uid     int      // the program's uid; -1 for verify's own
+	status  *os.File // read end of the shim's status pipe; nil without a shim
+	startMu sync.Mutex
 
 	stopOnce sync.Once
 	result   Result
@@ -103,29 +109,92 @@ func Start(s Spec) (*Process, error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	cmd := exec.Command(path, s.Args...)
-	cmd.Dir = s.Dir
-	// go run builds in GOTMPDIR and removes it only when it ends by itself;
-	// stopped, it would leave megabytes behind on every check.
-	cmd.Env = append(env[:len(env):len(env)], RunTokenVar+"="+p.token, "GOTMPDIR="+tmp, "TMPDIR="+tmp)
-	if s.Stdin != nil {
-		cmd.Stdin = bytes.NewReader(s.Stdin)
+	pl := choose(path, s.Args, s.Dir)
+	env = append(env[:len(env):len(env)], RunTokenVar+"="+p.token, "GOTMPDIR="+tmp, "TMPDIR="+tmp)
+	if pl.uid >= 0 {
+		// The program's own directory must be its to write; HOME too,
+		// since nobody's (/nonexistent) is not.
+		if err := os.Chown(tmp, pl.uid, pl.gid); err != nil {
+			pl = plan{iso: IsolationRoot, uid: -1, gid: -1}
+		} else {
+			env = append(env, "HOME="+tmp)
+		}
 	}
-	cmd.Stdout = p.Stdout
-	cmd.Stderr = p.Stderr
-	cmd.SysProcAttr = sysProcAttr()
-	cmd.WaitDelay = waitDelay
-	becomeSubreaper()
-	if err := cmd.Start(); err != nil {
+	cmd, err := p.start(pl, path, s, env)
+	var se *startError
+	if err != nil && !errors.As(err, &se) && pl.iso != IsolationGroup && namespaceRefused(err) {
+		nsRefused.Store(true)
+		pl = plan{iso: IsolationGroup, uid: -1, gid: -1}
+		cmd, err = p.start(pl, path, s, env)
+	}
+	if err != nil {
+		if p.status != nil {
+			p.status.Close()
+		}
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("could not start %q: %w", s.Path, err)
 	}
+	p.iso, p.uid = pl.iso, pl.uid
 	p.cmd = cmd
 	p.pgid = cmd.Process.Pid
 	p.started = time.Now()
 	go p.watch()
 	return p, nil
 }
+
+// start starts the program as pl says: directly in a process group, or
+// under the shim in a namespace.
+func (p *Process) start(pl plan, path string, s Spec, env []string) (*exec.Cmd, error) {
+	var cmd *exec.Cmd
+	var statusW *os.File
+	if pl.iso == IsolationGroup {
+		cmd = exec.Command(path, s.Args...)
+		cmd.SysProcAttr = sysProcAttr()
+	} else {
+		var err error
+		if cmd, err = shimCommand(pl, path, s.Args); err != nil {
+			return nil, err
+		}
+		if p.status, statusW, err = os.Pipe(); err != nil {
+			return nil, err
+		}
+		cmd.ExtraFiles = []*os.File{statusW}
+	}
+	cmd.Dir = s.Dir
+	// go run builds in GOTMPDIR and removes it only when it ends by itself;
+	// stopped, it would leave megabytes behind on every check.
+	cmd.Env = env
+	if s.Stdin != nil {
+		cmd.Stdin = bytes.NewReader(s.Stdin)
+	}
+	cmd.Stdout = p.Stdout
+	cmd.Stderr = p.Stderr
+	cmd.WaitDelay = waitDelay
+	becomeSubreaper()
+	err := cmd.Start()
+	if statusW != nil {
+		statusW.Close() // the shim holds the only write end now
+	}
+	if err == nil && p.status != nil {
+		if err = shimReady(p.status); err != nil {
+			// The program could not be started: the shim exits at once.
+			_ = cmd.Wait()
+			err = &startError{err}
+		}
+	}
+	if err != nil && p.status != nil {
+		p.status.Close()
+		p.status = nil
+	}
+	return cmd, err
+}
+
+// startError is the program's own failure to start (reported by the shim),
+// as opposed to the kernel refusing the namespaces.
+type startError struct{ err error }
+
+func (e *startError) Error() string { return e.err.Error() }
+func (e *startError) Unwrap() error { return e.err }
 
 // watch closes p.exited when the leader exits, without reaping it, so its
 // pid (and so the group id) cannot be reused before Stop kills the group.
@@ -197,11 +266,24 @@ func (p *Process) Stop(grace time.Duration) Result {
 		_ = os.RemoveAll(p.tmp)
 		r.Runtime = end.Sub(p.started)
 		r.Code = -1
+		r.Isolation = p.iso
 		if st := p.cmd.ProcessState; reaped && st != nil {
 			r.Code = st.ExitCode()
 			if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 				r.Signal = ws.Signal().String()
 			}
+		}
+		if p.status != nil {
+			// Under the shim, the program's own status, not the shim's.
+			if ws, ok := shimStatus(p.status); ok {
+				r.Code, r.Signal = -1, ""
+				if ws.Exited() {
+					r.Code = ws.ExitStatus()
+				} else if ws.Signaled() {
+					r.Signal = ws.Signal().String()
+				}
+			}
+			p.status.Close()
 		}
 		var ee *exec.ExitError
 		if err != nil && !errors.As(err, &ee) && !errors.Is(err, exec.ErrWaitDelay) && r.Code == -1 && r.Signal == "" {

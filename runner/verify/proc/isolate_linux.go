@@ -1,0 +1,286 @@
+package proc
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// A learner's program must not be able to signal verify: kill(getppid(),
+// SIGKILL) would end a whole batch with no report, SIGSTOP would freeze it.
+// On Linux each program therefore runs in a PID namespace of its own
+// (pid_namespaces(7)), where verify has no pid the program could name, and
+// as root under the unprivileged uid nobody as well, so that it cannot
+// enter verify's namespace again (setns(2) needs CAP_SYS_ADMIN) or touch
+// what root owns. An ordinary user gets a user namespace with the PID
+// namespace (user_namespaces(7)), where the kernel allows one.
+//
+// The first process of a PID namespace is its init: the kernel delivers it
+// only the signals it handles, and kills every other process of the
+// namespace when it exits. So the program is not started directly: verify
+// starts itself again as a small init (the shim), in the new namespace and
+// in the program's process group, and the shim starts the program. The
+// shim ignores SIGTERM, leaving the program to act on it as it would
+// outside, reaps orphans, and when the program exits passes its wait
+// status to verify on a pipe and exits: whatever the program left behind
+// (a daemon in a session of its own, with an empty environment) dies with
+// the namespace.
+
+// shimName is the shim's argv[0]; shimStatusFD the pipe it reports on:
+// first shimStarted, or shimFailed and the reason the program could not be
+// started; then the program's wait status, 4 bytes little-endian.
+const (
+	shimName     = "sockstep-verify-init"
+	shimStatusFD = 3
+	shimStarted  = 'S'
+	shimFailed   = 'E'
+)
+
+func init() {
+	if len(os.Args) > 0 && os.Args[0] == shimName {
+		os.Exit(runShim(os.Args[1:]))
+	}
+}
+
+// nobody is the unprivileged uid and gid programs run as under root.
+const nobody = 65534
+
+// plan is how one program will be isolated.
+type plan struct {
+	iso      Isolation
+	uid, gid int // for the program; -1 to keep verify's
+}
+
+// choose picks the isolation for a program: as root, nobody when nobody
+// can reach every file it needs, else root in its own namespace; as an
+// ordinary user, a user namespace; a process group alone when the kernel
+// has refused namespaces before.
+func choose(path string, args []string, dir string) plan {
+	if disabled() || nsRefused.Load() {
+		return plan{iso: IsolationGroup, uid: -1, gid: -1}
+	}
+	if os.Geteuid() != 0 {
+		return plan{iso: IsolationUserNS, uid: -1, gid: -1}
+	}
+	if filepath.Base(path) == "go" {
+		// go run builds with root's build cache; under nobody it would
+		// rebuild the standard library each time, far past the limit.
+		return plan{iso: IsolationRoot, uid: -1, gid: -1}
+	}
+	if readable(path, dir, args) {
+		return plan{iso: IsolationNobody, uid: nobody, gid: nobody}
+	}
+	return plan{iso: IsolationRoot, uid: -1, gid: -1}
+}
+
+// disabled: SOCKSTEP_ISOLATION=off runs programs as before, in a process
+// group only (for a kernel or container where namespaces misbehave).
+func disabled() bool { return os.Getenv("SOCKSTEP_ISOLATION") == "off" }
+
+// readable reports whether nobody can run path (and, when it is a script,
+// its interpreter), read every argument that names an existing file, and
+// enter dir. Permission bits are checked for "other" along every parent
+// directory, as the kernel would for a uid that owns nothing.
+func readable(path, dir string, args []string) bool {
+	if !othersMay(path, 0o1) || !othersMay(path, 0o4) && isScript(path) {
+		return false
+	}
+	if interp := interpreter(path); interp != "" && !othersMay(interp, 0o1) {
+		return false
+	}
+	if dir != "" && !othersMay(dir, 0o1) {
+		return false
+	}
+	for _, a := range args {
+		p := a
+		if !filepath.IsAbs(p) && dir != "" {
+			p = filepath.Join(dir, p)
+		}
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && !othersMay(p, 0o4) {
+			return false
+		}
+	}
+	return true
+}
+
+// othersMay reports whether "other" has the permission bits want on p and
+// search permission on every directory above it (symbolic links resolved).
+func othersMay(p string, want os.FileMode) bool {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return false
+	}
+	if abs, err = filepath.EvalSymlinks(abs); err != nil {
+		return false
+	}
+	info, err := os.Stat(abs)
+	if err != nil || info.Mode().Perm()&want != want {
+		return false
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		if err != nil || info.Mode().Perm()&0o1 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
+}
+
+func isScript(p string) bool { return interpreter(p) != "" }
+
+// interpreter returns the program named on a script's "#!" line.
+func interpreter(p string) string {
+	f, err := os.Open(p)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	buf := make([]byte, 256)
+	n, _ := f.Read(buf)
+	line, _, _ := strings.Cut(string(buf[:n]), "\n")
+	rest, ok := strings.CutPrefix(line, "#!")
+	if !ok {
+		return ""
+	}
+	fields := strings.Fields(rest)
+	if len(fields) == 0 {
+		return ""
+	}
+	return fields[0]
+}
+
+// shimCommand makes the command that runs path under the shim, with the
+// namespace flags of pl. The status pipe's write end is the shim's fd 3.
+func shimCommand(pl plan, path string, args []string) (*exec.Cmd, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self)
+	cmd.Args = append([]string{shimName, strconv.Itoa(pl.uid), strconv.Itoa(pl.gid), path}, args...)
+	attr := &syscall.SysProcAttr{
+		Setpgid:    true,
+		Cloneflags: syscall.CLONE_NEWPID,
+		// If verify dies (SIGKILL), the shim dies, and the namespace with it.
+		Pdeathsig: syscall.SIGKILL,
+	}
+	if pl.iso == IsolationUserNS {
+		attr.Cloneflags |= syscall.CLONE_NEWUSER
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: os.Getuid(), HostID: os.Getuid(), Size: 1}}
+		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: os.Getgid(), HostID: os.Getgid(), Size: 1}}
+		attr.GidMappingsEnableSetgroups = false
+	}
+	cmd.SysProcAttr = attr
+	return cmd, nil
+}
+
+// shimReady reads the shim's first report: nil once the program runs, or
+// why it could not be started.
+func shimReady(r *os.File) error {
+	_ = r.SetReadDeadline(time.Now().Add(shimStartWait))
+	buf := make([]byte, 4096)
+	n, err := r.Read(buf)
+	switch {
+	case n > 0 && buf[0] == shimStarted:
+		return nil
+	case n > 0 && buf[0] == shimFailed:
+		return errors.New(string(buf[1:n]))
+	case err != nil:
+		return fmt.Errorf("the namespace's init did not report: %w", err)
+	}
+	return errors.New("the namespace's init did not report")
+}
+
+// shimStartWait bounds the wait for the shim to start the program (it is
+// verify's own binary started again: milliseconds).
+const shimStartWait = 10 * time.Second
+
+// shimStatus reads the program's wait status, which the shim writes just
+// before it exits; false when it was killed first.
+func shimStatus(r *os.File) (unix.WaitStatus, bool) {
+	_ = r.SetReadDeadline(time.Now().Add(time.Second))
+	var b [4]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return 0, false
+	}
+	return unix.WaitStatus(binary.LittleEndian.Uint32(b[:])), true
+}
+
+// namespaceRefused reports an error from clone(2) that means the kernel
+// (or a container's policy) does not allow the namespaces: then programs
+// run in a process group only.
+func namespaceRefused(err error) bool {
+	return errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) ||
+		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EUSERS) || errors.Is(err, syscall.EACCES)
+}
+
+// runShim is the init of a program's namespace: args are UID GID PATH
+// ARGS...; it returns its exit status.
+func runShim(args []string) int {
+	syscall.CloseOnExec(shimStatusFD)
+	if len(args) < 3 {
+		return 127
+	}
+	uid, err1 := strconv.Atoi(args[0])
+	gid, err2 := strconv.Atoi(args[1])
+	if err1 != nil || err2 != nil {
+		return 127
+	}
+	// Handled, not ignored: an ignored signal stays ignored across execve,
+	// and the program must see SIGTERM as it would outside.
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT)
+
+	cmd := exec.Command(args[2], args[3:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if uid >= 0 {
+		attr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}
+	}
+	cmd.SysProcAttr = attr
+	status := os.NewFile(shimStatusFD, "status")
+	if err := cmd.Start(); err != nil {
+		_, _ = status.Write(append([]byte{shimFailed}, err.Error()...))
+		return 127
+	}
+	if _, err := status.Write([]byte{shimStarted}); err != nil {
+		return 127
+	}
+	child := cmd.Process.Pid
+	for {
+		var ws unix.WaitStatus
+		pid, err := unix.Wait4(-1, &ws, 0, nil)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return 127
+		}
+		if pid != child {
+			continue // an orphan: reaped, as init must
+		}
+		var b [4]byte
+		binary.LittleEndian.PutUint32(b[:], uint32(ws))
+		_, _ = status.Write(b[:])
+		switch {
+		case ws.Exited():
+			return ws.ExitStatus()
+		case ws.Signaled():
+			return 128 + int(ws.Signal())
+		}
+		return 127
+	}
+}
