@@ -17,3 +17,17 @@ func (p *udpReceiver) keep(n int) bool {
 	p.kept += n
 	return true
 }
+
+// flooded reports a run that verify cut short because the program sent
+// more than it keeps (maxReceived on a connection, or the datagram caps).
+func (o *Observation) flooded() bool {
+	if o.DatagramsOverflowed {
+		return true
+	}
+	for _, c := range o.Conns {
+		if c.Overflowed {
+			return true
+		}
+	}
+	return false
+}

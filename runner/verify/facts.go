@@ -36,6 +36,7 @@ type Exit string
 const (
 	exitRunning Exit = "running"
 	exitTimeout Exit = "timeout"
+	exitFlooded Exit = "flooded" // stopped: it sent more than verify keeps
 	exitOK      Exit = "exit:0"
 )
 

@@ -90,6 +90,8 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 		hs = append(hs, hint("crashed_quiet", o.Exit.Code))
 	case crashed:
 		hs = append(hs, hint("crashed", o.Exit.Code))
+	case o.flooded():
+		hs = append(hs, hint("flooded", maxReceived>>10, maxDatagrams))
 	case o.TimedOut:
 		hs = append(hs, hint("timeout", timeout.Seconds()))
 	}

@@ -54,11 +54,11 @@ func TestFloodMemory(t *testing.T) {
 			}
 			var peak int64
 			var wallMS int64
-			var passed string
+			var passed, hints string
 			sc := bufio.NewScanner(bytes.NewReader(out))
 			for sc.Scan() {
 				if _, v, ok := strings.Cut(sc.Text(), "FLOOD "); ok {
-					fmt.Sscanf(v, "peak=%d wall_ms=%d passed=%s", &peak, &wallMS, &passed)
+					fmt.Sscanf(v, "peak=%d wall_ms=%d passed=%s hints=%s", &peak, &wallMS, &passed, &hints)
 				}
 			}
 			if peak == 0 {
@@ -71,6 +71,9 @@ func TestFloodMemory(t *testing.T) {
 			}
 			if passed != "false" {
 				t.Errorf("a flooding program passed")
+			}
+			if !strings.Contains(hints, "verify.hint.flooded") {
+				t.Errorf("hints %s, want verify.hint.flooded", hints)
 			}
 		})
 	}
@@ -97,7 +100,7 @@ func runFlood(t *testing.T, name string) {
 			t.Errorf("the report is %d bytes long", out.Len())
 		}
 		// Printed with fmt, not t.Log, so the parent reads one plain line.
-		fmt.Printf("FLOOD peak=%d wall_ms=%d passed=%v\n", peakRSS(t), wall.Milliseconds(), r.Passed)
+		fmt.Printf("FLOOD peak=%d wall_ms=%d passed=%v hints=%s\n", peakRSS(t), wall.Milliseconds(), r.Passed, strings.Join(hintKeys(r), ","))
 		return
 	}
 	t.Fatalf("no flood named %q", name)

@@ -205,6 +205,8 @@ func exitFact(o *Observation, server bool) Exit {
 		return ""
 	case o.Exit.Stopped && server:
 		return exitRunning
+	case o.Exit.Stopped && o.flooded():
+		return exitFlooded
 	case o.Exit.Stopped:
 		return exitTimeout
 	case o.Exit.Signal != "":

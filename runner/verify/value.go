@@ -112,6 +112,8 @@ func showExit(cat *content.Catalog, e Exit) string {
 		return cat.T("verify.exit.running")
 	case e == exitTimeout:
 		return cat.T("verify.exit.timeout")
+	case e == exitFlooded:
+		return cat.T("verify.exit.flooded")
 	case strings.HasPrefix(string(e), "signal:"):
 		return cat.T("verify.exit.signal", escape.String(strings.TrimPrefix(string(e), "signal:")))
 	case strings.HasPrefix(string(e), "exit:"):
