@@ -149,3 +149,31 @@ func TestBuildFetchesNothing(t *testing.T) {
 		}
 	}
 }
+
+// Whatever a submission's name and error output hold, the CSV reads back
+// as the same number of cells, none of which a spreadsheet would run.
+func FuzzCSVExport(f *testing.F) {
+	for _, s := range []string{"=1+1", "+", "-", "@x", "\tx", "\rx", "a\"b", "a,b\nc", "\x1b]0;t\x07", "你好"} {
+		f.Add(s, s)
+	}
+	cat := content.Text(content.English)
+	f.Fuzz(func(t *testing.T, name, stderr string) {
+		csvFile := filepath.Join(t.TempDir(), "r.csv")
+		rows := []row{{Submission: name, Status: statusFail, FirstDifference: name, StderrTail: []string{stderr}}}
+		if err := writeExports(cmdArgs{exercise: "udp-send", csvFile: csvFile}, cat, rows); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(must(os.ReadFile(csvFile)))).ReadAll()
+		if err != nil {
+			t.Fatalf("the CSV does not read back: %v", err)
+		}
+		if len(recs) != 2 || len(recs[1]) != 6 {
+			t.Fatalf("read back %d rows, %v", len(recs), recs)
+		}
+		for _, cell := range recs[1] {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("cell %q starts a formula", cell)
+			}
+		}
+	})
+}
