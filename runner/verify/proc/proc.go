@@ -1,10 +1,14 @@
 // Package proc runs a learner's program so that nothing it does can outlive
-// or outgrow the check: it gets its own process group, its output is capped,
-// and stopping it means SIGTERM to the whole group, a short grace, then
-// SIGKILL to the group, before the leader is reaped. A descendant that left
-// the group (setsid, a daemon) is found by a token in its environment and
-// killed too, and the program's temporary files (go run's build directory)
-// go in a directory of its own that is removed at the end.
+// or outgrow the check, or touch verify: it gets its own process group, its
+// output is capped, and stopping it means SIGTERM to the whole group and
+// its leader, a short grace, then SIGKILL, before the leader is reaped. On
+// Linux it runs in a PID namespace of its own (as nobody under root, in a
+// user namespace as an ordinary user: see isolate_linux.go), so it cannot
+// signal verify and every process it started dies with the namespace.
+// Without namespaces, a descendant that left the group (setsid, a daemon)
+// is found by a token in its environment and killed too. The program's
+// temporary files (go run's build directory) go in a directory of its own
+// that is removed at the end.
 package proc
 
 import (
