@@ -39,8 +39,9 @@ type row struct {
 	// connection, datagrams, run time), in the chosen language.
 	Observed []string `json:"observed,omitempty"`
 	// Isolation is how the program was kept apart from verify (a
-	// proc.Isolation: "pid-namespace+uid-nobody", "user+pid-namespace",
-	// "pid-namespace" or "process-group").
+	// proc.Isolation: "pid-namespace+uid-nobody",
+	// "pid-namespace+no-capabilities", "user+pid-namespace", "pid-namespace"
+	// or "process-group").
 	Isolation string `json:"isolation,omitempty"`
 }
 

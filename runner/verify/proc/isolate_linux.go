@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -59,27 +60,30 @@ const nobody = 65534
 // plan is how one program will be isolated.
 type plan struct {
 	iso      Isolation
-	uid, gid int // for the program; -1 to keep verify's
+	uid, gid int  // for the program; -1 to keep verify's
+	dropCaps bool // empty the capability bounding set and set no_new_privs
 }
 
-// choose picks the isolation for a program: as root, nobody when nobody
-// can reach every file it needs, else root in its own namespace; as an
-// ordinary user, a user namespace; a process group alone when the kernel
-// has refused namespaces before.
+// choose picks the isolation for a program. As root: nobody when nobody
+// can reach every file it needs; else root without capabilities when the
+// files are root's to read (owner bits: a script in /root, python3 behind
+// a pyenv shim, go run with root's build cache); else root. As an ordinary
+// user, a user namespace. A process group alone when the kernel has
+// refused namespaces before.
 func choose(path string, args []string, dir string) plan {
 	if disabled() || nsRefused.Load() {
 		return plan{iso: IsolationGroup, uid: -1, gid: -1}
 	}
 	if os.Geteuid() != 0 {
-		return plan{iso: IsolationUserNS, uid: -1, gid: -1}
+		return plan{iso: IsolationUserNS, uid: -1, gid: -1, dropCaps: true}
 	}
-	if filepath.Base(path) == "go" {
-		// go run builds with root's build cache; under nobody it would
-		// rebuild the standard library each time, far past the limit.
-		return plan{iso: IsolationRoot, uid: -1, gid: -1}
+	if filepath.Base(path) != "go" && readable(nobody, nobody, path, dir, args) {
+		// (go run under nobody would rebuild the standard library each
+		// time, with a cache of its own, far past the time limit.)
+		return plan{iso: IsolationNobody, uid: nobody, gid: nobody, dropCaps: true}
 	}
-	if readable(path, dir, args) {
-		return plan{iso: IsolationNobody, uid: nobody, gid: nobody}
+	if readable(0, 0, path, dir, args) {
+		return plan{iso: IsolationNoCaps, uid: -1, gid: -1, dropCaps: true}
 	}
 	return plan{iso: IsolationRoot, uid: -1, gid: -1}
 }
@@ -88,18 +92,20 @@ func choose(path string, args []string, dir string) plan {
 // group only (for a kernel or container where namespaces misbehave).
 func disabled() bool { return os.Getenv("SOCKSTEP_ISOLATION") == "off" }
 
-// readable reports whether nobody can run path (and, when it is a script,
-// its interpreter), read every argument that names an existing file, and
-// enter dir. Permission bits are checked for "other" along every parent
-// directory, as the kernel would for a uid that owns nothing.
-func readable(path, dir string, args []string) bool {
-	if !othersMay(path, 0o1) || !othersMay(path, 0o4) && isScript(path) {
+// readable reports whether uid (in group gid, no other groups, no
+// capabilities) can run path (and, when it is a script, its interpreter),
+// read every argument that names an existing file, and enter dir. The
+// permission bits are checked along every parent directory as the kernel
+// checks them (path_resolution(7)): the owner's, the group's or the others'.
+func readable(uid, gid uint32, path, dir string, args []string) bool {
+	may := func(p string, want os.FileMode) bool { return mayAccess(uid, gid, p, want) }
+	if !may(path, 0o1) || !may(path, 0o4) && isScript(path) {
 		return false
 	}
-	if interp := interpreter(path); interp != "" && !othersMay(interp, 0o1) {
+	if interp := interpreter(path); interp != "" && !may(interp, 0o1) {
 		return false
 	}
-	if dir != "" && !othersMay(dir, 0o1) {
+	if dir != "" && !may(dir, 0o1) {
 		return false
 	}
 	for _, a := range args {
@@ -107,16 +113,17 @@ func readable(path, dir string, args []string) bool {
 		if !filepath.IsAbs(p) && dir != "" {
 			p = filepath.Join(dir, p)
 		}
-		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && !othersMay(p, 0o4) {
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && !may(p, 0o4) {
 			return false
 		}
 	}
 	return true
 }
 
-// othersMay reports whether "other" has the permission bits want on p and
-// search permission on every directory above it (symbolic links resolved).
-func othersMay(p string, want os.FileMode) bool {
+// mayAccess reports whether uid, in group gid, has the permission bits
+// want (as "other" bits: 1 search/execute, 4 read) on p, and search
+// permission on every directory above it (symbolic links resolved).
+func mayAccess(uid, gid uint32, p string, want os.FileMode) bool {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return false
@@ -124,19 +131,33 @@ func othersMay(p string, want os.FileMode) bool {
 	if abs, err = filepath.EvalSymlinks(abs); err != nil {
 		return false
 	}
-	info, err := os.Stat(abs)
-	if err != nil || info.Mode().Perm()&want != want {
+	if !permits(uid, gid, abs, want) {
 		return false
 	}
 	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
-		info, err := os.Stat(d)
-		if err != nil || info.Mode().Perm()&0o1 == 0 {
+		if !permits(uid, gid, d, 0o1) {
 			return false
 		}
 		if d == filepath.Dir(d) {
 			return true
 		}
 	}
+}
+
+// permits applies one file's owner, group or other bits to uid and gid.
+func permits(uid, gid uint32, p string, want os.FileMode) bool {
+	var st syscall.Stat_t
+	if err := syscall.Stat(p, &st); err != nil {
+		return false
+	}
+	perm := os.FileMode(st.Mode) & 0o777
+	switch {
+	case st.Uid == uid:
+		perm >>= 6
+	case st.Gid == gid:
+		perm >>= 3
+	}
+	return perm&want == want
 }
 
 func isScript(p string) bool { return interpreter(p) != "" }
@@ -170,7 +191,11 @@ func shimCommand(pl plan, path string, args []string) (*exec.Cmd, error) {
 		return nil, err
 	}
 	cmd := exec.Command(self)
-	cmd.Args = append([]string{shimName, strconv.Itoa(pl.uid), strconv.Itoa(pl.gid), path}, args...)
+	caps := "keep"
+	if pl.dropCaps {
+		caps = "drop"
+	}
+	cmd.Args = append([]string{shimName, strconv.Itoa(pl.uid), strconv.Itoa(pl.gid), caps, path}, args...)
 	attr := &syscall.SysProcAttr{
 		Setpgid:    true,
 		Cloneflags: syscall.CLONE_NEWPID,
@@ -185,6 +210,31 @@ func shimCommand(pl plan, path string, args []string) (*exec.Cmd, error) {
 	}
 	cmd.SysProcAttr = attr
 	return cmd, nil
+}
+
+// dropPrivileges empties the capability bounding set and sets no_new_privs
+// (prctl(2), capabilities(7)): whatever the program then executes, a
+// set-user-ID binary included, gains no capability, so even as root it
+// cannot enter another namespace (setns(2) needs CAP_SYS_ADMIN), override
+// file permissions or signal another user's processes. The shim keeps its
+// own capabilities, which it needs to set the program's uid.
+func dropPrivileges() error {
+	for c := 0; ; c++ {
+		err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0)
+		if errors.Is(err, unix.EINVAL) {
+			break // past the last capability this kernel knows
+		}
+		if errors.Is(err, unix.EPERM) && os.Geteuid() != 0 {
+			// In a user namespace as an ordinary user the shim has no
+			// capability to drop (execve(2) as a non-zero uid cleared
+			// them), and neither will the program.
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 }
 
 // shimReady reads the shim's first report: nil once the program runs, or
@@ -227,11 +277,11 @@ func namespaceRefused(err error) bool {
 		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EUSERS) || errors.Is(err, syscall.EACCES)
 }
 
-// runShim is the init of a program's namespace: args are UID GID PATH
-// ARGS...; it returns its exit status.
+// runShim is the init of a program's namespace: args are UID GID CAPS PATH
+// ARGS... (CAPS "drop" or "keep"); it returns its exit status.
 func runShim(args []string) int {
 	syscall.CloseOnExec(shimStatusFD)
-	if len(args) < 3 {
+	if len(args) < 4 {
 		return 127
 	}
 	uid, err1 := strconv.Atoi(args[0])
@@ -244,7 +294,15 @@ func runShim(args []string) int {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT)
 
-	cmd := exec.Command(args[2], args[3:]...)
+	// Capabilities and no_new_privs belong to a thread: drop them on the
+	// one that forks the program (during init the main goroutine is on the
+	// main thread already; locking says so).
+	runtime.LockOSThread()
+	if args[2] == "drop" && dropPrivileges() != nil {
+		return 127
+	}
+	prog := args[3]
+	cmd := exec.Command(prog, args[4:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if uid >= 0 {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 // an ordinary user (TestIsolationUnprivileged runs this test as nobody).
 func TestIsolation(t *testing.T) {
 	self, _ := os.Readlink("/proc/self/ns/pid")
-	script := `readlink /proc/self/ns/pid; id -u; kill -KILL $PPID; kill -STOP $PPID; echo alive`
+	script := `readlink /proc/self/ns/pid; id -u; kill -KILL $PPID; kill -STOP $PPID; echo alive; grep -E "^(CapBnd|CapEff|NoNewPrivs):" /proc/self/status | tr -d '\t'`
 	p, err := Start(Spec{Path: "/bin/sh", Args: []string{"-c", script}})
 	if err != nil {
 		t.Fatal(err)
@@ -33,8 +34,17 @@ func TestIsolation(t *testing.T) {
 		}
 		t.Fatalf("isolation %s, want %s", r.Isolation, want)
 	}
-	if len(out) != 3 || out[2] != "alive" {
+	if len(out) < 3 || out[2] != "alive" {
 		t.Fatalf("the program's output %q, want its namespace, uid and alive", out)
+	}
+	wantStatus := []string{"CapEff:0000000000000000", "NoNewPrivs:1"}
+	if want == IsolationNobody {
+		wantStatus = append(wantStatus, "CapBnd:0000000000000000")
+	}
+	for _, f := range wantStatus {
+		if !slices.Contains(out, f) {
+			t.Errorf("the program's status lacks %s: %q", f, out[3:])
+		}
 	}
 	if out[0] == self {
 		t.Errorf("the program shares the test's PID namespace %s", self)
@@ -75,5 +85,34 @@ func TestIsolationUnprivileged(t *testing.T) {
 	t.Logf("as nobody:\n%s", out)
 	if err != nil {
 		t.Fatalf("TestIsolation failed as an ordinary user: %v", err)
+	}
+}
+
+// As root, a program whose files nobody cannot read (a script in a
+// directory closed to others, as /root is) runs as uid 0 without any
+// capability: it can read its files, but cannot signal verify, enter
+// another namespace or override file permissions.
+func TestIsolationRootWithoutCapabilities(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("as an ordinary user a user namespace is used")
+	}
+	dir := t.TempDir() // 0700, root's
+	script := filepath.Join(dir, "prog.sh")
+	os.WriteFile(script, []byte("id -u; grep -E '^(CapBnd|CapEff|NoNewPrivs):' /proc/self/status | tr -d '\\t'\n"), 0o700)
+	p, err := Start(Spec{Path: "/bin/sh", Args: []string{script}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-p.Done()
+	r := p.Stop(100 * time.Millisecond)
+	out := strings.Fields(string(p.Stdout.Bytes()))
+	if r.Isolation != IsolationNoCaps {
+		t.Fatalf("isolation %s, want %s; output %q, stderr %q", r.Isolation, IsolationNoCaps, out, p.Stderr.Bytes())
+	}
+	want := []string{"0", "CapEff:0000000000000000", "CapBnd:0000000000000000", "NoNewPrivs:1"}
+	for _, w := range want {
+		if !slices.Contains(out, w) {
+			t.Errorf("the program's output %q lacks %s", out, w)
+		}
 	}
 }

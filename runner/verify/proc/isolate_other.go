@@ -12,6 +12,7 @@ import (
 type plan struct {
 	iso      Isolation
 	uid, gid int
+	dropCaps bool
 }
 
 // choose: namespaces are Linux's; elsewhere a process group is all.

@@ -11,8 +11,13 @@ const (
 	IsolationGroup Isolation = "process-group"
 	// IsolationNobody: as root, a PID namespace and the uid nobody.
 	IsolationNobody Isolation = "pid-namespace+uid-nobody"
-	// IsolationRoot: as root, a PID namespace, still as root: nobody
-	// could not read the program's files, or it is `go run`.
+	// IsolationNoCaps: as root, a PID namespace, uid 0 without any
+	// capability: nobody could not read the program's files, or it is
+	// `go run` (which needs root's build cache).
+	IsolationNoCaps Isolation = "pid-namespace+no-capabilities"
+	// IsolationRoot: as root, a PID namespace, still root with its
+	// capabilities: not even uid 0 without capabilities could read the
+	// program's files (another user's, closed to others).
 	IsolationRoot Isolation = "pid-namespace"
 	// IsolationUserNS: as an ordinary user, a user and a PID namespace.
 	IsolationUserNS Isolation = "user+pid-namespace"
