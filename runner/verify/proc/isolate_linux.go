@@ -186,11 +186,13 @@ func interpreter(p string) string {
 // shimCommand makes the command that runs path under the shim, with the
 // namespace flags of pl. The status pipe's write end is the shim's fd 3.
 func shimCommand(pl plan, path string, args []string) (*exec.Cmd, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
+	if _, err := os.Stat("/proc/self/exe"); err != nil {
+		return nil, fmt.Errorf("no /proc: %w", syscall.EPERM) // run in a group only
 	}
-	cmd := exec.Command(self)
+	// /proc/self/exe, not os.Executable's path: it still runs when the
+	// binary was replaced or removed since verify started (go install).
+	// The forked child resolves it in the first /proc mount, to itself.
+	cmd := exec.Command("/proc/self/exe")
 	caps := "keep"
 	if pl.dropCaps {
 		caps = "drop"
