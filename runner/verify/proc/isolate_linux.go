@@ -239,6 +239,22 @@ func dropPrivileges() error {
 	return unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 }
 
+// nprocLimit bounds the processes of the uid nobody (RLIMIT_NPROC counts
+// a real uid's processes on the whole machine, setrlimit(2)): a fork bomb
+// under nobody stops there instead of taking every pid verify needs.
+const nprocLimit = 1024
+
+// limitResources makes the program, not verify, what the kernel's OOM
+// killer picks first when memory runs out (oom_score_adj 1000, proc(5);
+// raising it needs no privilege), and bounds nobody's processes. The shim
+// and the program inherit both; the shim dying ends the namespace anyway.
+func limitResources(uid int) {
+	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
+	if uid > 0 {
+		_ = unix.Setrlimit(unix.RLIMIT_NPROC, &unix.Rlimit{Cur: nprocLimit, Max: nprocLimit})
+	}
+}
+
 // shimReady reads the shim's first report: nil once the program runs, or
 // why it could not be started.
 func shimReady(r *os.File) error {
@@ -303,6 +319,7 @@ func runShim(args []string) int {
 	if args[2] == "drop" && dropPrivileges() != nil {
 		return 127
 	}
+	limitResources(uid)
 	prog := args[3]
 	cmd := exec.Command(prog, args[4:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr

@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 // an ordinary user (TestIsolationUnprivileged runs this test as nobody).
 func TestIsolation(t *testing.T) {
 	self, _ := os.Readlink("/proc/self/ns/pid")
-	script := `readlink /proc/self/ns/pid; id -u; kill -KILL $PPID; kill -STOP $PPID; echo alive; grep -E "^(CapBnd|CapEff|NoNewPrivs):" /proc/self/status | tr -d '\t'`
+	script := `readlink /proc/self/ns/pid; id -u; kill -KILL $PPID; kill -STOP $PPID; echo alive; grep -E "^(CapBnd|CapEff|NoNewPrivs):" /proc/self/status | tr -d '\t'; echo oom:$(cat /proc/self/oom_score_adj); awk '/^Max processes/ {print "nproc:" $3}' /proc/self/limits`
 	p, err := Start(Spec{Path: "/bin/sh", Args: []string{"-c", script}})
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +41,10 @@ func TestIsolation(t *testing.T) {
 	wantStatus := []string{"CapEff:0000000000000000", "NoNewPrivs:1"}
 	if want == IsolationNobody {
 		wantStatus = append(wantStatus, "CapBnd:0000000000000000")
+	}
+	wantStatus = append(wantStatus, "oom:1000")
+	if want == IsolationNobody {
+		wantStatus = append(wantStatus, fmt.Sprintf("nproc:%d", nprocLimit))
 	}
 	for _, f := range wantStatus {
 		if !slices.Contains(out, f) {
