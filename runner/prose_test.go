@@ -181,6 +181,27 @@ func TestOneVocabulary(t *testing.T) {
 	for _, key := range []string{"facts.title", "help.run"} {
 		texts[key] = cat.T(key)
 	}
+	// 回显, not 回声, everywhere an echo server is named: the exercises
+	// and every message of the catalog (verify.json's hints included).
+	exs, err := content.Exercises(content.Chinese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range exs {
+		var b strings.Builder
+		b.WriteString(ex.Title + ex.Summary + ex.Intro)
+		for _, st := range ex.Steps {
+			b.WriteString(st.Body + st.After)
+		}
+		if strings.Contains(b.String(), "回声") {
+			t.Errorf("exercise %s says 回声; the word is 回显", ex.ID)
+		}
+	}
+	for _, key := range cat.Keys() {
+		if strings.Contains(cat.T(key), "回声") {
+			t.Errorf("message %s says 回声; the word is 回显", key)
+		}
+	}
 	if !strings.Contains(cat.T("facts.title"), "内核报告的状态") {
 		t.Errorf("facts.title is %q", cat.T("facts.title"))
 	}
