@@ -97,6 +97,7 @@ var experimentSpecs = []*Spec{
 	throughputExperiment,
 	truncationExperiment,
 	udpOverflowExperiment,
+	timeoutsExperiment,
 }
 
 var experiments = byAction(experimentSpecs)

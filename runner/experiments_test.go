@@ -115,6 +115,23 @@ var experimentFacts = []struct {
 		{"discarded", `976 bytes were discarded`, true},
 		{"tcp keeps everything", `2000 bytes sent; \d+ reads; 2000 bytes received`, true},
 	}},
+	{id: "timeouts", facts: []factsPattern{
+		{"recvfrom blocked until the late datagram", `kept waiting; it returned only\s+after [\d.]+ ms, with the datagram the lesson sent then: "late"`, true},
+		{"SO_RCVTIMEO gives EAGAIN", `recvfrom\(\d+, 1024, 0\)   # [\d.]+ ms → EAGAIN`, false},
+	}, here: func(t *testing.T) []factsPattern {
+		// Where the SYNs can really be dropped (root on Linux, as CI
+		// here), they are resent on the kernel's timer, which doubles
+		// once the steady tries are over; elsewhere the lesson says so.
+		if lessons.LossyLinkReal() {
+			return []factsPattern{
+				{"SYN resent, counted by TCP_INFO as it happens", `getsockopt\(\d+, IPPROTO_TCP, TCP_INFO\) = tcpi_total_retrans 1 \([\d.]+ s\)`, false},
+				{"the gaps", `the SYN was sent again \d+ times; the gaps between sends: [\d.,\s]+ s`, true},
+				{"the timer doubles", `\(tcpi_rto\): [\d,\s]*\b2,\s+4\b`, true},
+				{"SO_SNDTIMEO ends connect with EINPROGRESS, still SYN_SENT", `connect returned after [\d.]+ ms with EINPROGRESS; the\s+socket is still in SYN_SENT`, true},
+			}
+		}
+		return []factsPattern{{"explained without root", `dropping SYNs takes root on Linux`, true}}
+	}},
 }
 
 // TestExperiments runs every experiment lesson end to end, in both
