@@ -98,6 +98,7 @@ var experimentSpecs = []*Spec{
 	truncationExperiment,
 	udpOverflowExperiment,
 	timeoutsExperiment,
+	partialSendExperiment,
 }
 
 var experiments = byAction(experimentSpecs)

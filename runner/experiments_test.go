@@ -132,6 +132,15 @@ var experimentFacts = []struct {
 		}
 		return []factsPattern{{"explained without root", `dropping SYNs takes root on Linux`, true}}
 	}},
+	{id: "partial-send", facts: []factsPattern{
+		{"a non-blocking send takes part", `send\(\d+, <1048576 bytes>, MSG_DONTWAIT\) = \d+\n`, false},
+		{"then EAGAIN", `send\(\d+, <\d+ bytes>, MSG_DONTWAIT\) → EAGAIN`, false},
+		{"the number shown", `given 1048576 bytes and took \d+`, true},
+		{"a signal cuts a blocking send short", `after [1-9]\d* signal\(s\) it returned: 1048576 bytes\s+asked, [1-9]\d* taken`, true},
+		{"sendall is a loop", `1048576 bytes sent completely by \d+ send calls`, true},
+		{"recv(1024) returns at most 1024", `recv\(1024\) called \d+ times, returning \[1024`, true},
+		{"recv returns what has arrived", `recv\(\d+, 16384, 0\) = 4000`, false},
+	}},
 }
 
 // TestExperiments runs every experiment lesson end to end, in both
