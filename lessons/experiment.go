@@ -99,6 +99,7 @@ var experimentSpecs = []*Spec{
 	udpOverflowExperiment,
 	timeoutsExperiment,
 	partialSendExperiment,
+	addressesExperiment,
 }
 
 var experiments = byAction(experimentSpecs)

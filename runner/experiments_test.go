@@ -141,6 +141,14 @@ var experimentFacts = []struct {
 		{"recv(1024) returns at most 1024", `recv\(1024\) called \d+ times, returning \[1024`, true},
 		{"recv returns what has arrived", `recv\(\d+, 16384, 0\) = 4000`, false},
 	}},
+	{id: "addresses", facts: []factsPattern{
+		{"127.0.0.1 refuses 127.0.0.2", `bound to 127.0.0.1: reached at 127.0.0.1; refused at 127.0.0.2 ECONNREFUSED`, true},
+		{"0.0.0.0 reached at both", `bound to 0.0.0.0: reached at 127.0.0.1, 127.0.0.2; refused at -`, true},
+		{"127.0.0.2 refuses 127.0.0.1", `bound to 127.0.0.2: reached at 127.0.0.2; refused at 127.0.0.1 ECONNREFUSED`, true},
+		{"accepted sockets share the listener's port", `listener: 127\.0\.0\.1:(\d+)\n\s+conn 1: local 127\.0\.0\.1:(\d+), peer 127\.0\.0\.1:\d+\n\s+conn 2: local 127\.0\.0\.1:(\d+), peer`, true},
+		{"TCP and UDP share a number", `UDP bind → 0, a second TCP bind → EADDRINUSE`, true},
+		{"the ephemeral port", `got port \d+ at connect`, true},
+	}},
 }
 
 // TestExperiments runs every experiment lesson end to end, in both
