@@ -100,6 +100,7 @@ var experimentSpecs = []*Spec{
 	timeoutsExperiment,
 	partialSendExperiment,
 	addressesExperiment,
+	nonblockingExperiment,
 }
 
 var experiments = byAction(experimentSpecs)

@@ -149,6 +149,12 @@ var experimentFacts = []struct {
 		{"TCP and UDP share a number", `UDP bind → 0, a second TCP bind → EADDRINUSE`, true},
 		{"the ephemeral port", `got port \d+ at connect`, true},
 	}},
+	{id: "nonblocking", facts: []factsPattern{
+		{"accept returns EAGAIN", `accept\(\d+\)   # \d+ µs → EAGAIN`, false},
+		{"recv returns EAGAIN", `recv\(\d+, 1024, 0\)   # \d+ µs → EAGAIN`, false},
+		{"B and C served before A speaks", `recv\(\d+\); send\(\d+\) = 12 \(B\)(.|\n)*\(C\)(.|\n)*= 12 \(A\)`, false},
+		{"one goroutine, three clients", `one goroutine served 3 clients with \d+ calls to poll`, true},
+	}},
 }
 
 // TestExperiments runs every experiment lesson end to end, in both
