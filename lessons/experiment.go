@@ -97,6 +97,10 @@ var experimentSpecs = []*Spec{
 	throughputExperiment,
 	truncationExperiment,
 	udpOverflowExperiment,
+	timeoutsExperiment,
+	partialSendExperiment,
+	addressesExperiment,
+	nonblockingExperiment,
 }
 
 var experiments = byAction(experimentSpecs)

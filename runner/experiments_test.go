@@ -115,6 +115,46 @@ var experimentFacts = []struct {
 		{"discarded", `976 bytes were discarded`, true},
 		{"tcp keeps everything", `2000 bytes sent; \d+ reads; 2000 bytes received`, true},
 	}},
+	{id: "timeouts", facts: []factsPattern{
+		{"recvfrom blocked until the late datagram", `kept waiting; it returned only\s+after [\d.]+ ms, with the datagram the lesson sent then: "late"`, true},
+		{"SO_RCVTIMEO gives EAGAIN", `recvfrom\(\d+, 1024, 0\)   # [\d.]+ ms → EAGAIN`, false},
+	}, here: func(t *testing.T) []factsPattern {
+		// Where the SYNs can really be dropped (root on Linux, as CI
+		// here), they are resent on the kernel's timer, which doubles
+		// once the steady tries are over; elsewhere the lesson says so.
+		if lessons.LossyLinkReal() {
+			return []factsPattern{
+				{"SYN resent, counted by TCP_INFO as it happens", `getsockopt\(\d+, IPPROTO_TCP, TCP_INFO\) = tcpi_total_retrans 1 \([\d.]+ s\)`, false},
+				{"the gaps", `the SYN was sent again \d+ times; the gaps between sends: [\d.,\s]+ s`, true},
+				{"the timer doubles", `\(tcpi_rto\): [\d,\s]*\b2,\s+4\b`, true},
+				{"SO_SNDTIMEO ends connect with EINPROGRESS, still SYN_SENT", `connect returned after [\d.]+ ms with EINPROGRESS; the\s+socket is still in SYN_SENT`, true},
+			}
+		}
+		return []factsPattern{{"explained without root", `dropping SYNs takes root on Linux`, true}}
+	}},
+	{id: "partial-send", facts: []factsPattern{
+		{"a non-blocking send takes part", `send\(\d+, <1048576 bytes>, MSG_DONTWAIT\) = \d+\n`, false},
+		{"then EAGAIN", `send\(\d+, <\d+ bytes>, MSG_DONTWAIT\) → EAGAIN`, false},
+		{"the number shown", `given 1048576 bytes and took \d+`, true},
+		{"a signal cuts a blocking send short", `after [1-9]\d* signal\(s\) it returned: 1048576 bytes\s+asked, [1-9]\d* taken`, true},
+		{"sendall is a loop", `1048576 bytes sent completely by \d+ send calls`, true},
+		{"recv(1024) returns at most 1024", `recv\(1024\) called \d+ times, returning \[1024`, true},
+		{"recv returns what has arrived", `recv\(\d+, 16384, 0\) = 4000`, false},
+	}},
+	{id: "addresses", facts: []factsPattern{
+		{"127.0.0.1 refuses 127.0.0.2", `bound to 127.0.0.1: reached at 127.0.0.1; refused at 127.0.0.2 ECONNREFUSED`, true},
+		{"0.0.0.0 reached at both", `bound to 0.0.0.0: reached at 127.0.0.1, 127.0.0.2; refused at -`, true},
+		{"127.0.0.2 refuses 127.0.0.1", `bound to 127.0.0.2: reached at 127.0.0.2; refused at 127.0.0.1 ECONNREFUSED`, true},
+		{"accepted sockets share the listener's port", `listener: 127\.0\.0\.1:(\d+)\n\s+conn 1: local 127\.0\.0\.1:(\d+), peer 127\.0\.0\.1:\d+\n\s+conn 2: local 127\.0\.0\.1:(\d+), peer`, true},
+		{"TCP and UDP share a number", `UDP bind → 0, a second TCP bind → EADDRINUSE`, true},
+		{"the ephemeral port", `got port \d+ at connect`, true},
+	}},
+	{id: "nonblocking", facts: []factsPattern{
+		{"accept returns EAGAIN", `accept\(\d+\)   # \d+ µs → EAGAIN`, false},
+		{"recv returns EAGAIN", `recv\(\d+, 1024, 0\)   # \d+ µs → EAGAIN`, false},
+		{"B and C served before A speaks", `recv\(\d+\); send\(\d+\) = 12 \(B\)(.|\n)*\(C\)(.|\n)*= 12 \(A\)`, false},
+		{"one goroutine, three clients", `one goroutine served 3 clients with \d+ calls to poll`, true},
+	}},
 }
 
 // TestExperiments runs every experiment lesson end to end, in both

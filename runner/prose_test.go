@@ -78,6 +78,9 @@ var fixedFacts = map[string]map[string]string{
 	"lossy-link": {
 		"200": "Linux's minimum retransmission timeout, TCP_RTO_MIN = HZ/5 (include/net/tcp.h)",
 	},
+	"timeouts": {
+		"6.5": "the Linux release that added net.ipv4.tcp_syn_linear_timeouts (commit ccce324dabfe, May 2023; net/ipv4/tcp_timer.c)",
+	},
 	"boundaries": {
 		"64":   "64 KiB, the most a UDP length field allows (RFC 768)",
 		"1500": "Ethernet's MTU (RFC 894)",
