@@ -37,13 +37,27 @@ type reachTry struct {
 // bindReach binds one listener each to 127.0.0.1, 0.0.0.0 and 127.0.0.2,
 // and connects to each one's port at 127.0.0.1 and at 127.0.0.2. The
 // any-address listener exists for a few milliseconds, accepts nothing and
-// sends nothing; every connection the lesson makes goes to 127.0.0.0/8.
+// sends nothing, and is tied to the loopback device so that only this
+// machine can reach it; every connection the lesson makes goes to
+// 127.0.0.0/8.
 func (l *lab) bindReach(ctx context.Context) ([]reachResult, error) {
 	var out []reachResult
 	for _, host := range []netip.Addr{labHost, netip.IPv4Unspecified(), labHost2} {
 		lfd, err := l.socket(TCP)
 		if err != nil {
 			return out, err
+		}
+		if host.IsUnspecified() {
+			// The any-address listener is tied to the loopback device
+			// (SO_BINDTODEVICE, socket(7); no privilege needed since Linux
+			// 5.7): it still binds 0.0.0.0 and is reached at every
+			// 127.0.0.0/8 address, but no packet from another machine
+			// reaches it, not even in the milliseconds it exists. Binding
+			// beyond loopback stays the classroom's opt-in.
+			if err := unix.SetsockoptString(lfd, unix.SOL_SOCKET, unix.SO_BINDTODEVICE, "lo"); err != nil {
+				return out, fmt.Errorf("setsockopt SO_BINDTODEVICE lo: %w", err)
+			}
+			l.show(Server, fmt.Sprintf("setsockopt(%d, SOL_SOCKET, SO_BINDTODEVICE, \"lo\")", lfd), "0", nil, nil)
 		}
 		if err := unix.Bind(lfd, &unix.SockaddrInet4{Addr: host.As4()}); err != nil {
 			return out, fmt.Errorf("bind: %w", err)
