@@ -101,6 +101,7 @@ var experimentSpecs = []*Spec{
 	partialSendExperiment,
 	addressesExperiment,
 	nonblockingExperiment,
+	connectedUDPExperiment,
 }
 
 var experiments = byAction(experimentSpecs)

@@ -42,6 +42,16 @@ var experimentFacts = []struct {
 		{"both measured", `(?s)one client at a time:.*a thread \(goroutine\) per connection:`, true},
 		{"bars", `B's wait, thread each\s+█*\s+[\d.,]+ ms`, true},
 	}},
+	{id: "connected-udp", facts: []factsPattern{
+		{"the peer's datagram, from the peer", `recvfrom returned "from the peer", from 127\.0\.0\.1:\d+`, true},
+		{"the stranger's sendto succeeded", `sendto\(\d+, "from a stranger", 0, 127\.0\.0\.1:\d+\)   # stranger = 15`, false},
+		{"the stranger's datagram filtered", `the stranger.s datagram never came`, true},
+		{"no socket took it", `Udp NoPorts \(datagrams that found no socket\) grew by [1-9]\d*`, true},
+		{"refused once, on the next send", `the three sends returned: 10, ECONNREFUSED, 10`, true},
+		{"an empty datagram", `recvfrom returned 0 bytes, from 127\.0\.0\.1:\d+: an empty datagram`, true},
+		{"the socket goes on", `the next recvfrom returned "still here"`, true},
+		{"tcp eof only at close", `after the client's close, recv returned 0: end of stream`, true},
+	}},
 	{id: "flow-control", facts: []factsPattern{
 		{"send refused", `send\(\d+, <4096 bytes>, 0\) → EAGAIN`, false},
 		{"queues grew", `receiver +[1-9]\d* B, sender +[1-9]\d* B \(never sent +\d+ B\)`, true},
