@@ -102,6 +102,7 @@ var experimentSpecs = []*Spec{
 	addressesExperiment,
 	nonblockingExperiment,
 	connectedUDPExperiment,
+	nagleExperiment,
 }
 
 var experiments = byAction(experimentSpecs)

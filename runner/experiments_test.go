@@ -90,6 +90,15 @@ var experimentFacts = []struct {
 			{"tcp described", `TCP not shown`, true},
 		}
 	}},
+	{id: "nagle", facts: []factsPattern{
+		{"nagle measured", `Nagle on: median [\d.]+ ms, all 20 rounds [\d.]+ ms, 2\.0 data segments each`, true},
+		{"nodelay measured", `TCP_NODELAY: median [\d.]+ ms, all 20 rounds [\d.]+ ms, 2\.0 data segments each`, true},
+		{"the delayed-ACK timer", `delayed-ACK timer \(tcpi_ato\): [1-9][\d.]* ms`, true},
+		{"nodelay set", `setsockopt\(\d+, IPPROTO_TCP, TCP_NODELAY, 1\) = 0`, false},
+		{"cork: one segment", `TCP_CORK: median [\d.]+ ms, all 20 rounds [\d.]+ ms, 1\.0 data segments each`, true},
+		{"one write: one segment", `one write: median [\d.]+ ms, all 20 rounds [\d.]+ ms, 1\.0 data segments each`, true},
+		{"bars", `(?m)^\s+Nagle on\s+█+\s+[\d,.]+ ms$`, true},
+	}},
 	{id: "refused", facts: []factsPattern{
 		{"unconnected sendto succeeds", `sendto\(\d+, "anyone there\?", 0, 127\.0\.0\.1:\d+\) = 13`, false},
 		{"connected udp hears the ICMP error", `recv\(\d+, 1024, 0\) → ECONNREFUSED`, false},
