@@ -103,6 +103,7 @@ var experimentSpecs = []*Spec{
 	nonblockingExperiment,
 	connectedUDPExperiment,
 	nagleExperiment,
+	resetExperiment,
 }
 
 var experiments = byAction(experimentSpecs)
