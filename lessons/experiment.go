@@ -104,6 +104,7 @@ var experimentSpecs = []*Spec{
 	connectedUDPExperiment,
 	nagleExperiment,
 	resetExperiment,
+	ipv6Experiment,
 }
 
 var experiments = byAction(experimentSpecs)

@@ -62,6 +62,22 @@ var experimentFacts = []struct {
 		{"udp lost some", `lost: [1-9]\d* datagrams`, true},
 		{"the socket counted them", `drop counter \(/proc/net/udp\): [1-9]\d*`, true},
 	}},
+	{id: "ipv6", facts: []factsPattern{
+		{"what localhost is here", `/etc/hosts gives localhost, in order: `, true},
+	}, here: func(t *testing.T) []factsPattern {
+		// Where ::1 works (the CI machines), the lesson shows it; where
+		// it does not, it says so.
+		if !lessons.IPv6Loopback() {
+			return []factsPattern{{"::1 missing, said plainly", `::1 cannot be used on this machine`, true}}
+		}
+		return []factsPattern{
+			{"over ::1", `server \[::1\]:\d+, client \[::1\]:\d+: both ends IPv6`, true},
+			{"the message", `the server received "hello over IPv6" from \[::1\]:\d+`, true},
+			{"v4-mapped", `the IPv4 client, seen by the IPv6 server: \[::ffff:127\.0\.0\.1\]:\d+`, true},
+			{"v6only refuses IPv4", `with IPV6_V6ONLY 1 the same IPv4 connect failed: ECONNREFUSED`, true},
+			{"each address tried", `connect to (127\.0\.0\.1|\[::1\]):\d+: `, true},
+		}
+	}},
 	{id: "lossy-link", facts: []factsPattern{
 		{"udp lost some", `UDP: 1000 messages sent, 9\d\d arrived, [1-9]\d* lost; every sendto succeeded`, true},
 		{"udp call", `sendto\(\d+, <1000 bytes>, 0, 127\.0\.0\.1:\d+\) × 1000 = 1000`, false},

@@ -1,0 +1,432 @@
+package lessons
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/sockstep/sockstep/internal/sock"
+	"golang.org/x/sys/unix"
+)
+
+// IPv6: the same calls with AF_INET6 and ::1 (ipv6(7)). An AF_INET6
+// socket with IPV6_V6ONLY off (the default unless net.ipv6.bindv6only is
+// set) also accepts IPv4 clients, which it sees as IPv4-mapped addresses,
+// ::ffff:a.b.c.d (ipv6(7), RFC 4291 §2.5.5.2); with it on, IPv4 clients
+// are not its business. The name localhost is turned into addresses by
+// the hosts file, which may or may not list ::1 (hosts(5)); the lesson
+// reads the file itself and never asks DNS.
+
+// ipv6Loopback is ::1, the IPv6 loopback address (RFC 4291 §2.5.3).
+var ipv6Loopback = netip.IPv6Loopback()
+
+// socket6 makes an IPv6 socket, close-on-exec.
+func (l *lab) socket6(proto Proto) (int, error) {
+	typ := unix.SOCK_DGRAM
+	if proto == TCP {
+		typ = unix.SOCK_STREAM
+	}
+	fd, err := sock.Socket(unix.AF_INET6, typ, 0)
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	l.keep(fd)
+	return fd, nil
+}
+
+// listen6 makes a listening IPv6 TCP socket on addr (port 0: the kernel
+// picks), with IPV6_V6ONLY set to v6only unless it is negative.
+func (l *lab) listen6(addr netip.Addr, v6only int) (int, netip.AddrPort, error) {
+	fd, err := l.socket6(TCP)
+	if err != nil {
+		return -1, netip.AddrPort{}, err
+	}
+	if v6only >= 0 {
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only); err != nil {
+			return -1, netip.AddrPort{}, os.NewSyscallError("setsockopt(IPV6_V6ONLY)", err)
+		}
+	}
+	if err := unix.Bind(fd, &unix.SockaddrInet6{Addr: addr.As16()}); err != nil {
+		return -1, netip.AddrPort{}, os.NewSyscallError("bind", err)
+	}
+	if err := unix.Listen(fd, 4); err != nil {
+		return -1, netip.AddrPort{}, os.NewSyscallError("listen", err)
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return -1, netip.AddrPort{}, os.NewSyscallError("getsockname", err)
+	}
+	return fd, rawAddrPort(sa), nil
+}
+
+// rawAddrPort is an address as the kernel gave it: an IPv4-mapped IPv6
+// address stays ::ffff:a.b.c.d, which is the point of this lesson.
+func rawAddrPort(sa unix.Sockaddr) netip.AddrPort {
+	if a, ok := sa.(*unix.SockaddrInet6); ok {
+		return netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port))
+	}
+	ap, _ := addrPort(sa)
+	return ap
+}
+
+// connectTo connects a new TCP socket of the address's family to ap,
+// waiting at most labWait; it returns the errno of a refused connect
+// rather than failing.
+func (l *lab) connectTo(ctx context.Context, ap netip.AddrPort) (int, error) {
+	var fd int
+	var err error
+	var sa unix.Sockaddr
+	if ap.Addr().Is4() {
+		fd, err = l.socket(TCP)
+		sa = &unix.SockaddrInet4{Addr: ap.Addr().As4(), Port: int(ap.Port())}
+	} else {
+		fd, err = l.socket6(TCP)
+		sa = &unix.SockaddrInet6{Addr: ap.Addr().As16(), Port: int(ap.Port())}
+	}
+	if err != nil {
+		return -1, err
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return -1, err
+	}
+	err = unix.Connect(fd, sa)
+	if errors.Is(err, unix.EINPROGRESS) {
+		if err = l.wait(ctx, fd, unix.POLLOUT, labWait); err == nil {
+			var soerr int
+			soerr, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+			if err == nil && soerr != 0 {
+				err = unix.Errno(soerr)
+			}
+		}
+	}
+	if err != nil {
+		return fd, err
+	}
+	return fd, unix.SetNonblock(fd, false)
+}
+
+// v6Result is one IPv6 experiment. Missing says why ::1 could not be
+// used on this machine ("" when it could).
+type v6Result struct {
+	Missing string
+
+	// case=loopback
+	Server, Client, Peer netip.AddrPort
+	Echo                 string
+
+	// case=dualstack
+	V6onlyDefault int            // IPV6_V6ONLY on a new socket
+	Bindv6only    int            // net.ipv6.bindv6only, -1 unknown
+	MappedPeer    netip.AddrPort // the IPv4 client as the dual-stack server saw it
+	MappedLocal   netip.AddrPort // the server's own end of that connection
+	V6onlyErr     error          // an IPv4 connect to a v6-only listener
+
+	// case=resolve
+	Hosts    []netip.Addr // what /etc/hosts gives localhost, in order
+	Lo       []string     // the addresses of the lo interface
+	Attempts []v6Attempt  // connects to each, a server on ::1 only
+}
+
+// v6Attempt is one connect to localhost's addresses in turn.
+type v6Attempt struct {
+	To  netip.AddrPort
+	Err error
+}
+
+// IPv6Loopback reports whether this machine lets a socket bind ::1.
+func IPv6Loopback() bool {
+	l := (&Session{}).newLab()
+	defer l.close()
+	return l.checkIPv6() == ""
+}
+
+// checkIPv6 reports why ::1 cannot be used here, or "".
+func (l *lab) checkIPv6() string {
+	fd, err := l.socket6(TCP)
+	if err != nil {
+		return err.Error()
+	}
+	defer l.forget(fd)
+	if err := unix.Bind(fd, &unix.SockaddrInet6{Addr: ipv6Loopback.As16()}); err != nil {
+		return os.NewSyscallError("bind([::1]:0)", err).Error()
+	}
+	return ""
+}
+
+// loopback6 is the notes' TCP client and server over ::1.
+func (l *lab) loopback6(ctx context.Context) (v6Result, error) {
+	var res v6Result
+	if res.Missing = l.checkIPv6(); res.Missing != "" {
+		return res, nil
+	}
+	lfd, addr, err := l.listen6(ipv6Loopback, -1)
+	if err != nil {
+		return res, err
+	}
+	res.Server = addr
+	l.show(Server, fmt.Sprintf("socket(AF_INET6, SOCK_STREAM); bind(%d, %s); listen(%d)", lfd, addr, lfd), "0", nil, nil)
+	c, err := l.connectTo(ctx, addr)
+	if err != nil {
+		return res, os.NewSyscallError("connect", err)
+	}
+	l.show(Client, fmt.Sprintf("connect(%d, %s)", c, addr), "0", nil, nil)
+	conn, err := l.accept(ctx, lfd, labWait)
+	if err != nil {
+		return res, err
+	}
+	pa, err := unix.Getpeername(conn)
+	if err != nil {
+		return res, os.NewSyscallError("getpeername", err)
+	}
+	res.Peer = rawAddrPort(pa)
+	if sa, err := unix.Getsockname(c); err == nil {
+		res.Client = rawAddrPort(sa)
+	}
+	l.show(Server, fmt.Sprintf("accept(%d)   # peer %s", lfd, res.Peer), "fd "+strconv.Itoa(conn), nil, nil)
+	msg := []byte("hello over IPv6")
+	if err := sendAll(c, msg); err != nil {
+		return res, err
+	}
+	buf := make([]byte, 1024)
+	n, err := l.recv(ctx, conn, buf, 0, labWait)
+	if err != nil {
+		return res, err
+	}
+	res.Echo = string(buf[:n])
+	l.show(Server, fmt.Sprintf("recv(%d, 1024, 0)", conn), strconv.Itoa(n), nil, buf[:n])
+	return res, nil
+}
+
+// dualStack listens on [::] with IPV6_V6ONLY off and connects an IPv4
+// client to it; then the same with IPV6_V6ONLY on.
+func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
+	res := v6Result{Bindv6only: -1}
+	if res.Missing = l.checkIPv6(); res.Missing != "" {
+		return res, nil
+	}
+	probe, err := l.socket6(TCP)
+	if err != nil {
+		return res, err
+	}
+	if res.V6onlyDefault, err = unix.GetsockoptInt(probe, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY); err != nil {
+		return res, os.NewSyscallError("getsockopt(IPV6_V6ONLY)", err)
+	}
+	l.forget(probe)
+	l.show(Server, fmt.Sprintf("getsockopt(%d, IPPROTO_IPV6, IPV6_V6ONLY)", probe), strconv.Itoa(res.V6onlyDefault), nil, nil)
+	if data, err := os.ReadFile("/proc/sys/net/ipv6/bindv6only"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil {
+			res.Bindv6only = n
+		}
+	}
+	// [::] on a port the kernel picks, for the milliseconds of this
+	// step; only the lesson's own loopback client connects.
+	lfd, addr, err := l.listen6(netip.IPv6Unspecified(), 0)
+	if err != nil {
+		return res, err
+	}
+	l.show(Server, fmt.Sprintf("setsockopt(%d, IPV6_V6ONLY, 0); bind(%d, %s); listen(%d)", lfd, lfd, addr, lfd), "0", nil, nil)
+	to4 := netip.AddrPortFrom(labHost, addr.Port())
+	c, err := l.connectTo(ctx, to4)
+	if err != nil {
+		return res, os.NewSyscallError("connect", err)
+	}
+	l.show(Client, fmt.Sprintf("socket(AF_INET, SOCK_STREAM); connect(%d, %s)", c, to4), "0", nil, nil)
+	conn, err := l.accept(ctx, lfd, labWait)
+	if err != nil {
+		return res, err
+	}
+	pa, err := unix.Getpeername(conn)
+	if err != nil {
+		return res, os.NewSyscallError("getpeername", err)
+	}
+	sa, err := unix.Getsockname(conn)
+	if err != nil {
+		return res, os.NewSyscallError("getsockname", err)
+	}
+	res.MappedPeer, res.MappedLocal = rawAddrPort(pa), rawAddrPort(sa)
+	l.show(Server, fmt.Sprintf("accept(%d)   # peer %s", lfd, res.MappedPeer), "fd "+strconv.Itoa(conn), nil, nil)
+	l.forget(lfd)
+	only, addr6, err := l.listen6(netip.IPv6Unspecified(), 1)
+	if err != nil {
+		return res, err
+	}
+	l.show(Server, fmt.Sprintf("setsockopt(%d, IPV6_V6ONLY, 1); bind(%d, %s); listen(%d)", only, only, addr6, only), "0", nil, nil)
+	to4 = netip.AddrPortFrom(labHost, addr6.Port())
+	c2, err := l.connectTo(ctx, to4)
+	res.V6onlyErr = err
+	if err == nil || !errors.Is(err, unix.ECONNREFUSED) {
+		return res, fmt.Errorf("an IPv4 connect to a listener with IPV6_V6ONLY on returned %v, not ECONNREFUSED: %w", err, errLabTimeout)
+	}
+	l.show(Client, fmt.Sprintf("connect(%d, %s)", c2, to4), "-1", err, nil)
+	return res, nil
+}
+
+// localhost6 reads what the hosts file says localhost is, and connects to
+// each of those addresses in turn, as a client given the name localhost
+// would, to a server listening on ::1 only.
+func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
+	var res v6Result
+	res.Hosts = hostsEntries(hosts, "localhost")
+	if ifc, err := net.InterfaceByName("lo"); err == nil {
+		if addrs, err := ifc.Addrs(); err == nil {
+			for _, a := range addrs {
+				res.Lo = append(res.Lo, a.String())
+			}
+		}
+	}
+	l.show(Client, fmt.Sprintf("read %s: localhost → %s", hosts, joinAddrs(res.Hosts)), strconv.Itoa(len(res.Hosts)), nil, nil)
+	if res.Missing = l.checkIPv6(); res.Missing != "" {
+		return res, nil
+	}
+	lfd, addr, err := l.listen6(ipv6Loopback, -1)
+	if err != nil {
+		return res, err
+	}
+	l.show(Server, fmt.Sprintf("bind(%d, %s); listen(%d)   # ::1 only", lfd, addr, lfd), "0", nil, nil)
+	for _, a := range res.Hosts {
+		to := netip.AddrPortFrom(a, addr.Port())
+		fd, err := l.connectTo(ctx, to)
+		if err != nil && !errors.Is(err, unix.ECONNREFUSED) {
+			return res, os.NewSyscallError("connect", err)
+		}
+		res.Attempts = append(res.Attempts, v6Attempt{To: to, Err: err})
+		ret := "0"
+		if err != nil {
+			ret = "-1"
+		}
+		l.show(Client, fmt.Sprintf("connect(%d, %s)", fd, to), ret, err, nil)
+		if err == nil {
+			break // a client stops at the first address that answers
+		}
+	}
+	return res, nil
+}
+
+func joinAddrs(as []netip.Addr) string {
+	if len(as) == 0 {
+		return "(nothing)"
+	}
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// hostsEntries returns every address path gives name, in the file's
+// order, as getaddrinfo's files lookup reads it (hosts(5)): unlike
+// hostsLookup it does not fix localhost to 127.0.0.1, because what the
+// file says is the lesson.
+func hostsEntries(path, name string) []netip.Addr {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var out []netip.Addr
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		a, err := netip.ParseAddr(f[0])
+		if err != nil || a.Zone() != "" {
+			continue
+		}
+		for _, n := range f[1:] {
+			if strings.EqualFold(n, name) {
+				out = append(out, a.Unmap())
+				break
+			}
+		}
+	}
+	return out
+}
+
+func v6Measurement(c string, res v6Result) Measurement {
+	m := Measurement{Title: "exp.ipv6.title"}
+	if c == "resolve" {
+		m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts", Args: []any{joinAddrs(res.Hosts)}})
+		has6 := false
+		for _, a := range res.Hosts {
+			if a.Is6() {
+				has6 = true
+			}
+		}
+		if !has6 {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts-no6"})
+		}
+		if len(res.Lo) > 0 {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.lo", Args: []any{strings.Join(res.Lo, ", ")}})
+		}
+	}
+	if res.Missing != "" {
+		m.Rows = append(m.Rows, Row{Key: "exp.ipv6.missing", Args: []any{res.Missing}})
+		return m
+	}
+	switch c {
+	case "loopback":
+		m.Rows = append(m.Rows,
+			Row{Key: "exp.ipv6.loopback", Args: []any{res.Server.String(), res.Client.String()}},
+			Row{Key: "exp.ipv6.echo", Args: []any{res.Echo, res.Peer.String()}})
+	case "dualstack":
+		if res.Bindv6only >= 0 {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.v6only-default", Args: []any{res.V6onlyDefault, res.Bindv6only}})
+		}
+		m.Rows = append(m.Rows,
+			Row{Key: "exp.ipv6.mapped", Args: []any{res.MappedPeer.String()}},
+			Row{Key: "exp.ipv6.v6only", Args: []any{ErrnoName(ErrnoOf(res.V6onlyErr))}})
+	default:
+		for _, a := range res.Attempts {
+			if a.Err != nil {
+				m.Rows = append(m.Rows, Row{Key: "exp.ipv6.try-refused", Args: []any{a.To.String(), ErrnoName(ErrnoOf(a.Err))}})
+			} else {
+				m.Rows = append(m.Rows, Row{Key: "exp.ipv6.try-ok", Args: []any{a.To.String()}})
+			}
+		}
+	}
+	return m
+}
+
+var ipv6Experiment = &Spec{Action: "ipv6",
+	Example: "experiment ipv6 case=loopback",
+	Params: []Param{
+		{Name: "case", Required: true, Values: []string{"loopback", "dualstack", "resolve"}},
+	},
+	preview: func(s *Session, a args) string {
+		switch a.get("case") {
+		case "loopback":
+			return "socket(AF_INET6, SOCK_STREAM); bind(srv, [::1]:0); listen(srv)\nconnect(c, [::1]:port); accept(srv); send(c, …); recv(conn, 1024, 0)"
+		case "dualstack":
+			return "setsockopt(srv, IPPROTO_IPV6, IPV6_V6ONLY, 0); bind(srv, [::]:0); listen(srv)\n" +
+				"socket(AF_INET, SOCK_STREAM); connect(c, 127.0.0.1:port); accept(srv)\n" +
+				"… again with IPV6_V6ONLY 1"
+		}
+		return "read /etc/hosts: the addresses of localhost\nbind(srv, [::1]:0); listen(srv)\nconnect(c, each address of localhost, port) …"
+	},
+	run: func(ctx context.Context, s *Session, a args) error {
+		l := s.newLab()
+		defer l.close()
+		var res v6Result
+		var err error
+		switch a.get("case") {
+		case "loopback":
+			res, err = l.loopback6(ctx)
+		case "dualstack":
+			res, err = l.dualStack(ctx)
+		default:
+			res, err = l.localhost6(ctx, hostsFile)
+		}
+		if err != nil {
+			return err
+		}
+		s.measure(v6Measurement(a.get("case"), res))
+		return nil
+	}}

@@ -1,0 +1,149 @@
+package lessons
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// needIPv6 skips where the machine has no ::1; the lesson then says so,
+// which TestIPv6Missing checks.
+func needIPv6(t *testing.T) {
+	t.Helper()
+	l := NewSession(Config{}, nil).newLab()
+	defer l.close()
+	if why := l.checkIPv6(); why != "" {
+		t.Skipf("no ::1 here: %s", why)
+	}
+}
+
+// The notes' client and server work unchanged over ::1 (ipv6(7)).
+func TestIPv6Loopback(t *testing.T) {
+	needIPv6(t)
+	withLab(t, func(l *lab) {
+		res, err := l.loopback6(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Echo != "hello over IPv6" || res.Peer.Addr() != netip.IPv6Loopback() || res.Server.Addr() != netip.IPv6Loopback() {
+			t.Errorf("%+v; want the message, from ::1 to ::1", res)
+		}
+	})
+}
+
+// An AF_INET6 listener with IPV6_V6ONLY off accepts an IPv4 client and
+// sees it as ::ffff:127.0.0.1 (ipv6(7)); with it on, the IPv4 connect is
+// refused. A new socket's IPV6_V6ONLY is net.ipv6.bindv6only.
+func TestIPv6DualStack(t *testing.T) {
+	needIPv6(t)
+	withLab(t, func(l *lab) {
+		res, err := l.dualStack(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mapped := netip.MustParseAddr("::ffff:127.0.0.1")
+		if res.MappedPeer.Addr() != mapped || res.MappedLocal.Addr() != mapped {
+			t.Errorf("IPv4 client seen as %s, server end %s; want %s both", res.MappedPeer, res.MappedLocal, mapped)
+		}
+		if res.Bindv6only >= 0 && res.V6onlyDefault != res.Bindv6only {
+			t.Errorf("IPV6_V6ONLY %d on a new socket, bindv6only %d", res.V6onlyDefault, res.Bindv6only)
+		}
+		if !errors.Is(res.V6onlyErr, unix.ECONNREFUSED) {
+			t.Errorf("IPv4 connect to a v6-only listener: %v, want ECONNREFUSED", res.V6onlyErr)
+		}
+	})
+}
+
+// localhost is what the hosts file says, in its order: a client trying
+// each address reaches a server on ::1 only through ::1.
+func TestIPv6Localhost(t *testing.T) {
+	needIPv6(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		file string
+		want []error // per attempt
+	}{
+		{"127.0.0.1 localhost\n::1 localhost ip6-localhost\n", []error{unix.ECONNREFUSED, nil}},
+		{"::1 ip6-localhost localhost # comment\n127.0.0.1 localhost\n", []error{nil}},
+		{"127.0.0.1 localhost\n127.0.1.1 box\n", []error{unix.ECONNREFUSED}},
+	} {
+		path := filepath.Join(dir, "hosts")
+		if err := os.WriteFile(path, []byte(tc.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		withLab(t, func(l *lab) {
+			res, err := l.localhost6(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Attempts) != len(tc.want) {
+				t.Fatalf("%q: %d attempts %+v, want %d", tc.file, len(res.Attempts), res.Attempts, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if got := res.Attempts[i].Err; (w == nil) != (got == nil) || (w != nil && !errors.Is(got, w)) {
+					t.Errorf("%q: attempt %d to %s: %v, want %v", tc.file, i+1, res.Attempts[i].To, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestHostsEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hosts")
+	os.WriteFile(path, []byte("# x\n127.0.0.1 localhost\n::1\tlocalhost ip6-localhost\nfe80::1%lo localhost\n10.0.0.1 other\n"), 0o644)
+	got := hostsEntries(path, "LOCALHOST")
+	if len(got) != 2 || got[0] != netip.MustParseAddr("127.0.0.1") || got[1] != netip.IPv6Loopback() {
+		t.Errorf("hostsEntries = %v", got)
+	}
+}
+
+// Where ::1 is missing (here: a fresh network namespace, whose lo is
+// down, as root with unshare(1)) the lesson says so plainly instead of
+// failing.
+func TestIPv6Missing(t *testing.T) {
+	if os.Getenv("SOCKSTEP_TEST_NO_IPV6") == "" {
+		unshare, err := exec.LookPath("unshare")
+		if err != nil || os.Geteuid() != 0 {
+			t.Skip("needs root and unshare(1) to make a namespace without ::1")
+		}
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.CommandContext(t.Context(), unshare, "--net", exe, "-test.run=^TestIPv6Missing$", "-test.v")
+		cmd.Env = append(os.Environ(), "SOCKSTEP_TEST_NO_IPV6=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestIPv6Missing") {
+			t.Fatalf("child in a namespace without ::1: %v\n%s", err, out)
+		}
+		return
+	}
+	for _, c := range []string{"loopback", "dualstack", "resolve"} {
+		l := NewSession(Config{}, nil).newLab()
+		var res v6Result
+		var err error
+		switch c {
+		case "loopback":
+			res, err = l.loopback6(context.Background())
+		case "dualstack":
+			res, err = l.dualStack(context.Background())
+		default:
+			res, err = l.localhost6(context.Background(), hostsFile)
+		}
+		l.close()
+		if err != nil || res.Missing == "" {
+			t.Fatalf("%s without ::1: %+v, %v; want the reason, no error", c, res, err)
+		}
+		m := v6Measurement(c, res)
+		if last := m.Rows[len(m.Rows)-1]; last.Key != "exp.ipv6.missing" {
+			t.Errorf("%s: rows %+v end without saying ::1 is missing", c, m.Rows)
+		}
+	}
+}
