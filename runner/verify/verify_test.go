@@ -78,6 +78,10 @@ func TestWrongGoSolutions(t *testing.T) {
 		"tcp-file--no-prefix":                      "no_prefix",
 		"tcp-file--partial-send":                   "truncated",
 		"tcp-file--text-mode":                      "text_mode",
+		"udp-recv-timeout--no-timeout":             "no_recv_timeout",
+		"udp-recv-timeout--deadline-once":          "timeout_once",
+		"udp-recv-timeout--crash":                  "timeout_crash",
+		"udp-recv-timeout--milliseconds":           "timeout_too_soon",
 		// Honest programs ("" must pass) and the mistakes of issue 13.
 		"tcp-client--close-write":     "",
 		"tcp-file--close-write":       "",
