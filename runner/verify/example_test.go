@@ -20,6 +20,7 @@ func ExampleList() {
 	//   tcp-server-concurrent  TCP echo server for many clients at once
 	//   tcp-file               Send a file over TCP, with a length first
 	//   udp-recv-timeout       UDP receiver with a time limit
+	//   tcp-client-sendall     Send everything, read everything
 	// Check a program: sockstep verify EXERCISE -- CMD [ARGS...]   (verify adds HOST PORT)
 }
 
@@ -35,6 +36,6 @@ func ExampleCommand() {
 	//        sockstep verify EXERCISE --batch DIR [-j N] [--timeout D] [--json FILE] [--csv FILE] [--junit FILE]
 	//
 	// verify runs CMD ARGS HOST PORT, plays the other side over loopback, and says what differs.
-	// Exercises: tcp-client, tcp-file, tcp-server, tcp-server-concurrent, udp-recv, udp-recv-timeout, udp-send
+	// Exercises: tcp-client, tcp-client-sendall, tcp-file, tcp-server, tcp-server-concurrent, udp-recv, udp-recv-timeout, udp-send
 	// exit status 2
 }

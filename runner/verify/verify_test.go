@@ -82,6 +82,10 @@ func TestWrongGoSolutions(t *testing.T) {
 		"udp-recv-timeout--deadline-once":          "timeout_once",
 		"udp-recv-timeout--crash":                  "timeout_crash",
 		"udp-recv-timeout--milliseconds":           "timeout_too_soon",
+		"tcp-client-sendall--one-recv":             "reply_truncated",
+		"tcp-client-sendall--partial-send":         "truncated",
+		"tcp-client-sendall--no-shutdown":          "no_half_close",
+		"tcp-client-sendall--close":                "closed_before_reply",
 		// Honest programs ("" must pass) and the mistakes of issue 13.
 		"tcp-client--close-write":     "",
 		"tcp-file--close-write":       "",
