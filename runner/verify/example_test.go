@@ -21,6 +21,7 @@ func ExampleList() {
 	//   tcp-file               Send a file over TCP, with a length first
 	//   udp-recv-timeout       UDP receiver with a time limit
 	//   tcp-client-sendall     Send everything, read everything
+	//   tcp-server-poll        One thread, many clients: an echo server with poll
 	// Check a program: sockstep verify EXERCISE -- CMD [ARGS...]   (verify adds HOST PORT)
 }
 
@@ -36,6 +37,6 @@ func ExampleCommand() {
 	//        sockstep verify EXERCISE --batch DIR [-j N] [--timeout D] [--json FILE] [--csv FILE] [--junit FILE]
 	//
 	// verify runs CMD ARGS HOST PORT, plays the other side over loopback, and says what differs.
-	// Exercises: tcp-client, tcp-client-sendall, tcp-file, tcp-server, tcp-server-concurrent, udp-recv, udp-recv-timeout, udp-send
+	// Exercises: tcp-client, tcp-client-sendall, tcp-file, tcp-server, tcp-server-concurrent, tcp-server-poll, udp-recv, udp-recv-timeout, udp-send
 	// exit status 2
 }

@@ -10,6 +10,7 @@ type Facts struct {
 	Conns     []ConnFacts // per connection, in order
 	File      *FileFacts  // tcp-file: the upload, summarised
 	Stdout    []string    // lines of standard output, without line ends
+	Threads   string      // tcp-server-poll: "steady", or "one per client"; "" unknown
 	Exit      Exit        // how the program ended
 }
 

@@ -17,6 +17,10 @@ type Observation struct {
 	Datagrams []Datagram // in arrival order
 	Conns     []Conn     // in the order verify opened or accepted them
 
+	// Threads (tcp-server-poll): "steady", or "one per client" when the
+	// program's threads came and went with its clients; "" unknown.
+	Threads string
+
 	Stdout, Stderr         []byte // capped starts of the streams
 	StderrTail             []byte // the last few KiB of stderr
 	StdoutTruncated        bool

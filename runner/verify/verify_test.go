@@ -86,6 +86,10 @@ func TestWrongGoSolutions(t *testing.T) {
 		"tcp-client-sendall--partial-send":         "truncated",
 		"tcp-client-sendall--no-shutdown":          "no_half_close",
 		"tcp-client-sendall--close":                "closed_before_reply",
+		"tcp-server-poll--sequential":              "not_polled",
+		"tcp-server-poll--thread-per-client":       "thread_per_client",
+		"tcp-server-poll--never-closes":            "server_never_closed",
+		"tcp-server-poll--exits-on-close":          "server_exited",
 		// Honest programs ("" must pass) and the mistakes of issue 13.
 		"tcp-client--close-write":     "",
 		"tcp-file--close-write":       "",
