@@ -91,15 +91,17 @@ func diagnoseUDPRecvTimeout(o *Observation, want, got Facts) []Hint {
 		}
 	}
 	switch {
+	// A limit far too short may end the program before verify even saw
+	// it bind: its output says enough.
+	case at >= 0 && printed <= 1:
+		hs = append(hs, hint("timeout_too_soon", udpTimeoutSeconds))
+	case at >= 0 && printed < len(udpTimeoutMessages):
+		hs = append(hs, hint("timeout_once", printed, udpTimeoutSeconds))
 	case !o.Reached:
 	case at < 0 && o.Exit.Stopped:
 		hs = append(hs, hint("no_recv_timeout", udpTimeoutSeconds))
 	case at < 0 && o.Exit.Exited() && o.Exit.Code != 0 && printed == len(udpTimeoutMessages):
 		hs = append(hs, hint("timeout_crash"))
-	case at >= 0 && printed <= 1:
-		hs = append(hs, hint("timeout_too_soon", udpTimeoutSeconds))
-	case at >= 0 && printed < len(udpTimeoutMessages):
-		hs = append(hs, hint("timeout_once", printed, udpTimeoutSeconds))
 	}
 	if printsBytes(joinLines(out)) {
 		hs = append(hs, hint("not_decoded"))
