@@ -81,6 +81,10 @@ var fixedFacts = map[string]map[string]string{
 	"timeouts": {
 		"6.5": "the Linux release that added net.ipv4.tcp_syn_linear_timeouts (commit ccce324dabfe, May 2023; net/ipv4/tcp_timer.c)",
 	},
+	"connected-udp": {"0": "recvfrom's return value for an empty datagram and recv's at the end of the stream, a fact of the API (recv(2)), not a count"},
+	"nagle":         {"200": "TCP_CORK's ceiling of 200 ms (tcp(7)), a fact of Linux, not a measurement"},
+	"reset":         {"0": "recv's return value at the end of the stream (recv(2)), and the linger time of 0 the lesson sets (SO_LINGER, socket(7))"},
+	"ipv6":          {"6": "IPv6, a name", "4": "IPv4, a name"},
 	"boundaries": {
 		"64":   "64 KiB, the most a UDP length field allows (RFC 768)",
 		"1500": "Ethernet's MTU (RFC 894)",
