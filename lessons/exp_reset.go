@@ -116,6 +116,17 @@ type pipeResult struct {
 	SIGPIPE int   // SIGPIPE signals that arrived during the second
 }
 
+// os/signal starts its one watching goroutine at the first Notify and
+// keeps it for the life of the process (sockstep's main starts it anyway,
+// with NotifyContext). Starting it here, not in the middle of the epipe
+// experiment, keeps the goroutines an experiment leaves behind its own:
+// none. Notify then Stop leaves SIGPIPE as Go handles it by default.
+func init() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGPIPE)
+	signal.Stop(c)
+}
+
 // writeAfterClose closes the server's end with a FIN, then writes from
 // the client twice. The first write is accepted and draws a RST; the
 // second fails with EPIPE and raises SIGPIPE, caught here with
