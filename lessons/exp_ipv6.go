@@ -51,6 +51,13 @@ func (l *lab) listen6(addr netip.Addr, v6only int) (int, netip.AddrPort, error) 
 			return -1, netip.AddrPort{}, os.NewSyscallError("setsockopt(IPV6_V6ONLY)", err)
 		}
 	}
+	if addr.IsUnspecified() {
+		// [::] is every address; tied to lo it is reached only from
+		// this machine, even in the milliseconds it exists.
+		if err := bindToLoopback(fd); err != nil {
+			return -1, netip.AddrPort{}, err
+		}
+	}
 	if err := unix.Bind(fd, &unix.SockaddrInet6{Addr: addr.As16()}); err != nil {
 		return -1, netip.AddrPort{}, os.NewSyscallError("bind", err)
 	}
@@ -217,19 +224,20 @@ func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
 		return res, os.NewSyscallError("getsockopt(IPV6_V6ONLY)", err)
 	}
 	l.forget(probe)
-	l.show(Server, fmt.Sprintf("getsockopt(%d, IPPROTO_IPV6, IPV6_V6ONLY)", probe), strconv.Itoa(res.V6onlyDefault), nil, nil)
+	// (Its value is shown with the measurement, beside bindv6only.)
 	if data, err := os.ReadFile("/proc/sys/net/ipv6/bindv6only"); err == nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil {
 			res.Bindv6only = n
 		}
 	}
-	// [::] on a port the kernel picks, for the milliseconds of this
-	// step; only the lesson's own loopback client connects.
+	// [::] on a port the kernel picks, tied to lo (bindToLoopback):
+	// only this machine reaches it.
 	lfd, addr, err := l.listen6(netip.IPv6Unspecified(), 0)
 	if err != nil {
 		return res, err
 	}
-	l.show(Server, fmt.Sprintf("setsockopt(%d, IPV6_V6ONLY, 0); bind(%d, %s); listen(%d)", lfd, lfd, addr, lfd), "0", nil, nil)
+	l.show(Server, fmt.Sprintf("setsockopt(%d, IPV6_V6ONLY 0, SO_BINDTODEVICE \"lo\")", lfd), "0", nil, nil)
+	l.show(Server, fmt.Sprintf("bind(%d, %s); listen(%d)", lfd, addr, lfd), "0", nil, nil)
 	to4 := netip.AddrPortFrom(labHost, addr.Port())
 	c, err := l.connectTo(ctx, to4)
 	if err != nil {
@@ -405,7 +413,8 @@ var ipv6Experiment = &Spec{Action: "ipv6",
 		case "loopback":
 			return "socket(AF_INET6, SOCK_STREAM); bind(srv, [::1]:0); listen(srv)\nconnect(c, [::1]:port); accept(srv); send(c, …); recv(conn, 1024, 0)"
 		case "dualstack":
-			return "setsockopt(srv, IPPROTO_IPV6, IPV6_V6ONLY, 0); bind(srv, [::]:0); listen(srv)\n" +
+			return "setsockopt(srv, IPV6_V6ONLY 0, SO_BINDTODEVICE \"lo\")\n" +
+				"bind(srv, [::]:0); listen(srv)\n" +
 				"socket(AF_INET, SOCK_STREAM); connect(c, 127.0.0.1:port); accept(srv)\n" +
 				"… again with IPV6_V6ONLY 1"
 		}
