@@ -42,6 +42,23 @@ func signalContext(t *testing.T, sig syscall.Signal, ready func() bool) context.
 	return ctx
 }
 
+// ownTempDir points TMPDIR, where verify makes its directories, at a
+// folder of this test's own, so that what other packages' tests make in
+// /tmp at the same time is never counted as left behind by this one. The
+// folder is open to all (like /tmp), since verify runs programs as nobody.
+func ownTempDir(t *testing.T) {
+	t.Helper()
+	d, err := os.MkdirTemp("", "verify-interrupt-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(d, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	t.Setenv("TMPDIR", d)
+}
+
 func tempDirs(prefix string) map[string]bool {
 	m, _ := filepath.Glob(filepath.Join(os.TempDir(), prefix+"*"))
 	out := map[string]bool{}
@@ -76,6 +93,7 @@ func TestInterruptedVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.sig.String(), func(t *testing.T) {
+			ownTempDir(t)
 			before := tempDirs("sockstep-run-")
 			prog := bin("hang")
 			ctx := signalContext(t, tt.sig, func() bool { return len(withCmdline(prog)) > 0 })
@@ -115,6 +133,7 @@ func TestInterruptedBatchBuild(t *testing.T) {
 	src.WriteString("}\n\nfunc main() { println(len(table)) }\n")
 	os.WriteFile(filepath.Join(sub, "big", "main.go"), []byte(src.String()), 0o644)
 
+	ownTempDir(t)
 	before := tempDirs("sockstep-batch-")
 	compiling := func() bool {
 		for _, pid := range withCmdline("compile") {
