@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"os/signal"
 	"regexp"
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"github.com/AlecAivazis/survey/v2/terminal"
+	"github.com/kballard/go-shellquote"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
@@ -369,14 +371,8 @@ func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Option
 	if warn {
 		fmt.Fprintln(e.stderr, cat.T("cli.remote-warning", cfg.Host))
 		// The addresses students can reach this machine at.
-		if ifs, err := lessons.Interfaces(); err == nil {
-			for _, i := range ifs {
-				for _, p := range i.Addrs {
-					if a := p.Addr(); i.Up && !a.IsLoopback() && !a.IsLinkLocalUnicast() {
-						fmt.Fprintln(e.stderr, cat.T("cli.class-address", i.Name, a, cfg.Port))
-					}
-				}
-			}
+		for _, a := range lessons.ReachableAddrs(cfg.Host) {
+			fmt.Fprintln(e.stderr, cat.T("cli.class-address", a.Interface, a.Addr, cfg.Port))
 		}
 	}
 	if f.style != "" && !validStyle(f.style) {
@@ -479,7 +475,10 @@ func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, 
 	var transcript bytes.Buffer
 	r, code := newRunnerWith(f, lang, e, func(o *runner.Options) {
 		w.adjust(o)
-		o.Session.Role, o.Session.PairCommand = f.role, pairCmd
+		o.Session.Role = f.role
+		if pairCmd != "" {
+			o.Session.PairCommands = pairCommands(f, l, o.Session.Host, o.Session.Port)
+		}
 		o.StartStep = f.step - 1
 		if f.record != "" {
 			o.Record = &transcript
@@ -540,6 +539,24 @@ func pairCommand(f flags, lesson, role string) string {
 		parts = append(parts, "--lang", f.lang)
 	}
 	return strings.Join(parts, " ")
+}
+
+// pairCommands is the other terminal's command, one per address it can
+// reach this one at (lessons.PairArgs), quoted for a shell.
+func pairCommands(f flags, l *content.Lesson, host netip.Addr, port int) []string {
+	other := lessons.RoleServer
+	if l.Role == lessons.RoleServer {
+		other = lessons.RoleClient
+	}
+	var extra []string
+	if f.lang != "" {
+		extra = []string{"--lang", f.lang}
+	}
+	var out []string
+	for _, args := range lessons.PairArgs(l.Pair, other, host, port, extra...) {
+		out = append(out, "sockstep "+shellquote.Join(args...))
+	}
+	return out
 }
 
 func runLesson(ctx context.Context, r *runner.Runner, l *content.Lesson) error {
