@@ -16,7 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"os/signal"
 	"regexp"
@@ -26,7 +25,6 @@ import (
 	"time"
 
 	"github.com/AlecAivazis/survey/v2/terminal"
-	"github.com/kballard/go-shellquote"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
@@ -477,7 +475,7 @@ func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, 
 		w.adjust(o)
 		o.Session.Role = f.role
 		if pairCmd != "" {
-			o.Session.PairCommands = pairCommands(f, l, o.Session.Host, o.Session.Port)
+			o.Session.PairCommands = lessons.PairCommands(l.Pair, l.Role, o.Session.Host, o.Session.Port, f.lang)
 		}
 		o.StartStep = f.step - 1
 		if f.record != "" {
@@ -539,24 +537,6 @@ func pairCommand(f flags, lesson, role string) string {
 		parts = append(parts, "--lang", f.lang)
 	}
 	return strings.Join(parts, " ")
-}
-
-// pairCommands is the other terminal's command, one per address it can
-// reach this one at (lessons.PairArgs), quoted for a shell.
-func pairCommands(f flags, l *content.Lesson, host netip.Addr, port int) []string {
-	other := lessons.RoleServer
-	if l.Role == lessons.RoleServer {
-		other = lessons.RoleClient
-	}
-	var extra []string
-	if f.lang != "" {
-		extra = []string{"--lang", f.lang}
-	}
-	var out []string
-	for _, args := range lessons.PairArgs(l.Pair, other, host, port, extra...) {
-		out = append(out, "sockstep "+shellquote.Join(args...))
-	}
-	return out
 }
 
 func runLesson(ctx context.Context, r *runner.Runner, l *content.Lesson) error {

@@ -238,7 +238,7 @@ func TestPairCommands(t *testing.T) {
 			srv = x
 		}
 	}
-	got := pairCommands(flags{lang: "zh"}, srv, netip.MustParseAddr("0.0.0.0"), 9000)
+	got := lessons.PairCommands(srv.Pair, srv.Role, netip.MustParseAddr("0.0.0.0"), 9000, "zh")
 	if len(got) == 0 {
 		t.Fatal("no command")
 	}
@@ -248,7 +248,7 @@ func TestPairCommands(t *testing.T) {
 			t.Errorf("command %q", c)
 		}
 	}
-	if got := pairCommands(flags{}, srv, netip.MustParseAddr("127.0.0.1"), lessons.DefaultPort); len(got) != 1 || got[0] != "sockstep run tcp-client --role client" {
+	if got := lessons.PairCommands(srv.Pair, srv.Role, netip.MustParseAddr("127.0.0.1"), lessons.DefaultPort, ""); len(got) != 1 || got[0] != "sockstep run tcp-client --role client" {
 		t.Errorf("loopback: %q", got)
 	}
 }

@@ -3,6 +3,8 @@ package lessons
 import (
 	"net/netip"
 	"strconv"
+
+	"github.com/kballard/go-shellquote"
 )
 
 // The classroom opt-in (--host with an address that is not loopback)
@@ -98,6 +100,26 @@ func PairArgs(pair, role string, host netip.Addr, port int, extra ...string) [][
 			args = append(args, "--host", h.String())
 		}
 		out = append(out, append(args, extra...))
+	}
+	return out
+}
+
+// PairCommands is the command line the other terminal runs, one per
+// address it can reach this one at (PairArgs), quoted for a shell: a
+// lesson id or a flag value is never shell syntax. ownRole is the role
+// of this terminal's lesson; lang, when set, is passed on.
+func PairCommands(pair, ownRole string, host netip.Addr, port int, lang string) []string {
+	other := RoleServer
+	if ownRole == RoleServer {
+		other = RoleClient
+	}
+	var extra []string
+	if lang != "" {
+		extra = []string{"--lang", lang}
+	}
+	var out []string
+	for _, args := range PairArgs(pair, other, host, port, extra...) {
+		out = append(out, "sockstep "+shellquote.Join(args...))
 	}
 	return out
 }
