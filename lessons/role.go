@@ -308,17 +308,17 @@ func (s *Session) awaitEffect(ctx context.Context, a args, ext *Socket) (*Socket
 			return nil, err
 		}
 	}
-	text := s.Preview(a.d)
-	if a.d.Action == "send" || a.d.Action == "sendto" {
-		// What the other learner typed is theirs: the lesson's text may
-		// not be what was sent.
-		text = a.d.Action + "(" + a.get("name") + ", …)"
-	}
 	if s.Captured() {
 		// The capture shows the packets the other side sent, at the time
 		// they crossed; when its call was made, within them, is not
 		// known here, so the call is not drawn.
 		return e.local, nil
+	}
+	text := s.Preview(a.d)
+	if a.d.Action == "send" || a.d.Action == "sendto" {
+		// What the other learner typed is theirs: the lesson's text may
+		// not be what was sent.
+		text = a.d.Action + "(" + a.get("name") + ", …)"
 	}
 	s.event(Event{Side: ext.Side, Kind: EventCall, Socket: ext.Name, Peer: ext.Peer, Text: text})
 	for _, p := range e.packets {
