@@ -65,11 +65,12 @@ func TestRoles(t *testing.T) {
 		clientFirst    bool
 		clientWaits    string // what the client says while it waits
 		serverSees     string // proof the server got the client's data
+		serverShows    []string
 	}{
-		{"tcp server first", "tcp-server", "tcp-client", 2, false, "", `recv\(\d+, 1024, 0\) = 13`},
-		{"tcp client first", "tcp-server", "tcp-client", 2, true, "is not listening yet", `recv\(\d+, 1024, 0\) = 13`},
-		{"udp receiver first", "udp-recv", "udp-send", 1, false, "", `recvfrom\(\d+, 1024, 0\) = 5, 127\.0\.0\.1:\d+`},
-		{"udp sender first", "udp-recv", "udp-send", 1, true, "Nobody has bound", `recvfrom\(\d+, 1024, 0\) = 5, 127\.0\.0\.1:\d+`},
+		{"tcp server first", "tcp-server", "tcp-client", 2, false, "", `recv\(\d+, 1024, 0\) = 13`, tcpServerShows},
+		{"tcp client first", "tcp-server", "tcp-client", 2, true, "is not listening yet", `recv\(\d+, 1024, 0\) = 13`, tcpServerShows},
+		{"udp receiver first", "udp-recv", "udp-send", 1, false, "", `recvfrom\(\d+, 1024, 0\) = 5, 127\.0\.0\.1:\d+`, nil},
+		{"udp sender first", "udp-recv", "udp-send", 1, true, "Nobody has bound", `recvfrom\(\d+, 1024, 0\) = 5, 127\.0\.0\.1:\d+`, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -103,8 +104,32 @@ func TestRoles(t *testing.T) {
 			if c.clientFirst && !strings.Contains(cli.out.String(), c.clientWaits) {
 				t.Errorf("the client did not say why it waits:\n%s", tail(cli.out.String()))
 			}
+			// The two scripts line up: nothing is skipped, each side shows
+			// the other's effects, and neither calls the other sockstep.
+			for _, p := range []*proc{srv, cli} {
+				out := p.out.String()
+				if strings.Contains(out, "Skipped") || strings.Contains(out, "(sockstep)") || strings.Contains(out, "played by you") {
+					t.Errorf("a side skipped a call or names sockstep as the other party:\n%s", tail(out))
+				}
+			}
+			for _, want := range c.serverShows {
+				if !regexp.MustCompile(want).MatchString(srv.out.String()) {
+					t.Errorf("the server never showed %q:\n%s", want, tail(srv.out.String()))
+				}
+			}
 		})
 	}
+}
+
+// tcpServerShows is what the server side must show of the callers in
+// the other terminal, whatever the pace of the two: the caller queued by
+// the kernel, its bytes waiting, and the handshake on its timeline.
+var tcpServerShows = []string{
+	`accept queue: 1 waiting`,
+	`waiting to be read: 13 B`,
+	// drawn from the calls, or captured on loopback (--wire)
+	`(?s)─+ SYN [^\n]*▶.{0,200}◀─+ SYN-ACK .{0,200}─+ ACK [^\n]*▶`,
+	`CLOSE_WAIT`,
 }
 
 // waitFor waits until the process has printed want.

@@ -369,14 +369,8 @@ func newRunnerWith(f flags, lang content.Lang, e env, adjust func(*runner.Option
 	if warn {
 		fmt.Fprintln(e.stderr, cat.T("cli.remote-warning", cfg.Host))
 		// The addresses students can reach this machine at.
-		if ifs, err := lessons.Interfaces(); err == nil {
-			for _, i := range ifs {
-				for _, p := range i.Addrs {
-					if a := p.Addr(); i.Up && !a.IsLoopback() && !a.IsLinkLocalUnicast() {
-						fmt.Fprintln(e.stderr, cat.T("cli.class-address", i.Name, a, cfg.Port))
-					}
-				}
-			}
+		for _, a := range lessons.ReachableAddrs(cfg.Host) {
+			fmt.Fprintln(e.stderr, cat.T("cli.class-address", a.Interface, a.Addr, cfg.Port))
 		}
 	}
 	if f.style != "" && !validStyle(f.style) {
@@ -479,7 +473,10 @@ func cmdRun(ctx context.Context, f flags, lang content.Lang, l *content.Lesson, 
 	var transcript bytes.Buffer
 	r, code := newRunnerWith(f, lang, e, func(o *runner.Options) {
 		w.adjust(o)
-		o.Session.Role, o.Session.PairCommand = f.role, pairCmd
+		o.Session.Role = f.role
+		if pairCmd != "" {
+			o.Session.PairCommands = lessons.PairCommands(l.Pair, l.Role, o.Session.Host, o.Session.Port, f.lang)
+		}
 		o.StartStep = f.step - 1
 		if f.record != "" {
 			o.Record = &transcript

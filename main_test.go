@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +18,9 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/muesli/termenv"
+	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons"
 	"golang.org/x/term"
 )
 
@@ -212,6 +215,41 @@ func TestRemoteHostWarns(t *testing.T) {
 	// The addresses to give the class, when the machine has any.
 	if addrs, _ := net.InterfaceAddrs(); hasRoutable(addrs) && !strings.Contains(r.stderr, "students connect to:") {
 		t.Errorf("no address for the class in:\n%s", r.stderr)
+	}
+	// An IPv4 socket is reached at IPv4 addresses only.
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if addr, ok := strings.CutPrefix(strings.TrimSpace(line), "students connect to: "); ok && strings.Contains(strings.Fields(addr)[0], ":") {
+			t.Errorf("0.0.0.0 given an IPv6 address: %q", line)
+		}
+	}
+}
+
+// TestPairCommands: the command printed for the other terminal of a
+// classroom server names the machine's addresses, one command each, never
+// --host 0.0.0.0; on loopback it is one command without --host.
+func TestPairCommands(t *testing.T) {
+	l, err := content.Builtin(content.English, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *content.Lesson
+	for _, x := range l {
+		if x.ID == "tcp-server" {
+			srv = x
+		}
+	}
+	got := lessons.PairCommands(srv.Pair, srv.Role, netip.MustParseAddr("0.0.0.0"), 9000, "zh")
+	if len(got) == 0 {
+		t.Fatal("no command")
+	}
+	for _, c := range got {
+		if !strings.HasPrefix(c, "sockstep run tcp-client --role client --port 9000") || !strings.HasSuffix(c, "--lang zh") ||
+			strings.Contains(c, "0.0.0.0") || strings.Count(c, ":") > 0 {
+			t.Errorf("command %q", c)
+		}
+	}
+	if got := lessons.PairCommands(srv.Pair, srv.Role, netip.MustParseAddr("127.0.0.1"), lessons.DefaultPort, ""); len(got) != 1 || got[0] != "sockstep run tcp-client --role client" {
+		t.Errorf("loopback: %q", got)
 	}
 }
 

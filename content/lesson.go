@@ -52,6 +52,7 @@ type Lesson struct {
 // heading is nil), its prose, and the prose shown after it runs. `show`
 // renders it, `show --plain` prints it as a handout.
 func (l *Lesson) Markdown(heading func(i int) string) string {
+	l = l.ForRole(false) // the text of a run on its own (role.go)
 	var b strings.Builder
 	b.WriteString(l.Intro)
 	for i, st := range l.Steps {

@@ -69,6 +69,10 @@ type Spec struct {
 	// check, when set, validates what the generic checks cannot (an
 	// answer within the number of choices, say).
 	check func(a args) error
+	// effect, when set, is what the directive does to our sockets when
+	// the other terminal runs it (two-terminal mode, role.go): the step
+	// waits until the kernel shows it.
+	effect func(s *Session, a args) *effect
 }
 
 // common parameters every action takes.
@@ -146,27 +150,24 @@ var directives = []*Spec{
 		run: func(ctx context.Context, s *Session, a args) error {
 			return s.accept(ctx, a.get("name"), a.get("as"))
 		}},
-	{Action: "connect", Example: "connect c to=srv ask=yes",
+	{Action: "connect", Example: "connect c to=srv ask=yes", effect: connectEffect,
 		Params: []Param{nameParam, {Name: "to", Socket: SocketOrAddr}, {Name: "ask", Values: []string{"yes"}}},
 		preview: func(s *Session, a args) string {
 			return fmt.Sprintf("connect(%s, %s)", a.fd("name", s), s.previewTarget(a.get("to")))
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
-			addr, err := s.target(a.get("to"))
+			addr, err := s.targetOrAsk(ctx, a.get("to"), a.get("ask") == "yes")
 			if err != nil {
 				return err
 			}
-			if a.get("ask") == "yes" && s.cfg.Role == "" {
-				if addr, err = s.askAddr(ctx, addr); err != nil {
-					return err
-				}
-			}
-			if s.cfg.Role != "" && s.externalTarget(a.get("to")) {
+			if s.externalTarget(a.get("to")) {
+				// The learner's own server, or the other terminal's: it
+				// may not listen yet, and sockstep waits for it.
 				return s.connectWhenListening(ctx, a.get("name"), addr)
 			}
 			return s.connect(ctx, a.get("name"), addr)
 		}},
-	{Action: "send", Example: `send c text="hello" ask=yes`,
+	{Action: "send", Example: `send c text="hello" ask=yes`, effect: sendEffect,
 		Params: []Param{nameParam, {Name: "text", Text: true}, {Name: "ask", Values: []string{"yes"}}},
 		preview: func(s *Session, a args) string {
 			return fmt.Sprintf("send(%s, %s, 0)", a.fd("name", s), quoteData([]byte(a.get("text"))))
@@ -189,7 +190,7 @@ var directives = []*Spec{
 		run: func(ctx context.Context, s *Session, a args) error {
 			return s.recv(ctx, a.get("name"), a.int("size"))
 		}},
-	{Action: "sendto", Example: `sendto tx to=rx text="hello|exit" repeat=yes`,
+	{Action: "sendto", Example: `sendto tx to=rx text="hello|exit" repeat=yes`, effect: sendtoEffect,
 		Params: []Param{
 			nameParam, {Name: "to", Socket: SocketOrAddr},
 			{Name: "text", Text: true}, {Name: "ask", Values: []string{"yes"}},
@@ -212,7 +213,7 @@ var directives = []*Spec{
 		run: func(ctx context.Context, s *Session, a args) error {
 			return s.recvfrom(ctx, a.get("name"), a.int("size"))
 		}},
-	{Action: "close", Example: "close conn",
+	{Action: "close", Example: "close conn", effect: closeEffect,
 		Params: []Param{nameParam},
 		preview: func(s *Session, a args) string {
 			return fmt.Sprintf("close(%s)", a.fd("name", s))
@@ -220,7 +221,7 @@ var directives = []*Spec{
 		run: func(ctx context.Context, s *Session, a args) error {
 			return s.closeSocket(ctx, a.get("name"))
 		}},
-	{Action: "shutdown", Example: "shutdown c how=wr",
+	{Action: "shutdown", Example: "shutdown c how=wr", effect: closeEffect,
 		Params: []Param{nameParam, {Name: "how", Values: []string{"wr", "rd", "rdwr"}, Default: "wr"}},
 		preview: func(s *Session, a args) string {
 			how := map[string]string{"wr": "SHUT_WR", "rd": "SHUT_RD", "rdwr": "SHUT_RDWR"}[a.get("how")]
@@ -546,6 +547,26 @@ func Signature(d content.Directive) string {
 // only after a step creates it.
 func Check(l *content.Lesson) []error {
 	var errs []error
+	// Role-conditional prose (content/role.go): balanced, and only in a
+	// lesson with a two-terminal mode, where both texts can be shown.
+	texts := []struct {
+		line int
+		text string
+	}{{1, l.Intro}}
+	for _, st := range l.Steps {
+		texts = append(texts, struct {
+			line int
+			text string
+		}{st.Line, st.Body + "\n" + st.After})
+	}
+	for _, x := range texts {
+		for _, p := range content.RoleMarkProblems(x.text) {
+			errs = append(errs, &content.ParseError{File: l.Source, Line: x.line, Msg: fmt.Errorf("%s: %w", p, ErrLesson).Error()})
+		}
+		if l.Role == "" && content.ChooseRoleText(x.text, true) != content.ChooseRoleText(x.text, false) {
+			errs = append(errs, &content.ParseError{File: l.Source, Line: x.line, Msg: fmt.Errorf("<!-- alone --> and <!-- paired --> need a lesson with a two-terminal mode (role: and pair: in its front matter); this one is only ever run alone: %w", ErrLesson).Error()})
+		}
+	}
 	made := map[string]bool{}
 	for _, st := range l.Steps {
 		for _, d := range st.Directives {

@@ -17,7 +17,9 @@ func (s *Session) externalCommands(ds []content.Directive) {
 		// Once per party the other terminal plays, not at every step.
 		if len(peerSockets(ds)) > 0 {
 			s.ui.Note("role.other-terminal")
-			s.ui.Command(s.cfg.PairCommand)
+			for _, c := range s.cfg.PairCommands {
+				s.ui.Command(c)
+			}
 		}
 		return
 	}

@@ -68,6 +68,7 @@ func (s *Session) accept(ctx context.Context, name, as string) error {
 		nk.Local, _ = addrPort(lsa)
 	}
 	s.add(nk)
+	s.linkCaller(k, nk)
 	_, err = s.done(c, fmt.Sprintf("fd %d, %s", nfd, nk.Remote), nil)
 	s.noteForeignCaller(nk)
 	return err

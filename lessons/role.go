@@ -135,3 +135,202 @@ func (s *Session) hungUpSkip(action, name string) bool {
 	s.ui.Note("role.hung-up-skip", action, name)
 	return true
 }
+
+// An effect is what a call made in the other terminal does to one of our
+// own sockets, where the kernel shows it: a connect queues a connection
+// on our listening socket, a send queues bytes on our end of the
+// connection, a close brings its FIN there. In two-terminal mode a step
+// whose directive the other terminal runs waits for that effect before
+// it goes on, so that what the kernel reports afterwards is what the
+// step's text describes, however far apart the two learners are.
+type effect struct {
+	local *Socket     // our socket that shows it
+	ready func() bool // whether it shows it yet
+	// packets crossed the wire once it shows, sent by the other side
+	// (false) or by ours (true); bytes for "data" and "datagram".
+	packets []effectPacket
+}
+
+type effectPacket struct {
+	what  string
+	ours  bool
+	bytes func() int
+}
+
+// connectEffect: a caller's connect is seen as a connection in the accept
+// queue of our listening socket (tcpi_unacked on a LISTEN socket, see
+// kernelDetails): the kernel has completed the handshake.
+func connectEffect(s *Session, a args) *effect {
+	ext, l := s.Socket(a.get("name")), s.Socket(a.get("to"))
+	if ext == nil || l == nil || !l.Open() || l.Proto != TCP || l.Backlog == 0 {
+		return nil
+	}
+	ext.via = l.Name
+	ext.Remote = l.Local
+	return &effect{local: l,
+		ready: func() bool {
+			f := s.inspect(l)
+			return f.Limited || f.AcceptQ > 0
+		},
+		packets: []effectPacket{{what: "SYN"}, {what: "SYN-ACK", ours: true}, {what: "ACK"}},
+	}
+}
+
+// sendEffect: bytes the other terminal sent wait in our end's receive
+// queue (SIOCINQ). A FIN instead (the other side hung up without
+// speaking) also ends the wait: the recv that follows returns 0.
+func sendEffect(s *Session, a args) *effect {
+	p := s.partnerOf(a.get("name"))
+	if p == nil || !p.Open() {
+		return nil
+	}
+	return &effect{local: p,
+		ready: func() bool {
+			f := s.inspect(p)
+			return f.Limited || f.RecvQ > 0 || f.State != "ESTABLISHED"
+		},
+		packets: []effectPacket{
+			{what: "data", bytes: func() int { return max(s.inspect(p).RecvQ, 0) }},
+			{what: "ACK", ours: true},
+		},
+	}
+}
+
+// sendtoEffect: a datagram the other terminal sent to our socket waits in
+// its receive queue.
+func sendtoEffect(s *Session, a args) *effect {
+	rx := s.Socket(a.get("to"))
+	if rx == nil || !rx.Open() || rx.Proto != UDP || a.get("repeat") == "yes" {
+		return nil
+	}
+	return &effect{local: rx,
+		ready: func() bool {
+			f := s.inspect(rx)
+			return f.Limited || f.RecvQ > 0
+		},
+		packets: []effectPacket{{what: "datagram", bytes: func() int { return max(s.inspect(rx).RecvQ, 0) }}},
+	}
+}
+
+// closeEffect: the other terminal's FIN has reached our end. An open end
+// leaves ESTABLISHED (CLOSE_WAIT, tcp(7)); an end we closed first leaves
+// FIN_WAIT2 for TIME_WAIT.
+func closeEffect(s *Session, a args) *effect {
+	if a.d.Action == "shutdown" && a.get("how") == "rd" {
+		return nil
+	}
+	p := s.partnerOf(a.get("name"))
+	if p == nil || p.Proto != TCP {
+		return nil
+	}
+	return &effect{local: p,
+		ready: func() bool {
+			f := s.inspect(p)
+			if f.Limited {
+				return true
+			}
+			switch f.State {
+			case "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2":
+				return false
+			}
+			return true
+		},
+		packets: []effectPacket{{what: "FIN"}, {what: "ACK", ours: true}},
+	}
+}
+
+// partnerOf is our socket at the other end of an external socket's
+// connection, once known.
+func (s *Session) partnerOf(name string) *Socket {
+	k := s.Socket(name)
+	if k == nil || !k.External || k.partner == "" {
+		return nil
+	}
+	return s.Socket(k.partner)
+}
+
+// linkCaller pairs the connection accept just returned on listener l
+// with the external caller that dialled l first and has no connection
+// yet: their calls show on it.
+func (s *Session) linkCaller(l, conn *Socket) {
+	for _, k := range s.Sockets() {
+		if k.External && k.via == l.Name && k.partner == "" {
+			k.partner = conn.Name
+			k.Local = conn.Remote
+			return
+		}
+	}
+}
+
+// linkAccepted pairs a connection the other terminal's server accepts
+// with our socket that called that server.
+func (s *Session) linkAccepted(l, conn *Socket) {
+	taken := map[string]bool{}
+	for _, k := range s.Sockets() {
+		if k.External && k.partner != "" {
+			taken[k.partner] = true
+		}
+	}
+	for _, k := range s.Sockets() {
+		if !k.External && k.Proto == TCP && k.Side == Client && !taken[k.Name] &&
+			k.Remote.IsValid() && l.Local.IsValid() && k.Remote.Port() == l.Local.Port() {
+			conn.partner = k.Name
+			conn.Local = k.Remote
+			conn.Remote = k.Local
+			return
+		}
+	}
+}
+
+// awaitEffect waits, in two-terminal mode, until a directive the other
+// terminal runs shows on our side, then draws it on the timeline: the
+// other side's call, and the packets it took. It returns the socket that
+// showed it, whose facts the step then reports.
+func (s *Session) awaitEffect(ctx context.Context, a args, ext *Socket) (*Socket, error) {
+	if s.cfg.Role == "" || a.sp.effect == nil {
+		return nil, nil
+	}
+	e := a.sp.effect(s, a)
+	if e == nil {
+		return nil, nil
+	}
+	start := time.Now()
+	noticed := false
+	for !e.ready() {
+		if !noticed && time.Since(start) >= waitNotice {
+			s.ui.Note("role.waiting-effect."+a.d.Action, e.local.Name)
+			noticed = true
+		}
+		if s.cfg.WaitLimit > 0 && time.Since(start) > s.cfg.WaitLimit {
+			return nil, fmt.Errorf("waited %s for the other terminal: %w", s.cfg.WaitLimit, ErrWaited)
+		}
+		if err := s.sleep(ctx, retryEvery/4); err != nil {
+			return nil, err
+		}
+	}
+	if s.Captured() {
+		// The capture shows the packets the other side sent, at the time
+		// they crossed; when its call was made, within them, is not
+		// known here, so the call is not drawn.
+		return e.local, nil
+	}
+	text := s.Preview(a.d)
+	if a.d.Action == "send" || a.d.Action == "sendto" {
+		// What the other learner typed is theirs: the lesson's text may
+		// not be what was sent.
+		text = a.d.Action + "(" + a.get("name") + ", …)"
+	}
+	s.event(Event{Side: ext.Side, Kind: EventCall, Socket: ext.Name, Peer: ext.Peer, Text: text})
+	for _, p := range e.packets {
+		side, k := ext.Side, ext
+		if p.ours {
+			side, k = ext.Side.Other(), e.local
+		}
+		ev := Event{Side: side, Kind: EventPacket, Socket: k.Name, Peer: k.Peer, Text: p.what}
+		if p.bytes != nil {
+			ev.Bytes = p.bytes()
+		}
+		s.event(ev)
+	}
+	return e.local, nil
+}

@@ -73,6 +73,13 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 					s.externalCommands(ds)
 					printed = true
 				}
+				local, err := s.awaitEffect(ctx, a, k)
+				if err != nil {
+					return err
+				}
+				if local != nil {
+					touch(local.Name)
+				}
 				continue
 			}
 		}
@@ -81,6 +88,9 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 		}
 		if err := s.Run(ctx, d); err != nil {
 			return err
+		}
+		if k := s.Socket(a.subject()); k != nil && (d.Action == "listen" || d.Action == "bind" && k.Proto == UDP) {
+			s.remindReachable(k)
 		}
 		for _, n := range a.sockets(SocketUsed) {
 			touch(n)
@@ -182,6 +192,15 @@ func (s *Session) skipExternal(k *Socket, a args) {
 	switch a.d.Action {
 	case "bind":
 		if addr, err := s.bindAddr(a); err == nil {
+			if addr.Port() == 0 {
+				// port=0: the kernel would pick a free port for our own
+				// socket. The learner's program is told one the kernel
+				// says is free now, so that the commands to paste, and
+				// every later step that reaches it, name a real port.
+				if p, err := freePort(k.Proto, addr.Addr()); err == nil {
+					addr = netip.AddrPortFrom(addr.Addr(), p)
+				}
+			}
 			k.Local = addr
 			k.Side = Server
 		}
@@ -189,7 +208,9 @@ func (s *Session) skipExternal(k *Socket, a args) {
 		k.Side = Server
 	case "accept":
 		// The connection the learner's own server accepts is theirs too.
-		s.add(&Socket{Name: a.get("as"), FD: -1, Peer: true, External: true, Proto: k.Proto, Side: Server})
+		conn := &Socket{Name: a.get("as"), FD: -1, Peer: true, External: true, Proto: k.Proto, Side: Server}
+		s.linkAccepted(k, conn)
+		s.add(conn)
 	}
 	if !a.sp.yourTurn() {
 		return // a socket created: announced with the commands
@@ -281,11 +302,47 @@ func (s *Session) target(to string) (netip.AddrPort, error) {
 	return addr, s.allowed(addr.Addr())
 }
 
+// allowed is the outbound guard: connect and sendto reach only this
+// machine (loopback, or an address of its own, which the kernel routes
+// over lo), whatever --host says; the one exception is the address the
+// learner typed, or confirmed, at a prompt in a classroom session.
 func (s *Session) allowed(a netip.Addr) error {
-	if IsLocal(a) || s.cfg.AllowRemote {
+	a = a.Unmap()
+	if IsLocal(a) || s.typed.IsValid() && a == s.typed || machineHas(a) {
 		return nil
 	}
 	return fmt.Errorf("%s: %w", a, ErrNotLocal)
+}
+
+// classroom reports whether the session is a classroom one: two
+// terminals, or the opt-in to be reached from other machines.
+func (s *Session) classroom() bool { return s.cfg.Role != "" || s.cfg.AllowRemote }
+
+// freePort lets the kernel pick a port free on addr for proto (bind to
+// port 0, getsockname) and gives it back.
+func freePort(proto Proto, addr netip.Addr) (uint16, error) {
+	fam, typ := familyOf(addr), unix.SOCK_STREAM
+	if proto == UDP {
+		typ = unix.SOCK_DGRAM
+	}
+	fd, err := sock.Socket(fam, typ, 0)
+	if err != nil {
+		return 0, os.NewSyscallError("socket", err)
+	}
+	defer unix.Close(fd)
+	sa, err := sockaddr(fam, netip.AddrPortFrom(addr, 0))
+	if err != nil {
+		return 0, err
+	}
+	if err := unix.Bind(fd, sa); err != nil {
+		return 0, os.NewSyscallError("bind", err)
+	}
+	got, err := unix.Getsockname(fd)
+	if err != nil {
+		return 0, os.NewSyscallError("getsockname", err)
+	}
+	ap, _ := addrPort(got)
+	return ap.Port(), nil
 }
 
 // closedPort finds a loopback port with nothing listening, by letting the
@@ -332,7 +389,28 @@ func (s *Session) askAddr(ctx context.Context, def netip.AddrPort) (netip.AddrPo
 		return def, err
 	}
 	addr := netip.AddrPortFrom(loopbackFor(host), uint16(port))
+	if s.classroom() && !IsLocal(addr.Addr()) {
+		s.typed = addr.Addr().Unmap()
+	}
 	return addr, s.allowed(addr.Addr())
+}
+
+// targetOrAsk is target, except that in a classroom session a
+// destination on another machine (the teacher's server, from --host) is
+// first put to the learner, who confirms or corrects it: only an
+// address the learner gave that way may be reached (allowed).
+func (s *Session) targetOrAsk(ctx context.Context, to string, ask bool) (netip.AddrPort, error) {
+	addr, err := s.target(to)
+	if errors.Is(err, ErrNotLocal) && s.classroom() {
+		return s.askAddr(ctx, addr)
+	}
+	if err != nil {
+		return addr, err
+	}
+	if ask && s.cfg.Role == "" {
+		return s.askAddr(ctx, addr)
+	}
+	return addr, nil
 }
 
 // sendtoStep sends one datagram, or with repeat=yes asks for lines and
@@ -341,7 +419,7 @@ func (s *Session) askAddr(ctx context.Context, def netip.AddrPort) (netip.AddrPo
 // recvfrom runs right after each datagram so the learner sees it arrive.
 func (s *Session) sendtoStep(ctx context.Context, a args) error {
 	name := a.get("name")
-	addr, err := s.target(a.get("to"))
+	addr, err := s.targetOrAsk(ctx, a.get("to"), false)
 	if err != nil {
 		return err
 	}

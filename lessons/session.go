@@ -59,6 +59,11 @@ type Socket struct {
 	// reached is set once an external receiver (two terminals) was seen
 	// bound, so later datagrams do not wait for it again.
 	reached bool
+	// Two terminals: for an external socket, via is the listening socket
+	// of ours it called, and partner our socket at the other end of its
+	// connection (the one accept returned, or the one that called it),
+	// where the effects of its calls show.
+	via, partner string
 }
 
 // Open reports whether the socket still has a file descriptor.
@@ -78,10 +83,11 @@ type Config struct {
 	// can answer it, as in --auto. Zero waits until the context ends.
 	WaitLimit time.Duration
 	// Role, when set (RoleServer or RoleClient), is two-terminal mode:
-	// the lesson's peer sockets are played by PairCommand, run by the
+	// the lesson's peer sockets are played by PairCommands (one per
+	// address the other terminal can use, see PairArgs), run by the
 	// learner in a second terminal.
-	Role        string
-	PairCommand string
+	Role         string
+	PairCommands []string
 	// Wire, when set, captures the packets of the session's calls; each
 	// step's timeline then shows them instead of the packets drawn from
 	// the calls. The caller opens and closes it (lessons/wire).
@@ -164,6 +170,10 @@ type Session struct {
 	// extraWire holds packets captured in an experiment's namespace,
 	// joined to the step's own at its end.
 	extraWire []wire.Batch
+	// typed is the one address on another machine the learner typed or
+	// confirmed at a prompt in a classroom session: connect and sendto
+	// may reach it (allowed).
+	typed netip.Addr
 }
 
 // NewSession starts an empty session. Close it to release every socket.
@@ -338,10 +348,13 @@ var transitional = map[string]bool{"SYN_SENT": true, "SYN_RECV": true, "FIN_WAIT
 
 // settle gives the kernel a moment to process the packets a call caused
 // (the ACK of a FIN, say), so that the states shown are where the
-// connection rests rather than a snapshot of a packet in flight. It waits
-// at most 50 ms; a state still in transition after that is shown as it is.
+// connection rests rather than a snapshot of a packet in flight. The ACK
+// of a FIN may be a delayed one (Linux holds it at least TCP_DELACK_MIN,
+// 40 ms, at most TCP_DELACK_MAX, 200 ms: include/net/tcp.h), so it waits
+// up to 250 ms; a state still in transition after that (a SYN_SENT that
+// no one answers) is shown as it is.
 func (s *Session) settle() {
-	for i := 0; i < 10; i++ {
+	for deadline := time.Now().Add(250 * time.Millisecond); time.Now().Before(deadline); {
 		busy := false
 		for _, k := range s.Sockets() {
 			if k.Proto == TCP && !k.External && transitional[s.inspect(k).State] {

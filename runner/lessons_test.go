@@ -110,7 +110,7 @@ func TestLessonsEndToEnd(t *testing.T) {
 			{"caller hung up", `0 bytes: the peer's FIN arrived`, true},
 			{"close wait", `CLOSE_WAIT`, false},
 			{"time wait on the caller, read from the kernel", `(?m)^\s+c1 \(.* · TIME_WAIT$`, false},
-			{"bytes waiting in conn after the caller spoke", `waiting to be read: 26 B`, true},
+			{"bytes waiting in conn after the caller spoke", `waiting to be read: 13 B`, true},
 			{"bind on the notes' LAN address fails", `bind\(\d+, 192\.0\.2\.1:\d+\) → EADDRNOTAVAIL`, false},
 		},
 		"tcp-client": {

@@ -93,7 +93,11 @@ func (o *Options) fill() {
 		if o.StepWait == 0 {
 			o.StepWait = 10 * time.Second
 		}
-		if o.Session.WaitLimit == 0 {
+		// Two terminals with a presenter watching (--role with --auto
+		// DELAY on a terminal): the other terminal's learner may take
+		// any time, and Ctrl-C is at hand, so the waits are not cut short.
+		paired := o.Mode == Presenter && o.Terminal && o.Session.Role != ""
+		if o.Session.WaitLimit == 0 && !paired {
 			o.Session.WaitLimit = o.StepWait
 		}
 	}

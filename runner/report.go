@@ -36,9 +36,25 @@ func (u ui) Ask(ctx context.Context, q lessons.Question) (string, error) {
 
 func (r *Runner) who(peer bool) string {
 	if peer {
+		if r.opts.Session.Role != "" {
+			// Two terminals: the other party is the pair lesson.
+			return r.cat.T("who.other-terminal")
+		}
 		return r.cat.T("who.peer")
 	}
 	return r.cat.T("who.you")
+}
+
+// whoFacts names who plays a socket whose facts are shown, and what
+// stands in for the facts of a socket played elsewhere.
+func (r *Runner) whoFacts(f lessons.Facts) (who, external string) {
+	switch {
+	case f.External && r.opts.Session.Role != "":
+		return r.cat.T("who.other-terminal"), r.cat.T("facts.other-terminal")
+	case f.External:
+		return r.cat.T("who.external"), r.cat.T("facts.external")
+	}
+	return r.who(f.Peer), ""
 }
 
 func (r *Runner) printCall(c lessons.Call) {
@@ -86,10 +102,11 @@ func (r *Runner) printFacts(fs []lessons.Facts) {
 		return
 	}
 	for _, f := range fs {
-		head := fmt.Sprintf("%s (%s) · %s", f.Name, r.who(f.Peer), strings.ToUpper(string(f.Proto)))
+		who, ext := r.whoFacts(f)
+		head := fmt.Sprintf("%s (%s) · %s", f.Name, who, strings.ToUpper(string(f.Proto)))
 		switch {
 		case f.External:
-			r.printf("    %s · %s\n", head, r.cat.T("facts.external"))
+			r.printf("    %s · %s\n", head, ext)
 			continue
 		case f.Closed:
 			head += " · " + r.cat.T("facts.closed")
@@ -206,10 +223,11 @@ func ErrorText(cat *content.Catalog, err error) (lines []string, ok bool) {
 // local → peer, and the queue that matters for it.
 func (r *Runner) printFactsCompact(fs []lessons.Facts) {
 	for _, f := range fs {
-		parts := []string{fmt.Sprintf("%s (%s) %s", f.Name, r.who(f.Peer), strings.ToUpper(string(f.Proto)))}
+		who, ext := r.whoFacts(f)
+		parts := []string{fmt.Sprintf("%s (%s) %s", f.Name, who, strings.ToUpper(string(f.Proto)))}
 		switch {
 		case f.External:
-			parts = append(parts, r.cat.T("facts.external"))
+			parts = append(parts, ext)
 		case f.Closed:
 			parts = append(parts, r.cat.T("facts.closed"))
 		default:

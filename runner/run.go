@@ -103,6 +103,7 @@ type stepRecord struct {
 // ErrInterrupted on Ctrl-C, or the error that stopped a step. Every socket
 // the lesson opened is closed before it returns, on every path.
 func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
+	l = l.ForRole(r.opts.Session.Role != "")
 	for _, e := range lessons.Check(l) {
 		return e
 	}
@@ -392,7 +393,7 @@ func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (stri
 		for i, d := range st.Directives {
 			who := ""
 			switch {
-			case sess.ExternalDirective(d):
+			case sess.ExternalDirective(d) && r.opts.Session.Role == "":
 				who = "  # " + r.cat.T("who.external")
 			case peer[i]:
 				who = "  # " + r.who(true)

@@ -22,6 +22,9 @@ func twoParty(socks []*lessons.Socket) bool {
 func (r *Runner) sideOwner(socks []*lessons.Socket, side lessons.Side) string {
 	for _, k := range socks {
 		if k.Side == side && k.External {
+			if r.opts.Session.Role != "" {
+				return r.cat.T("who.other-terminal")
+			}
 			return r.cat.T("who.external")
 		}
 		if k.Side == side && !k.Peer {

@@ -1,0 +1,100 @@
+package content
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A two-terminal lesson (front matter role: and pair:) runs either on its
+// own, sockstep playing the other party, or with --role, the pair lesson
+// playing it in another terminal. Some sentences are true of only one of
+// the two ("sockstep starts a server"), so the prose may say both:
+//
+//	<!-- alone -->
+//	sockstep starts a server: socket, bind, listen.
+//	<!-- paired -->
+//	The server in the other terminal does that: socket, bind, listen.
+//	<!-- end -->
+//
+// Lines after <!-- alone --> are shown only on its own, lines after
+// <!-- paired --> only with --role, and <!-- end --> returns to lines
+// shown in both. Markers inside code blocks are text.
+var roleMarkRE = regexp.MustCompile(`^\s*<!--\s*(alone|paired|end)\s*-->\s*$`)
+
+// ForRole returns the lesson with its prose chosen for a run on its own
+// (paired false) or in two terminals (paired true). Lessons without
+// markers come back unchanged.
+func (l *Lesson) ForRole(paired bool) *Lesson {
+	c := *l
+	c.Intro = ChooseRoleText(l.Intro, paired)
+	c.Steps = make([]Step, len(l.Steps))
+	for i, st := range l.Steps {
+		st.Body = ChooseRoleText(st.Body, paired)
+		st.After = ChooseRoleText(st.After, paired)
+		c.Steps[i] = st
+	}
+	return &c
+}
+
+// ChooseRoleText keeps the lines of text meant for the mode (see
+// ForRole) and drops the markers.
+func ChooseRoleText(text string, paired bool) string {
+	if !strings.Contains(text, "<!--") {
+		return text
+	}
+	var out []string
+	keep, fence := true, ""
+	for _, line := range strings.Split(text, "\n") {
+		inFence := fence != ""
+		fence = NextFence(fence, line)
+		if !inFence && fence == "" {
+			if m := roleMarkRE.FindStringSubmatch(line); m != nil {
+				keep = m[1] == "end" || (m[1] == "paired") == paired
+				continue
+			}
+		}
+		if keep {
+			out = append(out, line)
+		}
+	}
+	return strings.Trim(collapseBlank(strings.Join(out, "\n")), "\n")
+}
+
+// collapseBlank leaves at most one empty line in a row, where a dropped
+// block had blank lines on both sides.
+func collapseBlank(s string) string {
+	for strings.Contains(s, "\n\n\n") {
+		s = strings.ReplaceAll(s, "\n\n\n", "\n\n")
+	}
+	return s
+}
+
+// RoleMarkProblems lists what is wrong with the role markers of a
+// lesson's text: a block left open, an end with nothing to end.
+func RoleMarkProblems(text string) []string {
+	var out []string
+	open, fence := "", ""
+	for _, line := range strings.Split(text, "\n") {
+		inFence := fence != ""
+		fence = NextFence(fence, line)
+		if inFence || fence != "" {
+			continue
+		}
+		m := roleMarkRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		switch {
+		case m[1] == "end" && open == "":
+			out = append(out, "<!-- end --> with no <!-- alone --> or <!-- paired --> before it")
+		case m[1] == "end":
+			open = ""
+		default:
+			open = m[1]
+		}
+	}
+	if open != "" {
+		out = append(out, "<!-- "+open+" --> is not closed with <!-- end -->")
+	}
+	return out
+}
