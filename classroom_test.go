@@ -165,20 +165,56 @@ func TestRoleErrors(t *testing.T) {
 // commands are printed, each a complete command line with the flags that
 // must match in both terminals.
 func TestClassroomWithoutTerminal(t *testing.T) {
-	r := sockstep(t, nil, "classroom", "udp-send", "--port", "9000", "--lang", "zh")
+	// With sockstep on PATH, the commands say "sockstep"; every flag that
+	// shapes the lesson is passed on, --lessons as an absolute path.
+	path := "PATH=" + filepath.Dir(binary) + string(os.PathListSeparator) + os.Getenv("PATH")
+	r := sockstep(t, []string{path}, "classroom", "udp-send", "--port", "9000", "--lang", "zh",
+		"--style", "light", "--width", "70", "--compact", "--auto", "3s", "--lessons", "content/lessons", "--host", "localhost")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
+	abs, _ := filepath.Abs("content/lessons")
+	shaping := " --port 9000 --lang zh --lessons " + abs + " --style light --width 70 --compact --auto 3s"
 	for _, want := range []string{
-		"$ sockstep run udp-recv --role server --port 9000 --lang zh",
-		"$ sockstep run udp-send --role client --port 9000 --lang zh",
+		"$ sockstep run udp-recv --role server" + shaping,
+		"$ sockstep run udp-send --role client" + shaping,
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// Not on PATH: the program's own path, which works from any folder.
+	r = sockstep(t, nil, "classroom", "tcp-client")
+	if want := "$ " + binary + " run tcp-server --role server\n"; r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Errorf("exit %d, output lacks %q:\n%s", r.code, want, r.stdout)
+	}
 	if r := sockstep(t, nil, "classroom", "intro"); r.code != 2 || !strings.Contains(r.stderr, "no two-terminal mode") {
 		t.Errorf("classroom intro: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestPaneCommandQuotes runs the pane command lines through sh: a lesson
+// id, a flag's value or a message holding shell syntax arrives as one
+// word and nothing in it is run (issue: a lesson id "srv;touch /tmp/x").
+func TestPaneCommandQuotes(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "ran")
+	argv := []string{"printf", "[%s]", "srv;touch " + marker + ";true", "cli$(touch " + marker + ")", "`touch " + marker + "`", "it's"}
+	want := "[srv;touch " + marker + ";true][cli$(touch " + marker + ")][`touch " + marker + "`][it's]"
+	out, err := exec.Command("sh", "-c", paneCommand(argv)).CombinedOutput()
+	if err != nil || string(out) != want {
+		t.Errorf("pane command: %v, output %q, want %q", err, out, want)
+	}
+	// The client pane: runs, then offers to run again; end of input
+	// closes it.
+	msg := "again? $(touch " + marker + ")"
+	cmd := exec.Command("sh", "-c", againCommand(msg, argv))
+	cmd.Stdin = strings.NewReader("\n")
+	out, err = cmd.CombinedOutput()
+	if err != nil || string(out) != want+"\n"+msg+" "+want+"\n"+msg+" " {
+		t.Errorf("again loop: %v, output %q", err, out)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("a word of the command line was run as shell syntax")
 	}
 }
 
@@ -280,7 +316,7 @@ func TestTmuxArgs(t *testing.T) {
 			t.Errorf("inside tmux %v:\n got %s\nwant %s", c.inside, got, c.want)
 		}
 	}
-	if got := paneCommand("/tmp/my dir/sockstep", "sockstep run tcp-server --role server"); got != "'/tmp/my dir/sockstep' run tcp-server --role server" {
+	if got := paneCommand([]string{"/tmp/my dir/sockstep", "run", "tcp-server", "--role", "server"}); got != "'/tmp/my dir/sockstep' run tcp-server --role server" {
 		t.Errorf("paneCommand = %q", got)
 	}
 }

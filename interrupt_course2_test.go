@@ -1,6 +1,7 @@
 package main
 
 import (
+	"syscall"
 	"testing"
 	"time"
 )
@@ -20,7 +21,7 @@ func TestInterruptCourse2(t *testing.T) {
 	} {
 		t.Run(tc.lesson+"/"+tc.marker, func(t *testing.T) {
 			p := startSockstep(t, "run", tc.lesson, "--auto")
-			interrupt(t, p, tc.marker, tc.settle)
+			interrupt(t, p, tc.marker, tc.settle, syscall.SIGINT, 130)
 		})
 	}
 }

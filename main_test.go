@@ -80,37 +80,47 @@ func TestCommandLine(t *testing.T) {
 		code     int
 		inStdout []string
 		inStderr []string
+		// notInStdout must not be printed.
+		notInStdout []string
 	}{
-		{"no terminal: the menu lists lessons and exits", nil, nil, 0, []string{"Not a terminal", "udp-recv"}, nil},
-		{"help", []string{"--help"}, nil, 0, []string{"sockstep run LESSON", "--lang zh|en"}, nil},
-		{"help in Chinese from the locale", []string{"help"}, []string{"LANG=zh_CN.UTF-8"}, 0, []string{"用法"}, nil},
-		{"help for run", []string{"help", "run"}, nil, 0, []string{"one step at a time"}, nil},
-		{"help on an unknown command", []string{"help", "nosuch"}, nil, 2, nil, []string{"unknown command"}},
-		{"list", []string{"list", "--lang", "en"}, nil, 0, []string{"udp-recv"}, nil},
-		{"plain run ends by itself", []string{"run", "udp-recv", "--port", port}, nil, 0, []string{"Lesson finished", "recvfrom("}, nil},
-		{"Chinese run", []string{"run", "udp-recv", "--lang", "zh", "--port", port}, nil, 0, []string{"本课完成"}, nil},
-		{"show", []string{"show", "udp-recv"}, nil, 0, []string{"Step 6 of 6"}, nil},
-		{"show a name shared by a lesson and an exercise: both", []string{"show", "tcp-server", "--lang", "en"}, nil, 0, []string{"Step 1 of", "sockstep verify tcp-server -- YOUR PROGRAM", "# TCP echo server: one client after another", "## What your program gets"}, nil},
-		{"show an exercise only", []string{"show", "tcp-file", "--lang", "zh"}, nil, 0, []string{"用 TCP 发送文件：先发长度", "## 程序会收到什么"}, nil},
-		{"unknown lesson", []string{"run", "nope"}, nil, 2, nil, []string{`no lesson called "nope"`, "udp-recv"}},
-		{"show an unknown name lists lessons and exercises", []string{"show", "nope", "--lang", "en"}, nil, 2, nil, []string{"Lessons: intro,", "Exercises: tcp-client, tcp-file,"}},
-		{"unknown exercise", []string{"exercises", "nope", "--lang", "zh"}, nil, 2, nil, []string{"现有练习：tcp-client, tcp-file"}},
-		{"unknown command", []string{"frobnicate"}, nil, 2, nil, []string{"unknown command"}},
-		{"bad flag", []string{"run", "udp-recv", "--colour"}, nil, 2, nil, []string{"there is no flag --colour", "--help"}},
-		{"bad flag, in Chinese even before --lang is read", []string{"--bogus", "--lang", "zh"}, nil, 2, nil, []string{"没有 --bogus 这个参数"}},
-		{"flag without its value", []string{"run", "intro", "--port"}, []string{"LANG=zh_CN.UTF-8"}, 2, nil, []string{"--port 后面需要一个值"}},
-		{"flag with a bad value", []string{"--width", "abc", "--lang", "en"}, nil, 2, nil, []string{`"abc" is not a valid value for --width`}},
-		{"bad port", []string{"run", "udp-recv", "--port", "70000"}, nil, 2, nil, []string{"out of range"}},
-		{"bad host", []string{"run", "udp-recv", "--host", "no.such.host.invalid"}, nil, 2, nil, []string{"cannot be used"}},
-		{"bad language", []string{"run", "udp-recv", "--lang", "fr"}, nil, 2, nil, []string{"--lang zh"}},
-		{"bad style", []string{"run", "udp-recv", "--style", "neon"}, nil, 2, nil, []string{"dark"}},
-		{"run needs a lesson", []string{"run"}, nil, 2, nil, []string{"name one lesson"}},
-		{"progress", []string{"progress"}, nil, 0, []string{"Lessons finished: 0"}, nil},
-		{"steps", []string{"steps"}, nil, 0, []string{"sendto", "expect=ERRNO", "<!-- step: accept srv as=conn -->", "[backlog=128]", "[size=1400]"}, nil},
-		{"lint the built-in lessons", []string{"lint", "content/lessons/zh/tcp-server.md", "content/lessons/en/tcp-server.md"}, nil, 0, []string{"2 file(s) checked, no problems"}, nil},
-		{"lint needs files", []string{"lint"}, nil, 2, nil, []string{"name the lesson files"}},
-		{"lint a file without translation", []string{"lint", "README.md"}, nil, 1, []string{"README.md:1:", "problem(s)"}, nil},
-		{"show --plain is Markdown without directives", []string{"show", "udp-recv", "--plain"}, nil, 0, []string{"## Bind an address", "`bind`"}, nil},
+		{"no terminal: the menu lists lessons and exits", nil, nil, 0, []string{"Not a terminal", "udp-recv"}, nil, nil},
+		{"help", []string{"--help"}, nil, 0, []string{"sockstep run LESSON", "--lang zh|en"}, nil, nil},
+		{"help in Chinese from the locale", []string{"help"}, []string{"LANG=zh_CN.UTF-8"}, 0, []string{"用法"}, nil, nil},
+		{"help for run", []string{"help", "run"}, nil, 0, []string{"one step at a time"}, nil, nil},
+		{"help on an unknown command", []string{"help", "nosuch"}, nil, 2, nil, []string{"unknown command"}, nil},
+		{"list", []string{"list", "--lang", "en"}, nil, 0, []string{"udp-recv"}, nil, nil},
+		{"plain run ends by itself", []string{"run", "udp-recv", "--port", port}, nil, 0, []string{"Lesson finished", "recvfrom("}, nil, nil},
+		{"Chinese run", []string{"run", "udp-recv", "--lang", "zh", "--port", port}, nil, 0, []string{"本课完成"}, nil, nil},
+		{"show", []string{"show", "udp-recv"}, nil, 0, []string{"Step 6 of 6"}, nil, nil},
+		{"show a name shared by a lesson and an exercise: both", []string{"show", "tcp-server", "--lang", "en"}, nil, 0, []string{"Step 1 of", "sockstep verify tcp-server -- YOUR PROGRAM", "# TCP echo server: one client after another", "## What your program gets"}, nil, nil},
+		{"show an exercise only", []string{"show", "tcp-file", "--lang", "zh"}, nil, 0, []string{"用 TCP 发送文件：先发长度", "## 程序会收到什么"}, nil, nil},
+		{"unknown lesson", []string{"run", "nope"}, nil, 2, nil, []string{`no lesson called "nope"`, "udp-recv"}, nil},
+		{"show an unknown name lists lessons and exercises", []string{"show", "nope", "--lang", "en"}, nil, 2, nil, []string{"Lessons: intro,", "Exercises: tcp-client, ", "tcp-file, "}, nil},
+		{"unknown exercise", []string{"exercises", "nope", "--lang", "zh"}, nil, 2, nil, []string{"现有练习：tcp-client, ", "tcp-file, "}, nil},
+		{"unknown command", []string{"frobnicate"}, nil, 2, nil, []string{"unknown command"}, nil},
+		{"bad flag", []string{"run", "udp-recv", "--colour"}, nil, 2, nil, []string{"there is no flag --colour", "--help"}, nil},
+		{"bad flag, in Chinese even before --lang is read", []string{"--bogus", "--lang", "zh"}, nil, 2, nil, []string{"没有 --bogus 这个参数"}, nil},
+		{"flag without its value", []string{"run", "intro", "--port"}, []string{"LANG=zh_CN.UTF-8"}, 2, nil, []string{"--port 后面需要一个值"}, nil},
+		{"flag with a bad value", []string{"--width", "abc", "--lang", "en"}, nil, 2, nil, []string{`"abc" is not a valid value for --width`}, nil},
+		{"bad port", []string{"run", "udp-recv", "--port", "70000"}, nil, 2, nil, []string{"out of range"}, nil},
+		{"bad host", []string{"run", "udp-recv", "--host", "no.such.host.invalid"}, nil, 2, nil, []string{"cannot be used"}, nil},
+		{"bad language", []string{"run", "udp-recv", "--lang", "fr"}, nil, 2, nil, []string{"--lang zh"}, nil},
+		{"bad style", []string{"run", "udp-recv", "--style", "neon"}, nil, 2, nil, []string{"dark"}, nil},
+		{"run needs a lesson", []string{"run"}, nil, 2, nil, []string{"name one lesson"}, nil},
+		{"progress", []string{"progress"}, nil, 0, []string{"Lessons finished: 0"}, nil, nil},
+		{"steps", []string{"steps"}, nil, 0, []string{"sendto", "expect=ERRNO", "<!-- step: accept srv as=conn -->", "[backlog=128]", "[size=1400]"}, nil, nil},
+		{"lint the built-in lessons", []string{"lint", "content/lessons/zh/tcp-server.md", "content/lessons/en/tcp-server.md"}, nil, 0, []string{"2 file(s) checked, no problems"}, nil, nil},
+		{"lint needs files", []string{"lint"}, nil, 2, nil, []string{"name the lesson files"}, nil},
+		{"lint a file without translation", []string{"lint", "README.md"}, nil, 1, []string{"README.md:1:", "problem(s)"}, nil, nil},
+		{"a flag the command does not take", []string{"progress", "--step", "9"}, nil, 2, nil, []string{"sockstep progress does not take --step", "--lang, --reset"}, nil},
+		{"a flag the command does not take, in Chinese", []string{"list", "--solution", "--lang", "zh"}, nil, 2, nil, []string{"sockstep list 不接受 --solution 这个参数"}, nil},
+		{"a flag the command does not take, before the command", []string{"--role", "server", "exercises"}, nil, 2, nil, []string{"sockstep exercises does not take --role"}, nil},
+		{"lint takes no --record", []string{"lint", "--record", "x.md", "content/lessons/en/intro.md"}, nil, 2, nil, []string{"sockstep lint does not take --record"}, nil},
+		{"help lists each command's flags", []string{"help", "progress", "--lang", "zh"}, nil, 0, []string{"sockstep progress", "--reset", "清空学习进度"}, nil, []string{"--port"}},
+		{"help of an alias", []string{"help", "exercise"}, nil, 0, []string{"sockstep exercises [ID]", "--solution"}, nil, nil},
+		{"--help after a command", []string{"show", "--help"}, nil, 0, []string{"sockstep show LESSON", "--plain"}, nil, []string{"--record"}},
+		{"a word too many", []string{"progress", "now"}, nil, 2, nil, []string{`unexpected word "now"`}, nil},
+		{"show --plain is Markdown without directives", []string{"show", "udp-recv", "--plain"}, nil, 0, []string{"## Bind an address", "`bind`"}, nil, []string{"<!--"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,8 +138,10 @@ func TestCommandLine(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
 				}
 			}
-			if tt.name == "show --plain is Markdown without directives" && strings.Contains(r.stdout, "<!--") {
-				t.Error("--plain output still holds step directives")
+			for _, s := range tt.notInStdout {
+				if strings.Contains(r.stdout, s) {
+					t.Errorf("stdout holds %q:\n%s", s, tail(r.stdout))
+				}
 			}
 			if strings.Contains(r.stdout, "\x1b") {
 				t.Error("output without a terminal contains escape sequences")
@@ -253,41 +265,87 @@ func TestPairCommands(t *testing.T) {
 	}
 }
 
-// TestInterruptExits130 sends SIGINT while a lesson blocks in recvfrom: the
-// process must end at once with status 130 and say every socket is closed.
-func TestInterruptExits130(t *testing.T) {
+// TestSignals sends each signal that ends a run (Ctrl-C's SIGINT, a
+// closed terminal's SIGHUP, kill's SIGTERM) while a lesson blocks in
+// recvfrom: the process must end at once with 128 + the signal's number,
+// say every socket is closed, and still write the --record transcript.
+func TestSignals(t *testing.T) {
 	lessonFile := filepath.Join(t.TempDir(), "wait.md")
 	os.WriteFile(lessonFile, []byte("---\nid: wait\ntitle: wait\nsummary: waits\n---\n# wait\n\n## socket\n<!-- step: socket rx udp -->\n<!-- step: bind rx -->\n\n## wait\n<!-- step: recvfrom rx -->\n"), 0o644)
-	p := startSockstep(t, "run", lessonFile, "--port", strconv.Itoa(sockettest.FreePort(t)))
-	interrupt(t, p, "Step 2 of 2", 300*time.Millisecond) // recvfrom is waiting by then
+	for _, c := range []struct {
+		sig  syscall.Signal
+		code int
+	}{
+		{syscall.SIGINT, 130},
+		{syscall.SIGHUP, 129},
+		{syscall.SIGTERM, 143},
+	} {
+		t.Run(c.sig.String(), func(t *testing.T) {
+			record := filepath.Join(t.TempDir(), "class.md")
+			p := startSockstep(t, "run", lessonFile, "--port", strconv.Itoa(sockettest.FreePort(t)), "--record", record)
+			interrupt(t, p, "Step 2 of 2", 300*time.Millisecond, c.sig, c.code) // recvfrom is waiting by then
+			if data, err := os.ReadFile(record); err != nil || !strings.Contains(string(data), "socket") {
+				t.Errorf("transcript: %v\n%s", err, data)
+			}
+		})
+	}
+}
+
+// TestVerifySignals: a signal during a single verify ends it with the
+// signal's status, not 1 "not passed".
+func TestVerifySignals(t *testing.T) {
+	for _, c := range []struct {
+		sig  syscall.Signal
+		code int
+	}{
+		{syscall.SIGINT, 130},
+		{syscall.SIGHUP, 129},
+		{syscall.SIGTERM, 143},
+	} {
+		t.Run(c.sig.String(), func(t *testing.T) {
+			started := filepath.Join(t.TempDir(), "started")
+			p := startSockstep(t, "verify", "tcp-client", "--", "sh", "-c", `touch "$0"; exec sleep 30`, started)
+			deadline := time.Now().Add(20 * time.Second)
+			for _, err := os.Stat(started); err != nil; _, err = os.Stat(started) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the program never started:\n%s", p.out.String())
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			p.cmd.Process.Signal(c.sig)
+			if code := p.wait(t); code != c.code {
+				t.Errorf("exit %d, want %d:\n%s", code, c.code, tail(p.out.String()))
+			}
+		})
+	}
 }
 
 // TestInterruptExperiment: Ctrl-C while an experiment is busy moving data
 // (the throughput blast) ends it at once with status 130.
 func TestInterruptExperiment(t *testing.T) {
 	p := startSockstep(t, "run", "throughput", "--auto")
-	interrupt(t, p, "Step 1 of 2", 200*time.Millisecond) // inside the transfer
+	interrupt(t, p, "Step 1 of 2", 200*time.Millisecond, syscall.SIGINT, 130) // inside the transfer
 }
 
 // interrupt waits until p has printed marker and then settle more, sends
-// SIGINT, and expects exit status 130 within 5 s, with the word that every
+// sig, and expects exit status code within 5 s, with the word that every
 // socket was closed.
-func interrupt(t *testing.T, p *proc, marker string, settle time.Duration) {
+func interrupt(t *testing.T, p *proc, marker string, settle time.Duration, sig syscall.Signal, code int) {
 	t.Helper()
 	waitFor(t, &p.out, marker)
 	time.Sleep(settle)
-	p.cmd.Process.Signal(syscall.SIGINT)
+	p.cmd.Process.Signal(sig)
 	select {
 	case err := <-p.done:
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-			t.Errorf("exit: %v, want status 130\n%s", err, tail(p.out.String()))
+		if !errors.As(err, &ee) || ee.ExitCode() != code {
+			t.Errorf("exit: %v, want status %d\n%s", err, code, tail(p.out.String()))
 		}
 		if !strings.Contains(p.out.String(), "every socket has been closed") {
 			t.Errorf("no word of the interruption:\n%s", tail(p.out.String()))
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatalf("still running 5 s after SIGINT:\n%s", tail(p.out.String()))
+		t.Fatalf("still running 5 s after %v:\n%s", sig, tail(p.out.String()))
 	}
 }
 
@@ -416,4 +474,40 @@ func TestLossyLinkWithoutRoot(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, tail(string(out)))
 		}
 	}
+}
+
+// TestWindowsAnswer: where lessons cannot run (Windows), run, verify and
+// classroom say what to do, in both languages, and exit 1; the commands
+// that only read work.
+func TestWindowsAnswer(t *testing.T) {
+	forceNoKernel = true
+	defer func() { forceNoKernel = false }()
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "tcp-server", "--lang", "en"}, 1, "wsl --install -d Ubuntu"},
+		{[]string{"run", "tcp-server", "--lang", "en"}, 1, "go run . run"},
+		{[]string{"verify", "udp-send", "--lang", "zh", "--", "python3", "x.py"}, 1, "以管理员身份打开 PowerShell"},
+		{[]string{"classroom", "tcp-server", "--lang", "en"}, 1, "Linux or macOS kernel"},
+		{[]string{"steps", "--lang", "en"}, 0, ""},
+		{[]string{"show", "udp-recv", "--lang", "en"}, 0, ""},
+	} {
+		stdout, stderr := tempFile(t), tempFile(t)
+		code := run(context.Background(), c.args, env{stdin: tempFile(t), stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }})
+		out, _ := os.ReadFile(stderr.Name())
+		if code != c.code || !strings.Contains(string(out), c.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant %d and %q", c.args, code, out, c.code, c.want)
+		}
+	}
+}
+
+func tempFile(t *testing.T) *os.File {
+	f, err := os.CreateTemp(t.TempDir(), "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

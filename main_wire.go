@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons/wire"
 	"github.com/sockstep/sockstep/runner"
 )
@@ -23,7 +22,8 @@ type wireRun struct {
 // startWire opens the capture --wire asks for. auto captures when it can
 // and otherwise draws the timeline with a hint; on fails when it cannot;
 // off draws. --pcap needs a capture.
-func startWire(f flags, cat *content.Catalog, e env) (*wireRun, int) {
+func startWire(c *cli) (*wireRun, int) {
+	f, cat, e := c.o, c.cat, c.env
 	w := &wireRun{path: f.pcap}
 	switch f.wire {
 	case "off":
@@ -48,7 +48,7 @@ func startWire(f flags, cat *content.Catalog, e env) (*wireRun, int) {
 		w.pcap = pf
 		opt = wire.Options{Pcap: pf}
 	}
-	c, err := wire.Open(opt)
+	capture, err := wire.Open(opt)
 	if err != nil {
 		why := cat.T("wire.unavailable")
 		if errors.Is(err, wire.ErrNoPrivilege) {
@@ -69,7 +69,7 @@ func startWire(f flags, cat *content.Catalog, e env) (*wireRun, int) {
 		w.drawn, w.hint = true, true
 		return w, exitOK
 	}
-	w.capture = c
+	w.capture = capture
 	return w, exitOK
 }
 
@@ -82,7 +82,8 @@ func (w *wireRun) adjust(o *runner.Options) {
 }
 
 // close stops the capture, reports drops and finishes the pcap file.
-func (w *wireRun) close(cat *content.Catalog, e env) {
+func (w *wireRun) close(c *cli) {
+	cat, e := c.cat, c.env
 	if w.capture != nil {
 		if st, err := w.capture.Stats(); err == nil && st.Drops > 0 {
 			fmt.Fprintln(e.stderr, cat.T("wire.drops", st.Drops))

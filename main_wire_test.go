@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -142,7 +143,7 @@ func TestWireInterrupted(t *testing.T) {
 	}
 	pcap := filepath.Join(t.TempDir(), "t.pcap")
 	p := startSockstep(t, "run", "throughput", "--auto", "--pcap", pcap)
-	interrupt(t, p, "Step 1 of 2", 200*time.Millisecond)
+	interrupt(t, p, "Step 1 of 2", 200*time.Millisecond, syscall.SIGINT, 130)
 	f, err := os.Open(pcap)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/kballard/go-shellquote"
+	"github.com/sockstep/sockstep/lessons"
+)
+
+// cmdClassroom opens both sides of a two-terminal lesson side by side:
+// in tmux panes when tmux is installed and we are on a terminal, else it
+// prints the two commands to run by hand.
+func cmdClassroom(ctx context.Context, c *cli, words []string) int {
+	if len(words) != 1 {
+		c.usageError(c.cat.T("cli.need-lesson", "classroom"))
+		return exitUsage
+	}
+	if !c.kernelOK("classroom") {
+		return exitFail
+	}
+	l, code := c.findLesson(words[0])
+	if l == nil {
+		return code
+	}
+	if l.Role == "" || l.Pair == "" {
+		c.fail("cli.no-roles", l.ID)
+		return exitUsage
+	}
+	server, client := l.ID, l.Pair
+	if l.Role == lessons.RoleClient {
+		server, client = client, server
+	}
+	// Both panes run on this machine: the first address serves.
+	serverArgs := pairArgs(c.o, server, lessons.RoleServer)[0]
+	clientArgs := pairArgs(c.o, client, lessons.RoleClient)[0]
+	self := selfCommand()
+	printed := func(key string, args ...any) {
+		fmt.Fprintln(c.stdout, c.cat.T(key, args...))
+		fmt.Fprintf(c.stdout, "  %s\n      $ %s\n", c.cat.T("classroom.server"), shellquote.Join(append(self, serverArgs...)...))
+		fmt.Fprintf(c.stdout, "  %s\n      $ %s\n", c.cat.T("classroom.client"), shellquote.Join(append(self, clientArgs...)...))
+	}
+	fmt.Fprintln(c.stdout, c.cat.T("classroom.title", l.ID))
+
+	tmux, err := exec.LookPath("tmux")
+	if !c.interactive() || err != nil {
+		key := "classroom.no-terminal"
+		if err != nil && c.interactive() {
+			key = "classroom.no-tmux"
+		}
+		printed(key)
+		return exitOK
+	}
+	bin, err := paneBinary()
+	if err != nil {
+		printed("classroom.tmux-failed", err)
+		return exitFail
+	}
+	fmt.Fprintln(c.stdout, c.cat.T("classroom.tmux"))
+	name := fmt.Sprintf("sockstep-%s-%d", l.ID, c.o.port)
+	cmd := exec.CommandContext(ctx, tmux, tmuxArgs(c.getenv("TMUX") != "", name,
+		paneCommand(append([]string{bin}, serverArgs...)),
+		againCommand(c.cat.T("classroom.again"), append([]string{bin}, clientArgs...)))...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.stdin, c.stdout, c.stderr
+	if err := cmd.Run(); err != nil {
+		printed("classroom.tmux-failed", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// pairArgs are the argument lists that play role in lesson against this
+// terminal: lessons.PairArgs gives the address (one list per address
+// students can reach this machine at, for a client), and every flag that
+// shapes the lesson follows as this terminal has it, so that both sides
+// meet and look alike.
+func pairArgs(o opts, lesson, role string) [][]string {
+	host, err := lessons.ParseHost(o.host)
+	if err != nil {
+		host = netip.MustParseAddr(defaultHost)
+	}
+	return lessons.PairArgs(lesson, role, host, o.port, shapingArgs(o)...)
+}
+
+// shapingArgs are the flags that shape a lesson, but for its address.
+func shapingArgs(o opts) []string {
+	var args []string
+	if o.lang != "" {
+		args = append(args, "--lang", o.lang)
+	}
+	if o.lessons != "" {
+		dir := o.lessons
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs // the pane or terminal may start elsewhere
+		}
+		args = append(args, "--lessons", dir)
+	}
+	if o.style != "" {
+		args = append(args, "--style", o.style)
+	}
+	if o.width != 0 {
+		args = append(args, "--width", strconv.Itoa(o.width))
+	}
+	if o.compact {
+		args = append(args, "--compact")
+	}
+	if o.wire != "auto" {
+		args = append(args, "--wire", o.wire)
+	}
+	if o.auto.delay > 0 {
+		args = append(args, "--auto", o.auto.delay.String())
+	} else if o.auto.on {
+		args = append(args, "--auto")
+	}
+	return args
+}
+
+// selfCommand is how a learner starts this sockstep again from a shell,
+// for the commands sockstep prints: "sockstep" when PATH finds this very
+// program; under `go run`, whose binary is removed when it exits, `go run
+// DIR` with the module's folder; else the program's full path.
+func selfCommand() []string {
+	exe, err := os.Executable()
+	if err != nil {
+		return []string{"sockstep"}
+	}
+	if onPath, err := exec.LookPath("sockstep"); err == nil && sameFile(onPath, exe) {
+		return []string{"sockstep"}
+	}
+	if goRunBinary(exe) {
+		if dir := moduleDir(); dir != "" {
+			return []string{"go", "run", dir}
+		}
+	}
+	return []string{exe}
+}
+
+// paneBinary is the program tmux's panes run. A `go run` binary is copied
+// to the user's cache first: go run removes its own when sockstep exits,
+// and the panes outlive it (a detached session, the next caller).
+func paneBinary() (string, error) {
+	exe, err := os.Executable()
+	if err != nil || !goRunBinary(exe) {
+		return exe, err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	dst := filepath.Join(cache, "sockstep", "sockstep-classroom")
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", err
+	}
+	src, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".sockstep-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(tmp, src)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o755)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dst) // a running copy keeps its inode
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return dst, nil
+}
+
+// goRunBinary reports whether exe was built by `go run` (in a go-build
+// folder under the temporary directory).
+func goRunBinary(exe string) bool {
+	rel, err := filepath.Rel(os.TempDir(), exe)
+	return err == nil && !strings.HasPrefix(rel, "..") && strings.Contains(rel, "go-build")
+}
+
+// moduleDir is the folder of sockstep's module that holds the working
+// directory, or "".
+func moduleDir() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	dir, err := os.Getwd()
+	for err == nil {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+			first, _, _ := strings.Cut(string(data), "\n")
+			if strings.TrimSpace(first) == "module "+info.Main.Path {
+				return dir
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+	return ""
+}
+
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// paneCommand is argv as one shell command line for tmux, every word
+// quoted: a lesson id or a flag's value is never read as shell syntax.
+func paneCommand(argv []string) string { return shellquote.Join(argv...) }
+
+// againLoop runs its arguments, then offers to run them again: the client
+// pane, so that the server's next caller is one Enter away rather than a
+// dead pane. Its words arrive as positional parameters, never as script.
+const againLoop = `m=$1; shift; while :; do "$@"; printf '\n%s ' "$m"; read -r _ || exit 0; done`
+
+// againCommand is argv run by againLoop, with message as its offer.
+func againCommand(message string, argv []string) string {
+	return paneCommand(append([]string{"sh", "-c", againLoop, "sockstep", message}, argv...))
+}
+
+// tmuxArgs opens the server pane on the left and the client pane on the
+// right, in a new session (or, inside tmux already, a new window). Panes
+// stay open when their lesson ends, so the last screen can be read.
+func tmuxArgs(insideTmux bool, name, serverCmd, clientCmd string) []string {
+	var args []string
+	if insideTmux {
+		args = []string{"new-window", "-n", name, serverCmd}
+	} else {
+		args = []string{"new-session", "-s", name, serverCmd}
+	}
+	return append(args,
+		";", "set-option", "-w", "remain-on-exit", "on",
+		";", "split-window", "-h", clientCmd,
+		";", "select-layout", "even-horizontal",
+		";", "select-pane", "-L")
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sockstep/sockstep/runner/lint"
+)
+
+// cmdLint checks instructors' lesson files; exit status 1 when any has a
+// problem, so it can guard a course repository's CI.
+func cmdLint(_ context.Context, c *cli, files []string) int {
+	if len(files) == 0 {
+		c.usageError(c.cat.T("cli.need-files"))
+		return exitUsage
+	}
+	problems, bad := 0, 0
+	for _, f := range files {
+		ps := lint.File(f)
+		for _, p := range ps {
+			fmt.Fprintln(c.stdout, lint.Format(c.cat, p))
+		}
+		if len(ps) > 0 {
+			problems += len(ps)
+			bad++
+		}
+	}
+	if problems > 0 {
+		fmt.Fprintln(c.stdout, c.cat.T("lint.found", problems, bad))
+		return exitFail
+	}
+	fmt.Fprintln(c.stdout, c.cat.T("lint.ok", len(files)))
+	return exitOK
+}

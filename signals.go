@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sockstep/sockstep/content"
+	"golang.org/x/term"
+)
+
+// stopSignals end a run the same way: Ctrl-C (SIGINT), a closed terminal
+// or tmux pane (SIGHUP) and kill (SIGTERM). Each closes every socket,
+// ends every child, removes temporary files and writes the --record
+// transcript before sockstep exits.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGHUP, syscall.SIGTERM}
+
+// SignalCause is the cause of the context's cancellation (context.Cause)
+// when a signal ended the run. Code that must tell which signal it was
+// (verify's exit status) reads it with errors.As.
+type SignalCause struct{ Sig os.Signal }
+
+func (s SignalCause) Error() string { return "stopped by " + s.Sig.String() }
+
+// signalContext is signal.NotifyContext for stopSignals, with a cause
+// that names the signal (NotifyContext's says it only in words).
+func signalContext(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, stopSignals...)
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(SignalCause{s})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel(context.Canceled)
+	}
+}
+
+// interruptedStatus is the exit status of a run a signal ended: 128 plus
+// the signal's number, as shells report it (130 SIGINT, 129 SIGHUP,
+// 143 SIGTERM); 130 when the learner quit with Ctrl-C at a prompt, which
+// reaches us as a key, not a signal.
+func interruptedStatus(ctx context.Context) int {
+	var sc SignalCause
+	if errors.As(context.Cause(ctx), &sc) {
+		if n, ok := sc.Sig.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	}
+	return 128 + int(syscall.SIGINT)
+}
+
+// exitIfStuck ends the process if it has not ended by itself soon after
+// a signal. The flow normally returns at once; but survey draws a prompt
+// before it puts the terminal in raw mode, and a Ctrl-C typed in that
+// instant arrives as a signal while survey goes on waiting for a key. The
+// terminal's mode is put back as it was, and exiting closes every socket.
+func exitIfStuck(ctx context.Context) {
+	fd := int(os.Stdin.Fd())
+	state, err := term.GetState(fd)
+	<-ctx.Done()
+	var sc SignalCause
+	if !errors.As(context.Cause(ctx), &sc) {
+		return // the run ended by itself
+	}
+	time.Sleep(2 * time.Second)
+	if err == nil {
+		term.Restore(fd, state)
+	}
+	fmt.Fprintln(os.Stderr, "\n"+content.Text(content.DetectLang(os.Getenv)).T("cli.interrupted"))
+	os.Exit(interruptedStatus(ctx))
+}
