@@ -102,27 +102,10 @@ func (c *cli) interactive() bool {
 // newRunner builds the runner from the flags, or explains why the flags
 // cannot be used; adjust, when set, has the last say on the options.
 func (c *cli) newRunner(adjust func(*runner.Options)) (*runner.Runner, int) {
-	cfg, warn, err := sessionConfig(c.o)
-	if err != nil {
-		c.fail("cli.bad-host", c.o.host, hostProblem(c.cat, err))
-		return nil, exitUsage
+	opts, code := c.checkedOptions()
+	if code != exitOK {
+		return nil, code
 	}
-	if c.o.port < 1 || c.o.port > 65535 {
-		c.fail("cli.bad-port", c.o.port)
-		return nil, exitUsage
-	}
-	if c.o.style != "" && !slices.Contains(runner.Styles, c.o.style) {
-		c.fail("cli.bad-style", c.o.style, strings.Join(runner.Styles, ", "))
-		return nil, exitUsage
-	}
-	if warn {
-		c.fail("cli.remote-warning", cfg.Host)
-		// The addresses students can reach this machine at.
-		for _, a := range lessons.ReachableAddrs(cfg.Host) {
-			c.fail("cli.class-address", a.Interface, a.Addr, cfg.Port)
-		}
-	}
-	opts := c.runnerOptions(cfg)
 	if adjust != nil {
 		adjust(&opts)
 	}
@@ -132,6 +115,32 @@ func (c *cli) newRunner(adjust func(*runner.Options)) (*runner.Runner, int) {
 		return nil, exitFail
 	}
 	return r, exitOK
+}
+
+// checkedOptions checks the flags that configure a runner, warns about a
+// non-loopback --host, and returns the runner's options.
+func (c *cli) checkedOptions() (runner.Options, int) {
+	cfg, warn, err := sessionConfig(c.o)
+	if err != nil {
+		c.fail("cli.bad-host", c.o.host, hostProblem(c.cat, err))
+		return runner.Options{}, exitUsage
+	}
+	if c.o.port < 1 || c.o.port > 65535 {
+		c.fail("cli.bad-port", c.o.port)
+		return runner.Options{}, exitUsage
+	}
+	if c.o.style != "" && !slices.Contains(runner.Styles, c.o.style) {
+		c.fail("cli.bad-style", c.o.style, strings.Join(runner.Styles, ", "))
+		return runner.Options{}, exitUsage
+	}
+	if warn {
+		c.fail("cli.remote-warning", cfg.Host)
+		// The addresses students can reach this machine at.
+		for _, a := range lessons.ReachableAddrs(cfg.Host) {
+			c.fail("cli.class-address", a.Interface, a.Addr, cfg.Port)
+		}
+	}
+	return c.runnerOptions(cfg), exitOK
 }
 
 // runnerOptions is the one place the flags become runner.Options.

@@ -32,7 +32,7 @@ func cmdExercises(_ context.Context, c *cli, words []string) int {
 
 // showExercise prints an exercise's task.
 func showExercise(c *cli, id string) int {
-	ex, err := content.FindExercise(c.lang, id)
+	ex, err := content.ExerciseByID(c.lang, id)
 	if err != nil || ex == nil {
 		c.fail("cli.unknown-exercise", id)
 		c.fail("cli.exercises-are", strings.Join(verify.IDs(), ", "))

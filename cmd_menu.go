@@ -47,7 +47,7 @@ func cmdMenu(ctx context.Context, c *cli, words []string) int {
 		if it.Kind == content.KindExercise {
 			// An exercise is done in the learner's own editor: show the
 			// task and how to check it, then come back to the menu.
-			if ex, err := content.FindExercise(c.lang, it.ID); err == nil && ex != nil {
+			if ex, err := content.ExerciseByID(c.lang, it.ID); err == nil && ex != nil {
 				r.Show(ex)
 			}
 			continue

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner"
 	"github.com/sockstep/sockstep/runner/verify"
 )
 
@@ -18,9 +21,11 @@ func cmdShow(_ context.Context, c *cli, words []string) int {
 		return exitUsage
 	}
 	id := words[0]
+	var ex *content.Lesson
 	if verify.Known(id) {
-		if l, _ := lessonByID(c.lang, c.o.lessons, id); l == nil {
-			return showExercise(c, id) // only an exercise has this name
+		ex, _ = content.ExerciseByID(c.lang, id)
+		if l, _ := lessonByID(c.lang, c.o.lessons, id); l == nil && ex != nil {
+			return c.show(ex) // only an exercise has this name
 		}
 	}
 	l, code := c.findLesson(id)
@@ -28,33 +33,68 @@ func cmdShow(_ context.Context, c *cli, words []string) int {
 		c.fail("cli.exercises-are", strings.Join(verify.IDs(), ", "))
 		return code
 	}
-	if code := c.show(l); code != exitOK {
+	if ex == nil || l.Kind != content.KindLesson {
+		return c.show(l)
+	}
+	// The lesson and its exercise share the name: the task follows the
+	// lesson, as the exercise follows it in class.
+	return c.show(l, ex)
+}
+
+// show prints lessons or exercises, rendered, or as Markdown (--plain);
+// each after the first is introduced as the exercise that follows. They
+// are rendered at once, one goroutine each (rendering is most of show's
+// time), and printed in order.
+func (c *cli) show(docs ...*content.Lesson) int {
+	if c.o.plain {
+		for i, d := range docs {
+			c.follows(i, d)
+			fmt.Fprint(c.stdout, plainMarkdown(d))
+		}
+		return exitOK
+	}
+	opts, code := c.checkedOptions()
+	if code != exitOK {
 		return code
 	}
-	if verify.Known(l.ID) && l.Kind == content.KindLesson {
-		// The lesson and its exercise share the name: the task follows
-		// the lesson, as the exercise follows it in class.
-		fmt.Fprintf(c.stdout, "\n%s\n\n", c.cat.T("cli.exercise-follows", l.ID))
-		return showExercise(c, id)
+	outs := make([]bytes.Buffer, len(docs))
+	errs := make(chan error, len(docs))
+	for i, d := range docs {
+		go func() { errs <- render(opts, &outs[i], d) }()
+	}
+	var err error
+	for range docs {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+		return exitFail
+	}
+	for i, d := range docs {
+		c.follows(i, d)
+		c.stdout.Write(outs[i].Bytes())
 	}
 	return exitOK
 }
 
-// show prints a lesson or an exercise, rendered, or as Markdown (--plain).
-func (c *cli) show(l *content.Lesson) int {
-	if c.o.plain {
-		fmt.Fprint(c.stdout, plainMarkdown(l))
-		return exitOK
+// follows introduces the i-th document shown, when it is not the first.
+func (c *cli) follows(i int, d *content.Lesson) {
+	if i > 0 {
+		fmt.Fprintf(c.stdout, "\n%s\n\n", c.cat.T("cli.exercise-follows", d.ID))
 	}
-	r, code := c.newRunner(nil)
-	if r == nil {
-		return code
+}
+
+// render writes one document with a runner of its own (a renderer is not
+// shared between goroutines).
+func render(opts runner.Options, w io.Writer, d *content.Lesson) error {
+	opts.Out = w
+	r, err := runner.New(opts)
+	if err != nil {
+		return err
 	}
-	if err := r.Show(l); err != nil {
-		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
-		return exitFail
-	}
-	return exitOK
+	return r.Show(d)
 }
 
 // plainMarkdown is a lesson's text as Markdown, without its directives:

@@ -48,6 +48,9 @@ var errNotDir = fmt.Errorf("not a folder")
 
 // lessonByID finds a lesson among allLessons, or nil.
 func lessonByID(lang content.Lang, dir, id string) (*content.Lesson, error) {
+	if dir == "" {
+		return content.BuiltinByID(lang, id) // one file, not every lesson
+	}
 	ls, err := allLessons(lang, dir)
 	for _, l := range ls {
 		if l.ID == id {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,52 +20,61 @@ type Catalog struct {
 	msgs map[string]string
 }
 
-var (
-	catalogsOnce sync.Once
-	catalogs     map[Lang]*Catalog
-	catalogsErr  error
-)
+// catalogs holds each language's catalog, loaded the first time it is
+// asked for: a command reads one language, and parsing the other's files
+// would only slow its start.
+var catalogs sync.Map // Lang → func() (*Catalog, error)
 
-// Text returns the catalog for lang. The embedded catalogs are checked by the
-// package tests, so a failure to load them is a build defect and panics.
+// Text returns the catalog for lang (English for a language we do not
+// have). The embedded catalogs are checked by the package tests, so a
+// failure to load them is a build defect and panics.
 func Text(lang Lang) *Catalog {
-	catalogsOnce.Do(func() { catalogs, catalogsErr = loadCatalogs(files) })
-	if catalogsErr != nil {
-		panic(catalogsErr)
+	if !slices.Contains(Langs, lang) {
+		lang = English
 	}
-	if c, ok := catalogs[lang]; ok {
-		return c
+	load, _ := catalogs.LoadOrStore(lang, sync.OnceValues(func() (*Catalog, error) { return loadCatalog(files, lang) }))
+	c, err := load.(func() (*Catalog, error))()
+	if err != nil {
+		panic(err)
 	}
-	return catalogs[English]
+	return c
 }
 
 func loadCatalogs(fsys fs.FS) (map[Lang]*Catalog, error) {
 	out := map[Lang]*Catalog{}
 	for _, l := range Langs {
-		c := &Catalog{lang: l, msgs: map[string]string{}}
-		names, err := fs.Glob(fsys, path.Join("text", string(l), "*.json"))
+		c, err := loadCatalog(fsys, l)
 		if err != nil {
 			return nil, err
-		}
-		for _, name := range names {
-			data, err := fs.ReadFile(fsys, name)
-			if err != nil {
-				return nil, err
-			}
-			var m map[string]string
-			if err := json.Unmarshal(data, &m); err != nil {
-				return nil, fmt.Errorf("message file %s is not valid JSON: %w", name, err)
-			}
-			for k, v := range m {
-				if _, dup := c.msgs[k]; dup {
-					return nil, fmt.Errorf("message %q is defined twice for %s (second time in %s)", k, l, name)
-				}
-				c.msgs[k] = v
-			}
 		}
 		out[l] = c
 	}
 	return out, nil
+}
+
+func loadCatalog(fsys fs.FS, l Lang) (*Catalog, error) {
+	c := &Catalog{lang: l, msgs: map[string]string{}}
+	names, err := fs.Glob(fsys, path.Join("text", string(l), "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]string
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("message file %s is not valid JSON: %w", name, err)
+		}
+		for k, v := range m {
+			if _, dup := c.msgs[k]; dup {
+				return nil, fmt.Errorf("message %q is defined twice for %s (second time in %s)", k, l, name)
+			}
+			c.msgs[k] = v
+		}
+	}
+	return c, nil
 }
 
 // Lang reports the catalog's language.
