@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Param describes one argument of a step directive.

@@ -3,7 +3,7 @@ package lessons
 import (
 	"context"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // close releases the descriptor: "hang up". On a TCP connection the kernel

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/netip"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // connect dials addr. For TCP this is the three-way handshake: SYN,

@@ -3,7 +3,7 @@ package lessons
 import (
 	"errors"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // ErrnoName returns the symbolic name of an errno ("EADDRINUSE"), which is

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Message boundaries: UDP delivers each datagram whole and separate; TCP

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Concurrency: the server of the notes serves one client at a time. A
@@ -141,7 +141,7 @@ func (l *lab) twoClients(ctx context.Context, concurrent bool, hold time.Duratio
 	r := <-got
 	if r.err != nil {
 		if errors.Is(r.err, errLabTimeout) {
-			return res, fmt.Errorf("B never got its reply: %w", r.err)
+			return res, fmt.Errorf("client B never got its reply: %w", r.err)
 		}
 		return res, r.err
 	}

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 	"github.com/sockstep/sockstep/lessons/wire"
-	"golang.org/x/sys/unix"
 )
 
 // A lossy link, for real: the same messages sent with UDP and with TCP

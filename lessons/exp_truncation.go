@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Truncation: a datagram is delivered whole or not at all, and a receive

@@ -3,7 +3,7 @@ package lessons
 import (
 	"net/netip"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Facts is what the kernel says about one socket at one moment. Fields the

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/internal/sock"
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // lab is the bench of one experiment: the descriptors it opened, all on

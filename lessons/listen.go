@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"github.com/sockstep/sockstep/internal/sock"
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // listen turns a stream socket from active to passive: "switch the ringer

@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"time"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Two terminals (--role): a lesson runs only its own side, and the other

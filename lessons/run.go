@@ -12,7 +12,7 @@ import (
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/internal/sock"
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Answers to the "who plays the other side?" question.

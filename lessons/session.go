@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 	"github.com/sockstep/sockstep/lessons/wire"
-	"golang.org/x/sys/unix"
 )
 
 // Proto is a transport protocol.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/sockstep/sockstep/internal/sock"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // newSocket creates a socket: the "buy a phone" stage. It is the only place

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // sockopt is a socket option a lesson may set, as the call shows it.

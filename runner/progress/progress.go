@@ -21,9 +21,8 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockstep/sockstep/content"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // State is what the file holds.

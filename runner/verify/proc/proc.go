@@ -65,7 +65,8 @@ type Process struct {
 
 	stopOnce sync.Once
 	result   Result
-	waitErr  error // cmd.Wait's result where waitExit reaps at once (not Linux)
+	//lint:ignore U1000 read by wait_other.go, on systems other than Linux
+	waitErr error // cmd.Wait's result where waitExit reaps at once (not Linux)
 }
 
 // RunTokenVar names the environment variable that marks every process of
