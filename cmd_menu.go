@@ -73,6 +73,7 @@ func cmdList(_ context.Context, c *cli, words []string) int {
 		c.usageError(c.cat.T("cli.no-words", "list", words[0]))
 		return exitUsage
 	}
+	quickExit()
 	items, err := menuItems(c.lang, c.o.lessons)
 	if err != nil {
 		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))

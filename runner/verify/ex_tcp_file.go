@@ -25,27 +25,30 @@ var tcpFileData = makeFileData(100000)
 const maxUpload = 4 << 20
 
 func makeFileData(n int) []byte {
-	var b bytes.Buffer
+	// Appended to a slice of the final size: this runs at every start of
+	// sockstep (package initialisation), and a bytes.Buffer written byte
+	// by byte took 0.7 ms of it.
+	b := make([]byte, 0, n+32)
 	x := uint32(2463534242)
-	for b.Len() < n {
+	for len(b) < n {
 		switch x % 7 {
 		case 0:
-			b.WriteString("第一行\r\n第二行\n")
+			b = append(b, "第一行\r\n第二行\n"...)
 		case 1:
-			b.Write([]byte{0, 0, 0xff, 0xfe, 0x80})
+			b = append(b, 0, 0, 0xff, 0xfe, 0x80)
 		default:
 			for range 16 {
 				x ^= x << 13
 				x ^= x >> 17
 				x ^= x << 5
-				b.WriteByte(byte(x))
+				b = append(b, byte(x))
 			}
 		}
 		x ^= x << 13
 		x ^= x >> 17
 		x ^= x << 5
 	}
-	return b.Bytes()[:n]
+	return b[:n]
 }
 
 func init() {
