@@ -224,6 +224,48 @@ func TestPaneCommandQuotes(t *testing.T) {
 // session (on a private tmux server) with the server lesson in the left
 // pane and the client lesson in the right one.
 func TestClassroomTmux(t *testing.T) {
+	port := strconv.Itoa(sockettest.FreePort(t))
+	tc := startClassroom(t, "classroom", "tcp-server", "--port", port, "--lang", "en")
+	panes := tc.panes(t)
+	for i, want := range []string{"run tcp-server --role server --port " + port, "run tcp-client --role client --port " + port} {
+		if !strings.Contains(panes[i], want) || !strings.Contains(panes[i], binary) {
+			t.Errorf("pane %d runs %q, want %s %s…", i, panes[i], binary, want)
+		}
+	}
+	// Both lessons are running, each waiting at its own prompt.
+	tc.waitScreen(t, 0, "What next?")
+	tc.waitScreen(t, 1, "What next?")
+}
+
+// TestClassroomNextCaller: when the client's lesson ends, its pane offers
+// to call again rather than showing a dead pane; Enter there makes the
+// server's second call, and the server's lesson ends. The flags that
+// shape the lesson reach both panes.
+func TestClassroomNextCaller(t *testing.T) {
+	port := strconv.Itoa(sockettest.FreePort(t))
+	tc := startClassroom(t, "classroom", "tcp-client", "--port", port, "--lang", "en", "--auto", "--width", "70")
+	for i, pane := range tc.panes(t) {
+		if !strings.Contains(pane, "--port "+port+" --lang en --width 70 --auto") {
+			t.Errorf("pane %d runs %q, without the lesson's flags", i, pane)
+		}
+	}
+	tc.waitScreen(t, 1, "call the server again")
+	if _, err := tc.tmux("send-keys", "-t", tc.session+".1", "Enter"); err != nil {
+		t.Fatal(err)
+	}
+	tc.waitScreen(t, 0, "Lesson finished")
+}
+
+// classroomTmux is a classroom session on a private tmux server.
+type classroomTmux struct {
+	session string
+	tmux    func(args ...string) (string, error)
+}
+
+// startClassroom runs sockstep with args on a pseudo-terminal, with a
+// private tmux server that is killed when the test ends.
+func startClassroom(t *testing.T, args ...string) *classroomTmux {
+	t.Helper()
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("tmux is not installed: the printed-commands path is tested instead")
@@ -232,24 +274,23 @@ func TestClassroomTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	env := []string{"TMUX_TMPDIR=" + dir, "TMUX=", "TERM=xterm-256color"}
-	tmuxCmd := func(args ...string) (string, error) {
+	tc := &classroomTmux{tmux: func(args ...string) (string, error) {
 		c := exec.Command(tmux, args...)
 		c.Env = append(os.Environ(), env...)
 		out, err := c.CombinedOutput()
 		return string(out), err
-	}
-	defer tmuxCmd("kill-server")
+	}}
+	t.Cleanup(func() { tc.tmux("kill-server") })
 
 	ptm, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
-	defer ptm.Close()
+	t.Cleanup(func() { ptm.Close() })
 	pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 160})
-	port := strconv.Itoa(sockettest.FreePort(t))
-	cmd := exec.Command(binary, "classroom", "tcp-server", "--port", port, "--lang", "en")
+	cmd := exec.Command(binary, args...)
 	cmd.Env = append(append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json")), env...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
@@ -265,41 +306,49 @@ func TestClassroomTmux(t *testing.T) {
 			}
 		}
 	}()
-	defer func() {
+	t.Cleanup(func() {
 		syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
 		cmd.Wait()
-	}()
+	})
+	lesson, port := args[1], "7788"
+	for i, a := range args {
+		if a == "--port" && i+1 < len(args) {
+			port = args[i+1]
+		}
+	}
+	tc.session = "sockstep-" + lesson + "-" + port
+	return tc
+}
 
-	var panes string
+// panes waits for the session's two panes and returns their commands.
+func (tc *classroomTmux) panes(t *testing.T) []string {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		panes, err = tmuxCmd("list-panes", "-t", "sockstep-tcp-server-"+port, "-F", "#{pane_index} #{pane_start_command}")
+		panes, err := tc.tmux("list-panes", "-t", tc.session, "-F", "#{pane_index} #{pane_start_command}")
 		if err == nil && strings.Count(strings.TrimSpace(panes), "\n") == 1 {
-			break
+			return strings.Split(strings.TrimSpace(panes), "\n")
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the tmux session never had two panes: %v\n%s", err, panes)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	lines := strings.Split(strings.TrimSpace(panes), "\n")
-	for i, want := range []string{"run tcp-server --role server --port " + port, "run tcp-client --role client --port " + port} {
-		if !strings.Contains(lines[i], want) || !strings.Contains(lines[i], binary) {
-			t.Errorf("pane %d runs %q, want %s %s…", i, lines[i], binary, want)
+}
+
+// waitScreen waits until pane i shows want.
+func (tc *classroomTmux) waitScreen(t *testing.T, i int, want string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		screen, _ := tc.tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", tc.session+"."+strconv.Itoa(i))
+		if strings.Contains(screen, want) {
+			return
 		}
-	}
-	// Both lessons are running, each waiting at its own prompt.
-	for _, pane := range []string{"sockstep-tcp-server-" + port + ".0", "sockstep-tcp-server-" + port + ".1"} {
-		for {
-			screen, _ := tmuxCmd("capture-pane", "-p", "-t", pane)
-			if strings.Contains(screen, "What next?") {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("pane %s never showed the lesson's prompt:\n%s", pane, screen)
-			}
-			time.Sleep(50 * time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatalf("pane %d never showed %q:\n%s", i, want, screen)
 		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -321,4 +370,37 @@ func TestTmuxArgs(t *testing.T) {
 	if got := paneCommand([]string{"/tmp/my dir/sockstep", "run", "tcp-server", "--role", "server"}); got != "'/tmp/my dir/sockstep' run tcp-server --role server" {
 		t.Errorf("paneCommand = %q", got)
 	}
+}
+
+// TestSelfCommandUnderGoRun: a test binary, like a go run binary, lives in
+// a go-build folder that is removed when it ends: the commands printed
+// name the module's folder instead, and the panes get a copy that stays.
+func TestSelfCommandUnderGoRun(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil || !goRunBinary(exe) {
+		t.Skipf("the test binary %s is not in a go-build folder", exe)
+	}
+	wd, _ := os.Getwd()
+	if got := selfCommand(); strings.Join(got, " ") != "go run "+wd {
+		t.Errorf("selfCommand() = %q, want go run %s", got, wd)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	bin, err := paneBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if goRunBinary(bin) || !sameContent(t, bin, exe) {
+		t.Errorf("paneBinary() = %s, not a lasting copy of %s", bin, exe)
+	}
+	if goRunBinary("/usr/local/bin/sockstep") {
+		t.Error("an installed binary was taken for a go run one")
+	}
+}
+
+func sameContent(t *testing.T, a, b string) bool {
+	t.Helper()
+	da, err1 := os.ReadFile(a)
+	db, err2 := os.ReadFile(b)
+	return err1 == nil && err2 == nil && string(da) == string(db)
 }

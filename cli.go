@@ -95,8 +95,11 @@ func (c *cli) findLesson(id string) (*content.Lesson, int) {
 // interactive is true only when both ends are terminals and --auto is not
 // set: survey cannot work otherwise (it gets EOF at once, or waits forever
 // for a terminal's answer that never comes).
-func (c *cli) interactive() bool {
-	return !c.o.auto.on && term.IsTerminal(int(c.stdin.Fd())) && term.IsTerminal(int(c.stdout.Fd()))
+func (c *cli) interactive() bool { return !c.o.auto.on && c.onTerminal() }
+
+// onTerminal: both stdin and stdout are terminals.
+func (c *cli) onTerminal() bool {
+	return term.IsTerminal(int(c.stdin.Fd())) && term.IsTerminal(int(c.stdout.Fd()))
 }
 
 // newRunner builds the runner from the flags, or explains why the flags

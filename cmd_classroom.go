@@ -50,10 +50,12 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 	}
 	fmt.Fprintln(c.stdout, c.cat.T("classroom.title", l.ID))
 
+	// tmux needs a terminal; --auto only makes the panes' lessons run
+	// without prompts.
 	tmux, err := exec.LookPath("tmux")
-	if !c.interactive() || err != nil {
+	if !c.onTerminal() || err != nil {
 		key := "classroom.no-terminal"
-		if err != nil && c.interactive() {
+		if err != nil && c.onTerminal() {
 			key = "classroom.no-tmux"
 		}
 		printed(key)
@@ -126,7 +128,8 @@ func shapingArgs(o opts) []string {
 // selfCommand is how a learner starts this sockstep again from a shell,
 // for the commands sockstep prints: "sockstep" when PATH finds this very
 // program; under `go run`, whose binary is removed when it exits, `go run
-// DIR` with the module's folder; else the program's full path.
+// DIR` with the module's folder (or, started from outside it, a copy of
+// the binary that stays); else the program's full path.
 func selfCommand() []string {
 	exe, err := os.Executable()
 	if err != nil {
@@ -138,6 +141,9 @@ func selfCommand() []string {
 	if goRunBinary(exe) {
 		if dir := moduleDir(); dir != "" {
 			return []string{"go", "run", dir}
+		}
+		if bin, err := paneBinary(); err == nil {
+			return []string{bin} // a copy that outlives this go run
 		}
 	}
 	return []string{exe}
