@@ -140,7 +140,7 @@ func (c *cli) checkedOptions() (runner.Options, int) {
 		c.fail("cli.remote-warning", cfg.Host)
 		// The addresses students can reach this machine at.
 		for _, a := range lessons.ReachableAddrs(cfg.Host) {
-			c.fail("cli.class-address", a.Interface, a.Addr, cfg.Port)
+			c.fail("cli.class-address", a.Interface, a.Addr, c.o.port)
 		}
 	}
 	return c.runnerOptions(cfg), exitOK
@@ -210,6 +210,11 @@ func sessionConfig(o opts) (cfg lessons.Config, warn bool, err error) {
 		return cfg, false, err
 	}
 	cfg = lessons.Config{Host: host, Port: o.port}
+	if !o.portSet {
+		// The runner picks the default: 7788, or this user's own port
+		// when another user of the machine holds 7788 (ChooseDefaultPort).
+		cfg.Port = 0
+	}
 	if !host.IsLoopback() {
 		cfg.AllowRemote = true
 		warn = true

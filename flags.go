@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"slices"
 	"strconv"
@@ -53,12 +54,13 @@ func parseFlags(cmd *command, args []string) (o opts, words []string, err error)
 		if err := fs.Parse(args); err != nil {
 			return o, nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return o, words, nil
-		}
-		if args[0] == "--" {
-			return o, append(words, args[1:]...), nil
+		left := fs.Args()
+		// Parse stops at the first word, or takes "--" and stops after it.
+		ended := len(left) < len(args) && args[len(args)-len(left)-1] == "--"
+		args = left
+		if len(args) == 0 || ended {
+			fs.Visit(func(f *flag.Flag) { o.portSet = o.portSet || f.Name == "port" })
+			return o, append(words, args...), nil
 		}
 		words = append(words, args[0])
 		args = args[1:]

@@ -94,6 +94,7 @@ type opts struct {
 	auto     autoFlag
 	host     string
 	port     int
+	portSet  bool // --port was given
 	style    string
 	width    int
 	help     bool

@@ -513,3 +513,34 @@ func tempFile(t *testing.T) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// TestParseFlags: the command's name is found among flags, the flags may
+// stand anywhere, --auto takes a delay as its next word, words after --
+// are words, and --port is known to have been given.
+func TestParseFlags(t *testing.T) {
+	for _, c := range []struct {
+		args    []string
+		name    string
+		words   string
+		delay   time.Duration
+		port    int
+		portSet bool
+	}{
+		{[]string{"run", "tcp-server", "--auto"}, "run", "tcp-server", 0, 7788, false},
+		{[]string{"--auto", "3s", "run", "tcp-server"}, "run", "tcp-server", 3 * time.Second, 7788, false},
+		{[]string{"--port", "9000", "run", "x", "--auto", "2s"}, "run", "x", 2 * time.Second, 9000, true},
+		{[]string{"--port", "7788", "run", "x"}, "run", "x", 0, 7788, true},
+		{[]string{"lint", "--", "-odd.md", "--lang"}, "lint", "-odd.md --lang", 0, 7788, false},
+		{[]string{"--lang", "zh"}, "", "", 0, 7788, false},
+	} {
+		name, rest, err := splitCommand(c.args)
+		if err != nil || name != c.name {
+			t.Errorf("%q: command %q, %v; want %q", c.args, name, err, c.name)
+			continue
+		}
+		o, words, err := parseFlags(lookup(name), rest)
+		if err != nil || strings.Join(words, " ") != c.words || o.auto.delay != c.delay || o.port != c.port || o.portSet != c.portSet {
+			t.Errorf("%q: words %q, delay %v, port %d (set %v), %v", c.args, words, o.auto.delay, o.port, o.portSet, err)
+		}
+	}
+}
