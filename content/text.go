@@ -2,6 +2,7 @@ package content
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -15,9 +16,14 @@ import (
 // one language. Messages live in content/text/LANG/*.json as flat objects of
 // key to fmt format string; several files are merged so that each part of
 // the program can keep its words in its own file.
+//
+// core.json is read when the catalog is made; the other files the first
+// time a key is not in it. Most commands start, print and end with core's
+// words alone, and reading every file was a good part of their start.
 type Catalog struct {
 	lang Lang
-	msgs map[string]string
+	core map[string]string
+	rest func() (map[string]string, error) // every other file, read once
 }
 
 // catalogs holds each language's catalog, loaded the first time it is
@@ -40,10 +46,15 @@ func Text(lang Lang) *Catalog {
 	return c
 }
 
+// loadCatalogs reads every file of every language at once (the tests'
+// check of the files).
 func loadCatalogs(fsys fs.FS) (map[Lang]*Catalog, error) {
 	out := map[Lang]*Catalog{}
 	for _, l := range Langs {
 		c, err := loadCatalog(fsys, l)
+		if err == nil {
+			_, err = c.rest()
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -52,29 +63,66 @@ func loadCatalogs(fsys fs.FS) (map[Lang]*Catalog, error) {
 	return out, nil
 }
 
+// loadCatalog reads core.json of language l, and prepares the reading of
+// the other files, which also checks that no key is defined twice.
 func loadCatalog(fsys fs.FS, l Lang) (*Catalog, error) {
-	c := &Catalog{lang: l, msgs: map[string]string{}}
-	names, err := fs.Glob(fsys, path.Join("text", string(l), "*.json"))
-	if err != nil {
+	dir := path.Join("text", string(l))
+	c := &Catalog{lang: l, core: map[string]string{}}
+	if err := readMessages(fsys, path.Join(dir, "core.json"), c.core, nil); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+	c.rest = sync.OnceValues(func() (map[string]string, error) {
+		names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 		if err != nil {
 			return nil, err
 		}
-		var m map[string]string
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("message file %s is not valid JSON: %w", name, err)
-		}
-		for k, v := range m {
-			if _, dup := c.msgs[k]; dup {
-				return nil, fmt.Errorf("message %q is defined twice for %s (second time in %s)", k, l, name)
+		rest := map[string]string{}
+		for _, name := range names {
+			if path.Base(name) == "core.json" {
+				continue
 			}
-			c.msgs[k] = v
+			if err := readMessages(fsys, name, rest, c.core); err != nil {
+				return nil, fmt.Errorf("%w for %s (second time in %s)", err, l, name)
+			}
 		}
-	}
+		return rest, nil
+	})
 	return c, nil
+}
+
+// readMessages adds the messages of file name to into; a key already in
+// into or in also is an error.
+func readMessages(fsys fs.FS, name string, into, also map[string]string) error {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	var m map[string]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("message file %s is not valid JSON: %w", name, err)
+	}
+	for k, v := range m {
+		_, dup := into[k]
+		_, dup2 := also[k]
+		if dup || dup2 {
+			return fmt.Errorf("message %q is defined twice", k)
+		}
+		into[k] = v
+	}
+	return nil
+}
+
+// msg looks key up: in core.json, then in the other files.
+func (c *Catalog) msg(key string) (string, bool) {
+	if f, ok := c.core[key]; ok {
+		return f, true
+	}
+	rest, err := c.rest()
+	if err != nil {
+		panic(err) // the embedded files are checked by the tests
+	}
+	f, ok := rest[key]
+	return f, ok
 }
 
 // Lang reports the catalog's language.
@@ -84,7 +132,7 @@ func (c *Catalog) Lang() Lang { return c.lang }
 // that a gap is visible rather than silent; the parity test keeps it from
 // happening in a release.
 func (c *Catalog) T(key string, args ...any) string {
-	f, ok := c.msgs[key]
+	f, ok := c.msg(key)
 	if !ok {
 		return "«" + key + "»"
 	}
@@ -97,19 +145,24 @@ func (c *Catalog) T(key string, args ...any) string {
 // TakesArgs reports whether the message key has formatting verbs, for
 // callers that have an argument to offer only where it is wanted.
 func (c *Catalog) TakesArgs(key string) bool {
-	return strings.Contains(c.msgs[key], "%")
+	f, _ := c.msg(key)
+	return strings.Contains(f, "%")
 }
 
 // Has reports whether the catalog defines key.
 func (c *Catalog) Has(key string) bool {
-	_, ok := c.msgs[key]
+	_, ok := c.msg(key)
 	return ok
 }
 
 // Keys returns every key in the catalog, sorted.
 func (c *Catalog) Keys() []string {
-	keys := make([]string, 0, len(c.msgs))
-	for k := range c.msgs {
+	rest, _ := c.rest()
+	keys := make([]string, 0, len(c.core)+len(rest))
+	for k := range c.core {
+		keys = append(keys, k)
+	}
+	for k := range rest {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
