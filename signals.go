@@ -20,11 +20,17 @@ import (
 var stopSignals = []os.Signal{os.Interrupt, syscall.SIGHUP, syscall.SIGTERM}
 
 // SignalCause is the cause of the context's cancellation (context.Cause)
-// when a signal ended the run. Code that must tell which signal it was
-// (verify's exit status) reads it with errors.As.
+// when a signal ended the run. A package that must tell which signal it
+// was, and cannot import package main, matches its method:
+//
+//	var s interface{ Signal() os.Signal }
+//	if errors.As(context.Cause(ctx), &s) { ... s.Signal() ... }
 type SignalCause struct{ Sig os.Signal }
 
 func (s SignalCause) Error() string { return "stopped by " + s.Sig.String() }
+
+// Signal is the signal that ended the run.
+func (s SignalCause) Signal() os.Signal { return s.Sig }
 
 // signalContext is signal.NotifyContext for stopSignals, with a cause
 // that names the signal (NotifyContext's says it only in words).
