@@ -544,3 +544,23 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestSignalCause: the signal that ended a run is read from the context's
+// cause, by its method (as a package that cannot import main does), and
+// gives the exit status.
+func TestSignalCause(t *testing.T) {
+	for sig, code := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGHUP: 129, syscall.SIGTERM: 143} {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(SignalCause{sig})
+		var s interface{ Signal() os.Signal }
+		if !errors.As(context.Cause(ctx), &s) || s.Signal() != sig {
+			t.Errorf("%v: cause %v", sig, context.Cause(ctx))
+		}
+		if got := interruptedStatus(ctx); got != code {
+			t.Errorf("%v: status %d, want %d", sig, got, code)
+		}
+	}
+	if got := interruptedStatus(context.Background()); got != 130 {
+		t.Errorf("Ctrl-C at a prompt (no signal): status %d, want 130", got)
+	}
+}
