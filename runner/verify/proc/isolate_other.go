@@ -28,4 +28,4 @@ func namespaceRefused(err error) bool { return true }
 
 func shimReady(r *os.File) error { return nil }
 
-func shimStatus(r *os.File) (syscall.WaitStatus, bool) { return 0, false }
+func shimStatus(r *os.File) (ws syscall.WaitStatus, ok bool) { return ws, false }

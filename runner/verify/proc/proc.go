@@ -58,10 +58,9 @@ type Process struct {
 	exited   chan struct{} // closed once the leader has exited (not yet reaped)
 	exitedAt time.Time
 
-	iso     Isolation
-	uid     int      // the program's uid; -1 for verify's own
-	status  *os.File // read end of the shim's status pipe; nil without a shim
-	startMu sync.Mutex
+	iso    Isolation
+	uid    int      // the program's uid; -1 for verify's own
+	status *os.File // read end of the shim's status pipe; nil without a shim
 
 	stopOnce sync.Once
 	result   Result

@@ -10,6 +10,8 @@ func sysProcAttr() *syscall.SysProcAttr { return nil }
 
 func killGroup(pgid int, sig syscall.Signal) error { return syscall.EWINDOWS }
 
+func killPid(pid int, sig syscall.Signal) error { return syscall.EWINDOWS }
+
 // GroupAlive reports whether any process of the group still exists;
 // never known here.
 func GroupAlive(pgid int) bool { return false }
