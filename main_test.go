@@ -305,7 +305,15 @@ func TestVerifySignals(t *testing.T) {
 		{syscall.SIGTERM, 143},
 	} {
 		t.Run(c.sig.String(), func(t *testing.T) {
-			started := filepath.Join(t.TempDir(), "started")
+			// The program may run as nobody (verify's isolation, as root):
+			// its marker goes in a folder anyone may reach and write.
+			dir, err := os.MkdirTemp("", "sockstep-signal")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			os.Chmod(dir, 0o777)
+			started := filepath.Join(dir, "started")
 			p := startSockstep(t, "verify", "tcp-client", "--", "sh", "-c", `touch "$0"; exec sleep 30`, started)
 			deadline := time.Now().Add(20 * time.Second)
 			for _, err := os.Stat(started); err != nil; _, err = os.Stat(started) {
