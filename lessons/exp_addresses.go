@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Addresses: the address a server binds decides who can reach it (ip(7):

@@ -8,7 +8,7 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Non-blocking sockets: with O_NONBLOCK, accept and recv return EAGAIN at

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Partial sends and partial reads: send on a stream socket may take fewer

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // Timeouts: a blocking call waits as long as it takes. recvfrom for a

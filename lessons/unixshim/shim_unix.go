@@ -16,6 +16,7 @@ type (
 const (
 	AF_INET      = unix.AF_INET
 	AF_INET6     = unix.AF_INET6
+	EADDRINUSE   = unix.EADDRINUSE
 	EAGAIN       = unix.EAGAIN
 	ECONNREFUSED = unix.ECONNREFUSED
 	EINPROGRESS  = unix.EINPROGRESS

@@ -30,36 +30,38 @@ type (
 // Linux's numbers, which nothing on Windows passes to a kernel; the
 // errno names are Go's own Windows values, so that errors.Is works.
 const (
-	AF_INET      = 0x2
-	AF_INET6     = 0xa
-	EAGAIN       = syscall.EAGAIN
-	ECONNREFUSED = syscall.ECONNREFUSED
-	EINPROGRESS  = syscall.EINPROGRESS
-	EINTR        = syscall.EINTR
-	ELOOP        = syscall.ELOOP
-	IPPROTO_TCP  = 0x6
-	LOCK_EX      = 0x2
-	LOCK_UN      = 0x8
-	MSG_DONTWAIT = 0x40
-	MSG_NOSIGNAL = 0x4000
-	MSG_TRUNC    = 0x20
-	O_NOFOLLOW   = 0 // os.OpenFile flags: no such thing on Windows
-	O_NONBLOCK   = 0
-	POLLIN       = 0x1
-	POLLOUT      = 0x4
-	SHUT_RD      = 0x0
-	SHUT_RDWR    = 0x2
-	SHUT_WR      = 0x1
-	SOCK_DGRAM   = 0x2
-	SOCK_STREAM  = 0x1
-	SOL_SOCKET   = 0x1
-	SO_ERROR     = 0x4
-	SO_RCVBUF    = 0x8
-	SO_RCVTIMEO  = 0x14
-	SO_REUSEADDR = 0x2
-	SO_SNDBUF    = 0x7
-	SO_SNDTIMEO  = 0x15
-	TCP_NODELAY  = 0x1
+	AF_INET         = 0x2
+	AF_INET6        = 0xa
+	EADDRINUSE      = syscall.EADDRINUSE
+	EAGAIN          = syscall.EAGAIN
+	ECONNREFUSED    = syscall.ECONNREFUSED
+	EINPROGRESS     = syscall.EINPROGRESS
+	EINTR           = syscall.EINTR
+	ELOOP           = syscall.ELOOP
+	IPPROTO_TCP     = 0x6
+	LOCK_EX         = 0x2
+	LOCK_UN         = 0x8
+	MSG_DONTWAIT    = 0x40
+	MSG_NOSIGNAL    = 0x4000
+	MSG_TRUNC       = 0x20
+	O_NOFOLLOW      = 0 // os.OpenFile flags: no such thing on Windows
+	O_NONBLOCK      = 0
+	POLLIN          = 0x1
+	POLLOUT         = 0x4
+	SHUT_RD         = 0x0
+	SHUT_RDWR       = 0x2
+	SHUT_WR         = 0x1
+	SOCK_DGRAM      = 0x2
+	SOCK_STREAM     = 0x1
+	SOL_SOCKET      = 0x1
+	SO_BINDTODEVICE = 0x19
+	SO_ERROR        = 0x4
+	SO_RCVBUF       = 0x8
+	SO_RCVTIMEO     = 0x14
+	SO_REUSEADDR    = 0x2
+	SO_SNDBUF       = 0x7
+	SO_SNDTIMEO     = 0x15
+	TCP_NODELAY     = 0x1
 )
 
 func Accept(fd int) (int, Sockaddr, error)                        { return -1, nil, errWindows }
@@ -91,3 +93,5 @@ func Write(fd int, p []byte) (int, error)                                 { retu
 // Flock is a lock that always holds: on Windows only `progress --reset`
 // writes the progress file (no lesson or check runs to write beside it).
 func Flock(fd int, how int) error { return nil }
+
+func SetsockoptString(fd, level, opt int, s string) error { return errWindows }
