@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/sockstep/sockstep/internal/sock"
-	"golang.org/x/sys/unix"
+	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
 // IPv6: the same calls with AF_INET6 and ::1 (ipv6(7)). An AF_INET6

@@ -6,6 +6,7 @@ import "golang.org/x/sys/unix"
 
 type (
 	Errno         = unix.Errno
+	Linger        = unix.Linger
 	PollFd        = unix.PollFd
 	Sockaddr      = unix.Sockaddr
 	SockaddrInet4 = unix.SockaddrInet4
@@ -18,11 +19,15 @@ const (
 	AF_INET6     = unix.AF_INET6
 	EADDRINUSE   = unix.EADDRINUSE
 	EAGAIN       = unix.EAGAIN
+	ECONNRESET   = unix.ECONNRESET
 	ECONNREFUSED = unix.ECONNREFUSED
 	EINPROGRESS  = unix.EINPROGRESS
 	EINTR        = unix.EINTR
+	EPIPE        = unix.EPIPE
 	ELOOP        = unix.ELOOP
+	IPPROTO_IPV6 = unix.IPPROTO_IPV6
 	IPPROTO_TCP  = unix.IPPROTO_TCP
+	IPV6_V6ONLY  = unix.IPV6_V6ONLY
 	LOCK_EX      = unix.LOCK_EX
 	LOCK_UN      = unix.LOCK_UN
 	MSG_DONTWAIT = unix.MSG_DONTWAIT
@@ -30,6 +35,7 @@ const (
 	MSG_TRUNC    = unix.MSG_TRUNC
 	O_NOFOLLOW   = unix.O_NOFOLLOW
 	O_NONBLOCK   = unix.O_NONBLOCK
+	POLLERR      = unix.POLLERR
 	POLLIN       = unix.POLLIN
 	POLLOUT      = unix.POLLOUT
 	SHUT_RD      = unix.SHUT_RD
@@ -39,6 +45,7 @@ const (
 	SOCK_STREAM  = unix.SOCK_STREAM
 	SOL_SOCKET   = unix.SOL_SOCKET
 	SO_ERROR     = unix.SO_ERROR
+	SO_LINGER    = unix.SO_LINGER
 	SO_RCVBUF    = unix.SO_RCVBUF
 	SO_RCVTIMEO  = unix.SO_RCVTIMEO
 	SO_REUSEADDR = unix.SO_REUSEADDR
@@ -81,3 +88,6 @@ func SetsockoptTimeval(fd, level, opt int, tv *Timeval) error {
 func Shutdown(fd int, how int) error             { return unix.Shutdown(fd, how) }
 func Socket(domain, typ, proto int) (int, error) { return unix.Socket(domain, typ, proto) }
 func Write(fd int, p []byte) (int, error)        { return unix.Write(fd, p) }
+func SetsockoptLinger(fd, level, opt int, l *Linger) error {
+	return unix.SetsockoptLinger(fd, level, opt, l)
+}

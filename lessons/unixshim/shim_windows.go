@@ -25,6 +25,7 @@ type (
 		Revents int16
 	}
 	Timeval struct{ Sec, Usec int64 }
+	Linger  struct{ Onoff, Linger int32 }
 )
 
 // Linux's numbers, which nothing on Windows passes to a kernel; the
@@ -61,6 +62,12 @@ const (
 	SO_REUSEADDR    = 0x2
 	SO_SNDBUF       = 0x7
 	SO_SNDTIMEO     = 0x15
+	ECONNRESET      = syscall.ECONNRESET
+	EPIPE           = syscall.EPIPE
+	IPPROTO_IPV6    = 0x29
+	IPV6_V6ONLY     = 0x1a
+	POLLERR         = 0x8
+	SO_LINGER       = 0xd
 	TCP_NODELAY     = 0x1
 )
 
@@ -95,3 +102,5 @@ func Write(fd int, p []byte) (int, error)                                 { retu
 func Flock(fd int, how int) error { return nil }
 
 func SetsockoptString(fd, level, opt int, s string) error { return errWindows }
+
+func SetsockoptLinger(fd, level, opt int, l *Linger) error { return errWindows }

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command tcp-server-poll is the reference solution of the tcp-server-poll
 // exercise.
 //
