@@ -273,7 +273,9 @@ func TestPairCommands(t *testing.T) {
 // say every socket is closed, and still write the --record transcript.
 func TestSignals(t *testing.T) {
 	lessonFile := filepath.Join(t.TempDir(), "wait.md")
-	os.WriteFile(lessonFile, []byte("---\nid: wait\ntitle: wait\nsummary: waits\n---\n# wait\n\n## socket\n<!-- step: socket rx udp -->\n<!-- step: bind rx -->\n\n## wait\n<!-- step: recvfrom rx -->\n"), 0o644)
+	os.WriteFile(lessonFile, []byte("---\nid: wait\ntitle: wait\nsummary: waits\n---\n# wait\n\n## socket\n<!-- step: socket rx udp -->\n<!-- step: bind rx port=0 -->\n\n## wait\n<!-- step: recvfrom rx -->\n"), 0o644)
+	// port=0: the kernel picks a port no other test knows, so no stray
+	// datagram ends the wait before the signal does.
 	for _, c := range []struct {
 		sig  syscall.Signal
 		code int
@@ -284,7 +286,7 @@ func TestSignals(t *testing.T) {
 	} {
 		t.Run(c.sig.String(), func(t *testing.T) {
 			record := filepath.Join(t.TempDir(), "class.md")
-			p := startSockstep(t, "run", lessonFile, "--port", strconv.Itoa(sockettest.FreePort(t)), "--record", record)
+			p := startSockstep(t, "run", lessonFile, "--record", record)
 			interrupt(t, p, "Step 2 of 2", 300*time.Millisecond, c.sig, c.code) // recvfrom is waiting by then
 			if data, err := os.ReadFile(record); err != nil || !strings.Contains(string(data), "socket") {
 				t.Errorf("transcript: %v\n%s", err, data)
