@@ -32,7 +32,9 @@ var (
 	reDecode       = regexp.MustCompile(`(?i)UnicodeDecodeError|can't decode byte|invalid utf-?8|malformed input`)
 	// Python's traceback names the codec: decoding UTF-8 bytes as GBK
 	// fails on the first byte pair GBK does not have.
-	reGBKDecode = regexp.MustCompile(`'gbk' codec can't decode|'gb2312' codec can't decode|'gb18030' codec can't decode`)
+	// Node's dgram throws this for a send on a socket already closed.
+	reDgramNotRunning = regexp.MustCompile(`ERR_SOCKET_DGRAM_NOT_RUNNING`)
+	reGBKDecode       = regexp.MustCompile(`'gbk' codec can't decode|'gb2312' codec can't decode|'gb18030' codec can't decode`)
 	// Bytes printed as bytes, not text: Python's b'…', Go's [228 189 160],
 	// Node's <Buffer e4 bd a0>, Java's [B@1b6d3586.
 	reBytesPrinted = regexp.MustCompile(`\bb'|\bb"|\[\d{1,3}(?: \d{1,3}){2,}\]|<Buffer(?: [0-9a-f]{2})+|\[B@[0-9a-f]+`)
@@ -75,6 +77,11 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 		hs = append(hs, hint("gbk_decode_crash"))
 	case reDecode.Match(stderr):
 		hs = append(hs, hint(cmp.Or(ex.decodeHint, "decode_error")))
+	}
+	if reDgramNotRunning.Match(stderr) {
+		// Node: a send that found its socket closed, because close()
+		// ran while the sends were still queued.
+		hs = append(hs, hint("closed_before_sent"))
 	}
 	if ex.diagnose != nil {
 		hs = append(hs, ex.diagnose(o, want, got)...)

@@ -79,6 +79,8 @@ func TestOtherLanguages(t *testing.T) {
 		{"node", "udp-send--ok", "", ""},
 		{"node", "udp-send--close-early", "closed_before_sent", "() => sock.close()"},
 		{"node", "tcp-file--byte-order", "byte_order", "writeUInt32BE"},
+		{"node", "udp-send--close-in-readline", "closed_before_sent", "() => sock.close()"},
+		{"node", "udp-recv--dual-stack", "", ""},
 		{"go", "tcp-file--little-endian", "byte_order", "BigEndian.PutUint32"},
 		{"python", "tcp-file--little-endian", "byte_order", "struct.pack"},
 	}

@@ -160,6 +160,7 @@ func TestPythonSolutions(t *testing.T) {
 		"tcp-client--gbk-decode":      "gbk_decode_crash",
 		"udp-recv--gbk":               "gbk_decoded",
 		"udp-recv--any-address":       "",
+		"udp-recv--dual-stack":        "",
 		"udp-recv--wrong-port":        "wrong_port",
 		"udp-send--gbk":               "gbk_encoded",
 		"udp-send--exit-newline":      "sent_exit",
