@@ -101,64 +101,108 @@ func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *con
 	return ExitPass
 }
 
-// gradeAll runs up to a.jobs submissions at a time; rows keep the folder's
-// order whatever the order of completion.
+// gradeAll grades the submissions in two steps: it builds every one that
+// needs building, then runs them, up to a.jobs at a time in each step. A
+// compiler never runs beside a check, so builds cannot take the time a
+// check gives a program. Rows keep the folder's order whatever the order
+// of completion.
 func gradeAll(ctx context.Context, a cmdArgs, subs []submission, tmp string, pr *progress, cat *content.Catalog) []row {
 	rows := make([]row, len(subs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(a.jobs, len(subs))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				rows[i] = grade(ctx, a, &subs[i], tmp, cat)
-				pr.done(rows[i])
-			}
-		}()
-	}
+	finished := make([]bool, len(subs))
+	builds := 0
 	for i := range subs {
-		jobs <- i
+		if subs[i].outside == "" && strings.HasPrefix(subs[i].kind, "go-") {
+			builds++
+		}
 	}
-	close(jobs)
-	wg.Wait()
+	if builds > 0 {
+		pr.say(cat.T("verify.batch.building", builds))
+	}
+	parallel(a.jobs, len(subs), func(i int) {
+		batchStep("build", &subs[i])
+		if r, done := prepare(ctx, &subs[i], tmp, cat); done {
+			rows[i], finished[i] = r, true
+			pr.done(r)
+		}
+	})
+	parallel(a.jobs, len(subs), func(i int) {
+		if finished[i] {
+			return
+		}
+		batchStep("run", &subs[i])
+		rows[i] = check1(ctx, a, &subs[i], cat)
+		pr.done(rows[i])
+	})
 	pr.finish()
 	return rows
 }
 
-// grade builds (if needed) and checks one submission.
-func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *content.Catalog) row {
+// batchStep is called as each step of a submission starts; tests set it.
+var batchStep = func(step string, s *submission) {}
+
+// parallel calls f(0) … f(n-1), up to jobs at a time, and returns when
+// all have returned.
+func parallel(jobs, n int, f func(int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(jobs, n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func interruptedRow(cat *content.Catalog, name string) row {
+	return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
+}
+
+// prepare builds one submission if it needs building. It returns the
+// submission's row, and true, when the submission cannot be run.
+func prepare(ctx context.Context, s *submission, tmp string, cat *content.Catalog) (row, bool) {
 	name := s.name
-	if ctx.Err() != nil { // Ctrl-C: the rest are not started
-		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
-	}
-	if s.outside != "" {
-		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.outside_link", escape.String(s.outside))}
-	}
-	if s.kind == "" {
-		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}
-	}
-	interrupted := func() row {
-		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
+	switch {
+	case ctx.Err() != nil: // Ctrl-C: the rest are not started
+		return interruptedRow(cat, name), true
+	case s.outside != "":
+		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.outside_link", escape.String(s.outside))}, true
+	case s.kind == "":
+		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}, true
 	}
 	if err := s.prepare(ctx, tmp); err != nil {
 		if ctx.Err() != nil { // a build cut short by Ctrl-C is not a build error
-			return interrupted()
+			return interruptedRow(cat, name), true
 		}
 		var be *errBuild
 		if errors.As(err, &be) {
-			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", firstLine(be.msg))}
+			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", firstLine(be.msg))}, true
 		}
-		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}
+		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}, true
+	}
+	return row{}, false
+}
+
+// check1 runs one prepared submission.
+func check1(ctx context.Context, a cmdArgs, s *submission, cat *content.Catalog) row {
+	if ctx.Err() != nil {
+		return interruptedRow(cat, s.name)
 	}
 	r, err := Run(ctx, a.exercise, s.argv, Options{Timeout: a.timeout, Dir: s.dir})
 	if err != nil {
-		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}
+		return row{Submission: s.name, Status: statusError, FirstDifference: escape.String(err.Error())}
 	}
 	if r.Obs.Interrupted {
-		return interrupted()
+		return interruptedRow(cat, s.name)
 	}
-	return rowFor(cat, name, r)
+	return rowFor(cat, s.name, r)
 }
 
 // sayIsolation tells the instructor how the programs were kept apart from

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sockstep/sockstep/content"
@@ -133,9 +134,10 @@ func TestBatch(t *testing.T) {
 			t.Errorf("the table lacks %q:\n%s", s, table)
 		}
 	}
-	// Not a terminal: one plain progress line per submission, no \r.
-	// (Then one line says how the programs were isolated.)
-	if n := strings.Count(stderr.String(), "\n["); n != len(want)-1 || strings.Contains(stderr.String(), "\r") {
+	// Not a terminal: one line says what is built, then one plain
+	// progress line per submission, no \r. (Then one line says how the
+	// programs were isolated.)
+	if n := strings.Count(stderr.String(), "\n["); n != len(want) || strings.Contains(stderr.String(), "\r") {
 		t.Errorf("progress on stderr:\n%q", stderr.String())
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, ".out.*"))
@@ -167,4 +169,45 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// Every submission is built before any is run, so that a compiler never
+// takes the time of a check: with -j 4, a Python program checked beside
+// four Go builds used to run out of time.
+func TestBatchBuildsFirst(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "subs")
+	for _, n := range []string{"a.go", "c.go", "e.go"} {
+		copyFile(t, "../../content/solutions/udp-send/main.go", filepath.Join(sub, n), 0o644)
+	}
+	for _, n := range []string{"b", "d"} {
+		copyFile(t, bin("udp-send"), filepath.Join(sub, n), 0o755)
+	}
+	var mu sync.Mutex
+	var steps []string
+	batchStep = func(step string, s *submission) {
+		if strings.HasPrefix(s.path, dir) {
+			mu.Lock()
+			steps = append(steps, step+" "+s.name)
+			mu.Unlock()
+		}
+	}
+	defer func() { batchStep = func(string, *submission) {} }()
+	var stdout, stderr bytes.Buffer
+	code := Command(context.Background(), []string{"udp-send", "--batch", sub, "-j", "4"}, nil, &stdout, &stderr, content.English, nil)
+	if code != ExitPass {
+		t.Errorf("exit status %d, want %d:\n%s\n%s", code, ExitPass, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Building the Go submissions (3) before checking any.") {
+		t.Errorf("no building line:\n%s", stderr.String())
+	}
+	if len(steps) != 10 {
+		t.Fatalf("steps = %q, want a build and a run for each of 5", steps)
+	}
+	for i, s := range steps {
+		if strings.HasPrefix(s, "run") != (i >= 5) {
+			t.Errorf("steps = %q: a run started before every build was done", steps)
+			break
+		}
+	}
 }

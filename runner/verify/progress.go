@@ -48,6 +48,16 @@ func (p *progress) done(r row) {
 	fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d %s", bar, p.n, p.total, escape.String(r.Submission))
 }
 
+// say writes a line about the batch as a whole, such as what it builds.
+func (p *progress) say(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+	fmt.Fprintln(p.w, line)
+}
+
 func (p *progress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
