@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/escape"
@@ -43,6 +44,11 @@ type row struct {
 	// "pid-namespace+no-capabilities", "user+pid-namespace", "pid-namespace"
 	// or "process-group").
 	Isolation string `json:"isolation,omitempty"`
+	// BuildOutput is the start of the compiler's message of a submission
+	// that does not build (at most maxBuildLines lines, maxBuildBytes
+	// bytes, each line escaped): the first line alone often says only
+	// where, and the next ones say what.
+	BuildOutput []string `json:"build_output,omitempty"`
 }
 
 func rowFor(cat *content.Catalog, name string, r *Result) row {
@@ -183,7 +189,12 @@ func prepare(ctx context.Context, s *submission, tmp string, cat *content.Catalo
 		}
 		var be *errBuild
 		if errors.As(err, &be) {
-			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", firstLine(be.msg))}, true
+			out := buildLines(be.msg)
+			first := ""
+			if len(out) > 0 {
+				first = out[0]
+			}
+			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", first), BuildOutput: out}, true
 		}
 		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}, true
 	}
@@ -217,12 +228,46 @@ func sayIsolation(w io.Writer, cat *content.Catalog, rows []row) {
 	}
 }
 
-func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		// go build starts with "# command-line-arguments"; the error is next.
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			return escape.String(l)
+// The compiler's message kept for a submission that does not build.
+const (
+	maxBuildLines = 20
+	maxBuildBytes = 2048
+)
+
+// buildLines is the start of a compiler's message, escaped line by line:
+// go build's "# command-line-arguments" header and empty lines are left
+// out, and a cut is marked with "…".
+func buildLines(msg string) []string {
+	var out []string
+	size := 0
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimRight(l, " \t\r")
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "# ") {
+			continue
 		}
+		l = escape.String(l)
+		if len(out) == maxBuildLines || size+len(l) > maxBuildBytes {
+			if len(out) == 0 { // one long line: its start
+				out = append(out, truncateBytes(l, maxBuildBytes))
+			}
+			return append(out, "…")
+		}
+		size += len(l)
+		out = append(out, l)
 	}
-	return escape.String(strings.TrimSpace(s))
+	if len(out) == 0 && strings.TrimSpace(msg) != "" {
+		out = append(out, escape.String(truncateBytes(strings.TrimSpace(msg), maxBuildBytes)))
+	}
+	return out
+}
+
+// truncateBytes cuts s to at most n bytes, at a rune boundary.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

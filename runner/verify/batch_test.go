@@ -40,7 +40,7 @@ func TestBatch(t *testing.T) {
 	copyFile(t, bin("hang"), filepath.Join(sub, "dave"), 0o755)
 	const evil = "evil\x1b[2Jname" // a file name with a terminal escape in it
 	copyFile(t, bin("crash"), filepath.Join(sub, evil), 0o755)
-	os.WriteFile(filepath.Join(sub, "erin.go"), []byte("package main\n\nfunc main() { oops }\n"), 0o644)
+	os.WriteFile(filepath.Join(sub, "erin.go"), []byte("package main\n\nfunc main() {\n\toops()\n\tx := 1\n}\n"), 0o644)
 	os.WriteFile(filepath.Join(sub, "notes.txt"), []byte("not a program"), 0o644)
 	os.WriteFile(filepath.Join(sub, ".hidden.py"), []byte("raise SystemExit(1)"), 0o644)
 	want := map[string]string{
@@ -100,6 +100,9 @@ func TestBatch(t *testing.T) {
 		if r.Submission == evil && len(r.StderrTail) == 0 {
 			t.Errorf("the crashed submission's error output is not in the JSON")
 		}
+		if r.Submission == "erin.go" && (len(r.BuildOutput) < 2 || !strings.Contains(strings.Join(r.BuildOutput, "\n"), "declared and not used")) {
+			t.Errorf("erin.go's build output keeps only %q: want the compiler's every error", r.BuildOutput)
+		}
 		if r.Submission == "bob" && (len(r.Observed) == 0 || !strings.Contains(strings.Join(r.Observed, "\n"), "datagram(s) arrived")) {
 			t.Errorf("bob's row does not say what verify saw: %q", r.Observed)
 		}
@@ -118,7 +121,7 @@ func TestBatch(t *testing.T) {
 	if len(rows) != len(want)+1 {
 		t.Errorf("CSV has %d rows, want a header and %d", len(rows), len(want))
 	}
-	if h := strings.Join(rows[0], ","); h != "submission,status,first_difference,hint_text,duration_ms,stderr_tail" {
+	if h := strings.Join(rows[0], ","); h != "submission,status,first_difference,hint_text,duration_ms,stderr_tail,build_output" {
 		t.Errorf("CSV header %q: want the JSON's names", h)
 	}
 	if csvText := string(must(os.ReadFile(csvFile))); strings.Contains(csvText, "\x1b") || !strings.Contains(csvText, `evil\x1b[2Jname`) {
@@ -129,7 +132,7 @@ func TestBatch(t *testing.T) {
 	}
 
 	table := stdout.String()
-	for _, s := range []string{"submission", "alice.go", "build error", "unsupported", "datagram 1"} {
+	for _, s := range []string{"submission", "alice.go", "build error", "unsupported", "datagram 1", "declared and not used"} {
 		if !strings.Contains(table, s) {
 			t.Errorf("the table lacks %q:\n%s", s, table)
 		}

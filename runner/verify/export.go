@@ -47,14 +47,14 @@ func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 		// every language, so a gradebook script reads either file; the
 		// sentences are in the chosen language. Control characters are
 		// escaped, since a CSV file is often printed as it is.
-		_ = cw.Write([]string{"submission", "status", "first_difference", "hint_text", "duration_ms", "stderr_tail"})
+		_ = cw.Write([]string{"submission", "status", "first_difference", "hint_text", "duration_ms", "stderr_tail", "build_output"})
 		for _, r := range rows {
 			tail := make([]string, len(r.StderrTail))
 			for i, l := range r.StderrTail {
 				tail[i] = escape.String(l)
 			}
 			cells := []string{escape.String(r.Submission), r.Status, r.FirstDifference, strings.Join(r.HintText, " "),
-				strconv.FormatInt(r.DurationMS, 10), strings.Join(tail, "\n")}
+				strconv.FormatInt(r.DurationMS, 10), strings.Join(tail, "\n"), strings.Join(r.BuildOutput, "\n")}
 			for i := range cells {
 				cells[i] = csvCell(cells[i])
 			}

@@ -40,6 +40,15 @@ func writeTable(w io.Writer, cat *content.Catalog, st style, rows []row) {
 		}
 		b.WriteString(c[2])
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		if n > 0 {
+			// The compiler's next lines, under the first one.
+			indent := strings.Repeat(" ", widths[0]+widths[1]+4)
+			for i, l := range rows[n-1].BuildOutput {
+				if i > 0 {
+					fmt.Fprintln(w, indent+truncate(l, maxCell))
+				}
+			}
+		}
 	}
 	passed := 0
 	for _, r := range rows {

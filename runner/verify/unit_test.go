@@ -195,3 +195,20 @@ func TestPrintsBytes(t *testing.T) {
 		}
 	}
 }
+
+// A compiler's message is kept up to its caps, escaped, without go
+// build's header.
+func TestBuildLines(t *testing.T) {
+	got := buildLines("# command-line-arguments\n./a.go:3:2: undefined: x\x1b[2J\n\n./a.go:4:2: declared and not used: y\n")
+	if want := []string{`./a.go:3:2: undefined: x\x1b[2J`, "./a.go:4:2: declared and not used: y"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("buildLines = %q, want %q", got, want)
+	}
+	got = buildLines(strings.Repeat("./a.go:1:1: error\n", 100))
+	if len(got) != maxBuildLines+1 || got[maxBuildLines] != "…" {
+		t.Errorf("100 lines kept as %d, want %d and a mark", len(got), maxBuildLines)
+	}
+	got = buildLines(strings.Repeat("x", 5000) + "\n" + strings.Repeat("y", 100))
+	if n := len(strings.Join(got, "")); n > maxBuildBytes+len("…") || len(got) != 2 || !strings.HasPrefix(got[0], "xxx") {
+		t.Errorf("kept %d bytes, more than %d", n, maxBuildBytes)
+	}
+}

@@ -319,7 +319,8 @@ func TestJUnit(t *testing.T) {
 		{Submission: "alice.py", Status: statusPass, Passed: true, DurationMS: 40},
 		{Submission: "bob\x1b[2J.py", Status: statusFail, FirstDifference: `datagram 1: expected "hello", got "hello\n"`,
 			HintText: []string{"A datagram ends with a newline."}, StderrTail: []string{"Traceback <x> & \x07bell"}, DurationMS: 1500},
-		{Submission: "carol.go", Status: statusBuildError, FirstDifference: "compiler: undefined: x"},
+		{Submission: "carol.go", Status: statusBuildError, FirstDifference: "compiler: ./carol.go:3:2: undefined: x",
+			BuildOutput: []string{"./carol.go:3:2: undefined: x", "./carol.go:4:2: declared and not used: y"}},
 	}
 	dir := t.TempDir()
 	a := cmdArgs{exercise: "udp-send", batchDir: "subs", junit: filepath.Join(dir, "r.xml")}
@@ -353,7 +354,7 @@ func TestJUnit(t *testing.T) {
 		!strings.Contains(bob.Failure.Text, "Traceback <x> &") || !strings.Contains(bob.SystemErr, "Traceback") {
 		t.Errorf("bob: %+v", bob)
 	}
-	if carol.Error == nil || carol.Error.Type != "build-error" {
+	if carol.Error == nil || carol.Error.Type != "build-error" || !strings.Contains(carol.Error.Text, "The compiler said:\n  ./carol.go:3:2: undefined: x\n  ./carol.go:4:2: declared and not used: y") {
 		t.Errorf("carol: %+v", carol)
 	}
 
