@@ -214,3 +214,29 @@ func TestBatchBuildsFirst(t *testing.T) {
 		}
 	}
 }
+
+// A file name that is not UTF-8 (张三.py named in GBK on a Chinese
+// Windows share) keeps its bytes in the JSON: the escaped form in
+// submission, the bytes themselves in submission_bytes.
+func TestJSONNonUTF8Name(t *testing.T) {
+	name := "\xd5\xc5\xc8\xfd.py" // 张三 in GBK
+	file := filepath.Join(t.TempDir(), "r.json")
+	rows := []row{{Submission: name, Status: statusPass, Passed: true}, {Submission: "张三.py", Status: statusPass, Passed: true}}
+	if err := writeExports(cmdArgs{exercise: "udp-send", jsonFile: file}, content.Text(content.English), rows); err != nil {
+		t.Fatal(err)
+	}
+	data := must(os.ReadFile(file))
+	var rep report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if r := rep.Results[0]; r.Submission != `\xd5\xc5\xc8\xfd.py` || string(r.SubmissionBytes) != name {
+		t.Errorf("submission %q, bytes %q; want the escaped form and the bytes:\n%s", r.Submission, r.SubmissionBytes, data)
+	}
+	if r := rep.Results[1]; r.Submission != "张三.py" || r.SubmissionBytes != nil {
+		t.Errorf("a UTF-8 name: submission %q, bytes %q; want it as it is, and no bytes", r.Submission, r.SubmissionBytes)
+	}
+	if bytes.Contains(data, []byte("\ufffd")) || rows[0].Submission != name {
+		t.Errorf("the JSON replaced bytes, or the rows were changed:\n%s", data)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/escape"
@@ -26,11 +27,17 @@ type report struct {
 // gradebook script, a file watcher) never sees half a file.
 func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 	if a.jsonFile != "" {
-		rep := report{Exercise: a.exercise, Total: len(rows), Results: rows}
-		for _, r := range rows {
+		rep := report{Exercise: a.exercise, Total: len(rows), Results: make([]row, len(rows))}
+		for i, r := range rows {
 			if r.Passed {
 				rep.Passed++
 			}
+			if !utf8.ValidString(r.Submission) {
+				// encoding/json would replace the bytes with U+FFFD.
+				r.SubmissionBytes = []byte(r.Submission)
+				r.Submission = escape.String(r.Submission)
+			}
+			rep.Results[i] = r
 		}
 		data, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
