@@ -26,12 +26,12 @@ const (
 
 // row is the outcome of one submission.
 type row struct {
-	Submission      string   `json:"submission"` // the entry's name as it is: escape it before printing
+	Submission string `json:"submission"` // the entry's name as it is: escape it before printing
 	// SubmissionBytes is the name's bytes (base64 in JSON) when they are
 	// not UTF-8 (a file named in GBK): JSON cannot hold them, so the JSON's
 	// submission is then the escaped form, each non-ASCII byte as \xNN,
 	// as the table and the CSV show it.
-	SubmissionBytes []byte `json:"submission_bytes,omitempty"`
+	SubmissionBytes []byte   `json:"submission_bytes,omitempty"`
 	Status          string   `json:"status"`
 	Passed          bool     `json:"passed"`
 	FirstDifference string   `json:"first_difference,omitempty"`

@@ -91,14 +91,17 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	}
 	crashed := o.Exit.Exited() && (o.Exit.Code != 0 || o.Exit.Signal != "")
 	switch {
+	case o.flooded():
+		// First of all: a program that sent more than verify keeps has
+		// failed whatever happened to it next (a reset, a crash), and
+		// what it did not print is not the point.
+		hs = append([]Hint{hint("flooded", maxReceived>>10, maxDatagrams)}, hs...)
 	case crashed && o.Exit.Signal != "":
 		hs = append(hs, hint("crashed_signal", o.Exit.Signal))
 	case crashed && len(stderr) == 0:
 		hs = append(hs, hint("crashed_quiet", o.Exit.Code))
 	case crashed:
 		hs = append(hs, hint("crashed", o.Exit.Code))
-	case o.flooded():
-		hs = append(hs, hint("flooded", maxReceived>>10, maxDatagrams))
 	case o.TimedOut:
 		hs = append(hs, hint("timeout", timeout.Seconds()))
 	}

@@ -203,10 +203,12 @@ func exitFact(o *Observation, server bool) Exit {
 	switch {
 	case o.StartErr != nil:
 		return ""
+	case o.flooded():
+		// Whether it was stopped, or crashed or exited first, what
+		// fails it is the flood.
+		return exitFlooded
 	case o.Exit.Stopped && server:
 		return exitRunning
-	case o.Exit.Stopped && o.flooded():
-		return exitFlooded
 	case o.Exit.Stopped:
 		return exitTimeout
 	case o.Exit.Signal != "":

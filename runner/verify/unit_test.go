@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/verify/proc"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -210,5 +211,28 @@ func TestBuildLines(t *testing.T) {
 	got = buildLines(strings.Repeat("x", 5000) + "\n" + strings.Repeat("y", 100))
 	if n := len(strings.Join(got, "")); n > maxBuildBytes+len("…") || len(got) != 2 || !strings.HasPrefix(got[0], "xxx") {
 		t.Errorf("kept %d bytes, more than %d", n, maxBuildBytes)
+	}
+}
+
+// A program that flooded verify gets the flood's verdict and hint first,
+// whether verify stopped it or it crashed (a reset, a traceback) or exited
+// by itself before that.
+func TestFloodComesFirst(t *testing.T) {
+	ex := registry["tcp-client"]
+	for _, end := range []proc.Result{
+		{Stopped: true, Code: -1, Signal: "terminated"},
+		{Code: 1},
+		{Code: -1, Signal: "killed"},
+	} {
+		o := &Observation{Host: host, Reached: true, Exit: end,
+			Conns:  []Conn{{Received: []byte(strings.Repeat("A", maxReceived)), Overflowed: true}},
+			Stderr: []byte("ConnectionResetError: [Errno 104] Connection reset by peer\n")}
+		if got := exitFact(o, false); got != exitFlooded {
+			t.Errorf("%+v: exit fact %q, want %q", end, got, exitFlooded)
+		}
+		hs := diagnose(ex, o, ex.want(o), ex.got(o), time.Second)
+		if len(hs) == 0 || hs[0].Key != "verify.hint.flooded" {
+			t.Errorf("%+v: hints %v, want flooded first", end, hs)
+		}
 	}
 }

@@ -384,3 +384,17 @@ func TestJUnitFlag(t *testing.T) {
 		t.Errorf("%v\n%s", err, data)
 	}
 }
+
+// A flood that verify stops gets the same verdict every time: verify
+// stops the program before closing the connection it stopped reading, so
+// the program never sees a reset (it used to crash with
+// ConnectionResetError about once in 40 runs).
+func TestFloodVerdictStable(t *testing.T) {
+	argv := pyProg(t, "tcp-client--flood")
+	for i := range 20 {
+		r := check(t, "tcp-client", argv, pyWrongTimeout)
+		if r.Passed || len(r.Hints) == 0 || r.Hints[0].Key != "verify.hint.flooded" || r.Got.Exit != exitFlooded {
+			t.Fatalf("run %d: passed %v, hints %v, exit %q, stderr %q", i+1, r.Passed, hintKeys(r), r.Got.Exit, r.Obs.Stderr)
+		}
+	}
+}

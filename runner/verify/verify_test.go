@@ -172,6 +172,7 @@ func TestPythonSolutions(t *testing.T) {
 		"tcp-server--dual-stack":      "",
 		"tcp-server--wrong-port":      "wrong_port",
 		"udp-recv--banner":            "extra_output",
+		"tcp-client--flood":           "flooded",
 	}
 	files, _ := filepath.Glob("testdata/python/*.py")
 	if len(files) != len(want) {
