@@ -75,6 +75,8 @@ func TestOtherLanguages(t *testing.T) {
 		{"c", "udp-send--ok", "", ""},
 		{"c", "tcp-file--byte-order", "byte_order", "htonl"},
 		{"c", "tcp-client--no-flush", "client_never_closed", "fflush(stdout)"},
+		{"c", "tcp-client--prompt", "", ""},
+		{"c", "tcp-client--prompt-no-flush", "label", "fflush(stdout)"},
 		{"node", "tcp-client--end", "", ""},
 		{"node", "udp-send--ok", "", ""},
 		{"node", "udp-send--close-early", "closed_before_sent", "() => sock.close()"},
@@ -130,6 +132,21 @@ func TestOtherLanguages(t *testing.T) {
 				t.Errorf("the zh report lacks %q:\n%s", tt.says, out)
 			}
 		})
+	}
+}
+
+// A C prompt printed without fflush comes out on the reply's line: the
+// hint names the prompt and fflush, in C's terms, not Python's.
+func TestCPromptHint(t *testing.T) {
+	if !haveC {
+		t.Skip("no C compiler")
+	}
+	r := check(t, "tcp-client", []string{bin("tcp-client--prompt-no-flush")}, wrongTimeout)
+	for _, lang := range []content.Lang{content.English, content.Chinese} {
+		out := renderReport(lang, r)
+		if !strings.Contains(out, `"请输入要发送的数据："`) || !strings.Contains(out, "fflush(stdout)") || strings.Contains(out, "print(data)") {
+			t.Errorf("the %s report does not name the prompt and fflush in C's terms:\n%s", lang, out)
+		}
 	}
 }
 
