@@ -150,6 +150,24 @@ func TestCPromptHint(t *testing.T) {
 	}
 }
 
+// A program at the right port on another address is told so at once, with
+// the one hint: it is not left to wait out the time limit.
+func TestWrongAddressSaidAtOnce(t *testing.T) {
+	for _, name := range []string{"tcp-server--wrong-address", "udp-recv--wrong-address"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			id, _, _ := strings.Cut(name, "--")
+			r := check(t, id, pyProg(t, name), 30*time.Second)
+			if !r.Obs.WrongPort || r.Obs.TimedOut || len(r.Hints) != 1 || r.Hints[0].Key != "verify.hint.wrong_port" {
+				t.Errorf("wrong port seen %v, timed out %v, hints %v; want the wrong_port hint alone, before the time limit", r.Obs.WrongPort, r.Obs.TimedOut, hintKeys(r))
+			}
+			if out := renderReport(content.English, r); !strings.Contains(out, "127.0.0.2:") {
+				t.Errorf("the report does not name the address:\n%s", out)
+			}
+		})
+	}
+}
+
 // The C program that printf's and then blocks is told why its output is
 // empty, in C's terms, besides its real mistake.
 func TestBufferedOutputHint(t *testing.T) {

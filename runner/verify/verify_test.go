@@ -173,6 +173,8 @@ func TestPythonSolutions(t *testing.T) {
 		"tcp-server--wrong-port":      "wrong_port",
 		"udp-recv--banner":            "extra_output",
 		"tcp-client--flood":           "flooded",
+		"tcp-server--wrong-address":   "wrong_port",
+		"udp-recv--wrong-address":     "wrong_port",
 	}
 	files, _ := filepath.Glob("testdata/python/*.py")
 	if len(files) != len(want) {
