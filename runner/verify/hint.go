@@ -86,16 +86,20 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	if ex.diagnose != nil {
 		hs = append(hs, ex.diagnose(o, want, got)...)
 	}
+	if n := trailingEmpty(got.Stdout) - trailingEmpty(want.Stdout); n > 0 && len(got.Stdout) > n {
+		// The one tolerated empty line is already gone (outputLines):
+		// these are more.
+		hs = append(hs, hint("extra_empty_lines", n))
+	}
 	if bufferedOutput(ex, o) {
 		hs = append(hs, hint("buffered_output"))
 	}
 	crashed := o.Exit.Exited() && (o.Exit.Code != 0 || o.Exit.Signal != "")
 	switch {
 	case o.flooded():
-		// First of all: a program that sent more than verify keeps has
-		// failed whatever happened to it next (a reset, a crash), and
-		// what it did not print is not the point.
-		hs = append([]Hint{hint("flooded", maxReceived>>10, maxDatagrams)}, hs...)
+		// Before a crash: a program that sent more than verify keeps
+		// has failed whatever happened to it next (a reset, a crash).
+		hs = append(hs, hint("flooded", maxReceived>>10, maxDatagrams))
 	case crashed && o.Exit.Signal != "":
 		hs = append(hs, hint("crashed_signal", o.Exit.Signal))
 	case crashed && len(stderr) == 0:
@@ -109,6 +113,22 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 		hs = append(hs, hint("mismatch"))
 	}
 	return dedupe(hs)
+}
+
+// crashedSaying reports a program that ended by itself with an error and
+// said why on stderr (a traceback): that, not a missing recv, is why its
+// reply is not printed.
+func crashedSaying(o *Observation) bool {
+	return o.Exit.Exited() && (o.Exit.Code != 0 || o.Exit.Signal != "") && len(bytes.TrimSpace(o.Stderr)) > 0
+}
+
+// trailingEmpty counts the empty lines at the end of ls.
+func trailingEmpty(ls []string) int {
+	n := 0
+	for n < len(ls) && ls[len(ls)-1-n] == "" {
+		n++
+	}
+	return n
 }
 
 func dedupe(hs []Hint) []Hint {

@@ -168,6 +168,17 @@ func TestWrongAddressSaidAtOnce(t *testing.T) {
 	}
 }
 
+// A crash that names the 'gbk' codec is not told to call recv: the
+// traceback says why the reply is missing.
+func TestGBKCrashHints(t *testing.T) {
+	r := check(t, "tcp-client", pyProg(t, "tcp-client--gbk-decode"), pyWrongTimeout)
+	for _, k := range hintKeys(r) {
+		if k == "verify.hint.reply_missing" {
+			t.Errorf("hints = %v: reply_missing does not fit a crash", hintKeys(r))
+		}
+	}
+}
+
 // The C program that printf's and then blocks is told why its output is
 // empty, in C's terms, besides its real mistake.
 func TestBufferedOutputHint(t *testing.T) {
@@ -188,7 +199,7 @@ func TestReportWording(t *testing.T) {
 		says   []string
 		passed bool
 	}{
-		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output"}, false},
+		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output", "ends with 1 empty line(s) after the reply", `print(reply, end="")`}, false},
 		{"tcp-file--extra-empty-lines", content.Chinese, []string{"程序输出的末尾多了一个空行"}, false},
 		{"tcp-client--prompt", content.English, []string{"passed", "verify ignored what your program printed before the reply", `"请输入要发送的数据："`}, true},
 		{"tcp-client--prompt", content.Chinese, []string{"通过", "忽略了", "请输入要发送的数据："}, true},

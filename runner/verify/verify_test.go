@@ -166,7 +166,7 @@ func TestPythonSolutions(t *testing.T) {
 		"udp-send--exit-newline":      "sent_exit",
 		"tcp-file--print-reply":       "",
 		"tcp-file--print-bytes":       "not_decoded",
-		"tcp-file--extra-empty-lines": "mismatch",
+		"tcp-file--extra-empty-lines": "extra_empty_lines",
 		"tcp-file--half-close":        "",
 		"tcp-server--closes-listener": "server_exited",
 		"tcp-server--dual-stack":      "",
