@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -96,7 +97,7 @@ func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *con
 	writeTable(stdout, cat, styleFor(stdout), rows)
 	sayIsolation(stderr, cat, rows)
 	if err := writeExports(a, cat, rows); err != nil {
-		fmt.Fprintln(stderr, cat.T("verify.error.export", err))
+		fmt.Fprintln(stderr, exportText(cat, err))
 		return ExitFail
 	}
 	if ctx.Err() != nil {
@@ -183,6 +184,9 @@ func prepare(ctx context.Context, s *submission, tmp string, cat *content.Catalo
 	switch {
 	case ctx.Err() != nil: // Ctrl-C: the rest are not started
 		return interruptedRow(cat, name), true
+	case s.outside != "" && dangling(s.path):
+		target, _ := os.Readlink(s.path)
+		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.dangling_link", escape.String(target))}, true
 	case s.outside != "":
 		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.outside_link", escape.String(s.outside))}, true
 	case s.kind == "":
@@ -204,6 +208,17 @@ func prepare(ctx context.Context, s *submission, tmp string, cat *content.Catalo
 		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}, true
 	}
 	return row{}, false
+}
+
+// dangling reports a symbolic link whose target does not exist (its
+// resolved path cannot be named, so it is not "a link outside the folder").
+func dangling(path string) bool {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return false
+	}
+	_, err = os.Stat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // check1 runs one prepared submission.

@@ -240,3 +240,31 @@ func TestJSONNonUTF8Name(t *testing.T) {
 		t.Errorf("the JSON replaced bytes, or the rows were changed:\n%s", data)
 	}
 }
+
+// A result file that cannot be written is said in the learner's
+// language, with the file's name.
+func TestExportErrorText(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "no-such-folder", "r.json")
+	err := writeExports(cmdArgs{exercise: "udp-send", jsonFile: file}, content.Text(content.Chinese), []row{{Submission: "a.py", Status: statusPass}})
+	if err == nil {
+		t.Fatal("no error for a file in a folder that does not exist")
+	}
+	got := exportText(content.Text(content.Chinese), err)
+	if want := "结果写不进 " + file + "：文件或目录不存在。"; got != want {
+		t.Errorf("exportText = %q, want %q", got, want)
+	}
+}
+
+// A symbolic link to nothing is said to be one, with its target, not a
+// link to itself outside the folder.
+func TestBatchDanglingLink(t *testing.T) {
+	sub := t.TempDir()
+	if err := os.Symlink("missing.py", filepath.Join(sub, "dangling.py")); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	Command(context.Background(), []string{"udp-send", "--batch", sub}, nil, &stdout, &stderr, content.English, nil)
+	if out := stdout.String(); !strings.Contains(out, "a symbolic link to missing.py, which does not exist") || strings.Contains(out, "outside") {
+		t.Errorf("the table:\n%s", out)
+	}
+}

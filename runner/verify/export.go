@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -98,26 +97,26 @@ func csvCell(s string) string {
 func writeAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // a no-op once renamed
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	stderr := append(append([]byte(nil), o.Stderr...), o.StderrTail...)
 	switch {
 	case o.StartErr != nil:
-		return []Hint{hint("cannot_start", o.StartErr.Error())}
+		return []Hint{startHint(o.StartErr, o.Program)}
 	case o.WrongPort:
 		// Said at once: nothing else about the run means anything.
 		return []Hint{hint("wrong_port", joinList(o.OtherSockets), o.Host, o.Port)}

@@ -100,7 +100,7 @@ func portStolen(ex *exercise, o *Observation) bool {
 
 // runOnce runs the program once against a fresh peer.
 func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *Observation {
-	o := &Observation{Host: host}
+	o := &Observation{Host: host, Program: argv[0]}
 	ctx, cancel := context.WithTimeout(parent, opt.Timeout)
 	defer cancel()
 	s := &session{host: host, obs: o, ctx: ctx, fix: cancel}
