@@ -444,3 +444,50 @@ func TestFloodVerdictStable(t *testing.T) {
 		}
 	}
 }
+
+// At a terminal the report is wrapped to its width: by display width
+// (Chinese takes two columns), never inside a word, never with a line
+// that starts with closing punctuation.
+func TestReportWrapped(t *testing.T) {
+	r := check(t, "tcp-client", pyProg(t, "tcp-client--label"), pyWrongTimeout)
+	for _, lang := range []content.Lang{content.English, content.Chinese} {
+		for _, width := range []int{60, 80} {
+			var b bytes.Buffer
+			writeReport(&b, content.Text(lang), style{width: width}, r)
+			out := b.String()
+			for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+				if displayWidth(l) > width {
+					t.Errorf("%s at %d columns: a line of %d columns: %q", lang, width, displayWidth(l), l)
+				}
+				if trimmed := strings.TrimLeft(l, " "); trimmed != "" && strings.ContainsRune("，。、；：？！）」』”’》〉】,.;:?!)]}", []rune(trimmed)[0]) {
+					t.Errorf("%s at %d columns: a line starts with closing punctuation: %q", lang, width, l)
+				}
+			}
+			joined := strings.Join(strings.Fields(out), " ")
+			for _, word := range []string{"print(data)", "print(\"label\","} {
+				if lang == content.English && !strings.Contains(joined, word) {
+					t.Errorf("%s at %d columns: %q is broken across lines:\n%s", lang, width, word, out)
+				}
+			}
+		}
+	}
+}
+
+// On a terminal, the progress bar is cut to its width, so that clearing it
+// clears all of it, and the table's last column wraps under itself.
+func TestBatchFitsTerminal(t *testing.T) {
+	var b bytes.Buffer
+	p := &progress{w: &b, cat: content.Text(content.English), tty: true, width: 60, total: 3}
+	p.done(row{Submission: strings.Repeat("a-very-long-submission-name-", 4) + ".py", Status: statusPass})
+	if line := strings.TrimPrefix(b.String(), "\r\x1b[K"); displayWidth(line) >= 60 {
+		t.Errorf("a bar line of %d columns at 60: %q", displayWidth(line), line)
+	}
+	b.Reset()
+	rows := []row{{Submission: "alice.py", Status: statusFail, FirstDifference: "connection 1: bytes your program sent: expected \"你好, server!\", got \"你好, server!\\n\""}}
+	writeTable(&b, content.Text(content.English), style{width: 60}, rows)
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		if displayWidth(l) > 60 {
+			t.Errorf("a table line of %d columns at 60: %q", displayWidth(l), l)
+		}
+	}
+}
