@@ -76,6 +76,7 @@ func TestOtherLanguages(t *testing.T) {
 		{"c", "tcp-file--byte-order", "byte_order", "htonl"},
 		{"c", "tcp-client--no-flush", "client_never_closed", "fflush(stdout)"},
 		{"c", "tcp-client--prompt", "", ""},
+		{"c", "udp-recv--dual-stack", "", ""},
 		{"c", "tcp-client--prompt-no-flush", "label", "fflush(stdout)"},
 		{"node", "tcp-client--end", "", ""},
 		{"node", "udp-send--ok", "", ""},
