@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/escape"
@@ -25,7 +27,12 @@ const (
 
 // row is the outcome of one submission.
 type row struct {
-	Submission      string   `json:"submission"` // the entry's name as it is: escape it before printing
+	Submission string `json:"submission"` // the entry's name as it is: escape it before printing
+	// SubmissionBytes is the name's bytes (base64 in JSON) when they are
+	// not UTF-8 (a file named in GBK): JSON cannot hold them, so the JSON's
+	// submission is then the escaped form, each non-ASCII byte as \xNN,
+	// as the table and the CSV show it.
+	SubmissionBytes []byte   `json:"submission_bytes,omitempty"`
 	Status          string   `json:"status"`
 	Passed          bool     `json:"passed"`
 	FirstDifference string   `json:"first_difference,omitempty"`
@@ -43,6 +50,11 @@ type row struct {
 	// "pid-namespace+no-capabilities", "user+pid-namespace", "pid-namespace"
 	// or "process-group").
 	Isolation string `json:"isolation,omitempty"`
+	// BuildOutput is the start of the compiler's message of a submission
+	// that does not build (at most maxBuildLines lines, maxBuildBytes
+	// bytes, each line escaped): the first line alone often says only
+	// where, and the next ones say what.
+	BuildOutput []string `json:"build_output,omitempty"`
 }
 
 func rowFor(cat *content.Catalog, name string, r *Result) row {
@@ -85,7 +97,7 @@ func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *con
 	writeTable(stdout, cat, styleFor(stdout), rows)
 	sayIsolation(stderr, cat, rows)
 	if err := writeExports(a, cat, rows); err != nil {
-		fmt.Fprintln(stderr, cat.T("verify.error.export", err))
+		fmt.Fprintln(stderr, exportText(cat, err))
 		return ExitFail
 	}
 	if ctx.Err() != nil {
@@ -101,64 +113,127 @@ func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *con
 	return ExitPass
 }
 
-// gradeAll runs up to a.jobs submissions at a time; rows keep the folder's
-// order whatever the order of completion.
+// gradeAll grades the submissions in two steps: it builds every one that
+// needs building, then runs them, up to a.jobs at a time in each step. A
+// compiler never runs beside a check, so builds cannot take the time a
+// check gives a program. Rows keep the folder's order whatever the order
+// of completion.
 func gradeAll(ctx context.Context, a cmdArgs, subs []submission, tmp string, pr *progress, cat *content.Catalog) []row {
 	rows := make([]row, len(subs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(a.jobs, len(subs))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				rows[i] = grade(ctx, a, &subs[i], tmp, cat)
-				pr.done(rows[i])
-			}
-		}()
-	}
+	finished := make([]bool, len(subs))
+	builds := 0
 	for i := range subs {
-		jobs <- i
+		if subs[i].outside == "" && strings.HasPrefix(subs[i].kind, "go-") {
+			builds++
+		}
 	}
-	close(jobs)
-	wg.Wait()
+	if builds > 0 {
+		pr.say(cat.T("verify.batch.building", builds))
+	}
+	parallel(a.jobs, len(subs), func(i int) {
+		batchStep("build", &subs[i])
+		if r, done := prepare(ctx, &subs[i], tmp, cat); done {
+			rows[i], finished[i] = r, true
+			pr.done(r)
+		}
+	})
+	parallel(a.jobs, len(subs), func(i int) {
+		if finished[i] {
+			return
+		}
+		batchStep("run", &subs[i])
+		rows[i] = check1(ctx, a, &subs[i], cat)
+		pr.done(rows[i])
+	})
 	pr.finish()
 	return rows
 }
 
-// grade builds (if needed) and checks one submission.
-func grade(ctx context.Context, a cmdArgs, s *submission, tmp string, cat *content.Catalog) row {
+// batchStep is called as each step of a submission starts; tests set it.
+var batchStep = func(step string, s *submission) {}
+
+// parallel calls f(0) … f(n-1), up to jobs at a time, and returns when
+// all have returned.
+func parallel(jobs, n int, f func(int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(jobs, n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func interruptedRow(cat *content.Catalog, name string) row {
+	return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
+}
+
+// prepare builds one submission if it needs building. It returns the
+// submission's row, and true, when the submission cannot be run.
+func prepare(ctx context.Context, s *submission, tmp string, cat *content.Catalog) (row, bool) {
 	name := s.name
-	if ctx.Err() != nil { // Ctrl-C: the rest are not started
-		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
-	}
-	if s.outside != "" {
-		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.outside_link", escape.String(s.outside))}
-	}
-	if s.kind == "" {
-		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}
-	}
-	interrupted := func() row {
-		return row{Submission: name, Status: statusError, FirstDifference: cat.T("verify.batch.interrupted")}
+	switch {
+	case ctx.Err() != nil: // Ctrl-C: the rest are not started
+		return interruptedRow(cat, name), true
+	case s.outside != "" && dangling(s.path):
+		target, _ := os.Readlink(s.path)
+		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.dangling_link", escape.String(target))}, true
+	case s.outside != "":
+		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.outside_link", escape.String(s.outside))}, true
+	case s.kind == "":
+		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}, true
 	}
 	if err := s.prepare(ctx, tmp); err != nil {
 		if ctx.Err() != nil { // a build cut short by Ctrl-C is not a build error
-			return interrupted()
+			return interruptedRow(cat, name), true
 		}
 		var be *errBuild
 		if errors.As(err, &be) {
-			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", firstLine(be.msg))}
+			out := buildLines(be.msg)
+			first := ""
+			if len(out) > 0 {
+				first = out[0]
+			}
+			return row{Submission: name, Status: statusBuildError, FirstDifference: cat.T("verify.batch.build_error", first), BuildOutput: out}, true
 		}
-		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}
+		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}, true
+	}
+	return row{}, false
+}
+
+// dangling reports a symbolic link whose target does not exist (its
+// resolved path cannot be named, so it is not "a link outside the folder").
+func dangling(path string) bool {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return false
+	}
+	_, err = os.Stat(path)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// check1 runs one prepared submission.
+func check1(ctx context.Context, a cmdArgs, s *submission, cat *content.Catalog) row {
+	if ctx.Err() != nil {
+		return interruptedRow(cat, s.name)
 	}
 	r, err := Run(ctx, a.exercise, s.argv, Options{Timeout: a.timeout, Dir: s.dir})
 	if err != nil {
-		return row{Submission: name, Status: statusError, FirstDifference: escape.String(err.Error())}
+		return row{Submission: s.name, Status: statusError, FirstDifference: escape.String(err.Error())}
 	}
 	if r.Obs.Interrupted {
-		return interrupted()
+		return interruptedRow(cat, s.name)
 	}
-	return rowFor(cat, name, r)
+	return rowFor(cat, s.name, r)
 }
 
 // sayIsolation tells the instructor how the programs were kept apart from
@@ -173,12 +248,46 @@ func sayIsolation(w io.Writer, cat *content.Catalog, rows []row) {
 	}
 }
 
-func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		// go build starts with "# command-line-arguments"; the error is next.
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			return escape.String(l)
+// The compiler's message kept for a submission that does not build.
+const (
+	maxBuildLines = 20
+	maxBuildBytes = 2048
+)
+
+// buildLines is the start of a compiler's message, escaped line by line:
+// go build's "# command-line-arguments" header and empty lines are left
+// out, and a cut is marked with "…".
+func buildLines(msg string) []string {
+	var out []string
+	size := 0
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimRight(l, " \t\r")
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "# ") {
+			continue
 		}
+		l = escape.String(l)
+		if len(out) == maxBuildLines || size+len(l) > maxBuildBytes {
+			if len(out) == 0 { // one long line: its start
+				out = append(out, truncateBytes(l, maxBuildBytes))
+			}
+			return append(out, "…")
+		}
+		size += len(l)
+		out = append(out, l)
 	}
-	return escape.String(strings.TrimSpace(s))
+	if len(out) == 0 && strings.TrimSpace(msg) != "" {
+		out = append(out, escape.String(truncateBytes(strings.TrimSpace(msg), maxBuildBytes)))
+	}
+	return out
+}
+
+// truncateBytes cuts s to at most n bytes, at a rune boundary.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

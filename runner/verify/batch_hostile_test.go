@@ -167,7 +167,7 @@ func FuzzCSVExport(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the CSV does not read back: %v", err)
 		}
-		if len(recs) != 2 || len(recs[1]) != 6 {
+		if len(recs) != 2 || len(recs[1]) != 7 {
 			t.Fatalf("read back %d rows, %v", len(recs), recs)
 		}
 		for _, cell := range recs[1] {

@@ -60,7 +60,7 @@ func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	writeReport(stdout, cat, styleFor(stdout), r)
 	res := rowFor(cat, quoteArgs(a.command), r)
 	if err := writeExports(a, cat, []row{res}); err != nil {
-		fmt.Fprintln(stderr, cat.T("verify.error.export", err))
+		fmt.Fprintln(stderr, exportText(cat, err))
 		return ExitFail
 	}
 	if !r.Passed {

@@ -133,7 +133,7 @@ func diagnoseTCPClient(o *Observation, want, got Facts) []Hint {
 		hs = append(hs, hint("label", strings.TrimSuffix(last, tcpClientReply)))
 	case last != tcpClientReply && strings.HasPrefix(last, tcpClientReply):
 		hs = append(hs, hint("label_after", strings.TrimPrefix(last, tcpClientReply)))
-	case !strings.Contains(out, tcpClientReply) && sent != "" && o.WaitedFor != waitClose:
+	case !strings.Contains(out, tcpClientReply) && sent != "" && o.WaitedFor != waitClose && !crashedSaying(o):
 		hs = append(hs, hint("reply_missing"))
 	}
 	return hs

@@ -179,7 +179,7 @@ func diagnoseTCPFile(o *Observation, want, got Facts) []Hint {
 	case printsBytes(out):
 		// print(data) of the bytes: b'OK 100000\n'.
 		hs = append(hs, hint("not_decoded"))
-	case got.File != nil && got.File.Length > 0 && !strings.Contains(out, "OK "):
+	case got.File != nil && got.File.Length > 0 && !strings.Contains(out, "OK ") && !crashedSaying(o):
 		hs = append(hs, hint("reply_missing"))
 	}
 	if o.WaitedFor == waitClose {

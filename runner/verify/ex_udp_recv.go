@@ -24,7 +24,7 @@ func init() {
 			return Facts{Stdout: []string{from + " " + udpRecvMessage}, Exit: exitOK}
 		},
 		got: func(o *Observation) Facts {
-			return Facts{Stdout: outputLines(o.Stdout), Exit: exitFact(o, false)}
+			return Facts{Stdout: unmapSender(outputLines(o.Stdout), o.Sender), Exit: exitFact(o, false)}
 		},
 		diagnose: diagnoseUDPRecv,
 	})
@@ -81,6 +81,29 @@ func (p *udpSender) close() {
 	if p.conn != nil {
 		p.conn.Close()
 	}
+}
+
+// unmapSender writes the sender's address as verify does where a program
+// printed it in its IPv4-mapped form: a socket bound to "::" that also
+// takes IPv4 (IPV6_V6ONLY off, ipv6(7)) reports an IPv4 sender as
+// ::ffff:127.0.0.1, which is the same address (RFC 4291, 2.5.5.2). The
+// exercise offers the any-address, so both forms are right.
+func unmapSender(lines []string, sender string) []string {
+	host, port, ok := strings.Cut(sender, ":")
+	if !ok {
+		return lines
+	}
+	var out []string
+	for _, l := range lines {
+		for _, mapped := range []string{"::ffff:" + host + ":" + port, "[::ffff:" + host + "]:" + port} {
+			if rest, ok := strings.CutPrefix(l, mapped); ok {
+				l = sender + rest
+				break
+			}
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // The ways the notes' receiver prints the sender: Python's tuple, or ip and

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/escape"
@@ -26,11 +26,17 @@ type report struct {
 // gradebook script, a file watcher) never sees half a file.
 func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 	if a.jsonFile != "" {
-		rep := report{Exercise: a.exercise, Total: len(rows), Results: rows}
-		for _, r := range rows {
+		rep := report{Exercise: a.exercise, Total: len(rows), Results: make([]row, len(rows))}
+		for i, r := range rows {
 			if r.Passed {
 				rep.Passed++
 			}
+			if !utf8.ValidString(r.Submission) {
+				// encoding/json would replace the bytes with U+FFFD.
+				r.SubmissionBytes = []byte(r.Submission)
+				r.Submission = escape.String(r.Submission)
+			}
+			rep.Results[i] = r
 		}
 		data, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
@@ -47,14 +53,14 @@ func writeExports(a cmdArgs, cat *content.Catalog, rows []row) error {
 		// every language, so a gradebook script reads either file; the
 		// sentences are in the chosen language. Control characters are
 		// escaped, since a CSV file is often printed as it is.
-		_ = cw.Write([]string{"submission", "status", "first_difference", "hint_text", "duration_ms", "stderr_tail"})
+		_ = cw.Write([]string{"submission", "status", "first_difference", "hint_text", "duration_ms", "stderr_tail", "build_output"})
 		for _, r := range rows {
 			tail := make([]string, len(r.StderrTail))
 			for i, l := range r.StderrTail {
 				tail[i] = escape.String(l)
 			}
 			cells := []string{escape.String(r.Submission), r.Status, r.FirstDifference, strings.Join(r.HintText, " "),
-				strconv.FormatInt(r.DurationMS, 10), strings.Join(tail, "\n")}
+				strconv.FormatInt(r.DurationMS, 10), strings.Join(tail, "\n"), strings.Join(r.BuildOutput, "\n")}
 			for i := range cells {
 				cells[i] = csvCell(cells[i])
 			}
@@ -91,26 +97,26 @@ func csvCell(s string) string {
 func writeAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // a no-op once renamed
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+		return &errExport{path, err}
 	}
 	return nil
 }

@@ -32,7 +32,9 @@ var (
 	reDecode       = regexp.MustCompile(`(?i)UnicodeDecodeError|can't decode byte|invalid utf-?8|malformed input`)
 	// Python's traceback names the codec: decoding UTF-8 bytes as GBK
 	// fails on the first byte pair GBK does not have.
-	reGBKDecode = regexp.MustCompile(`'gbk' codec can't decode|'gb2312' codec can't decode|'gb18030' codec can't decode`)
+	// Node's dgram throws this for a send on a socket already closed.
+	reDgramNotRunning = regexp.MustCompile(`ERR_SOCKET_DGRAM_NOT_RUNNING`)
+	reGBKDecode       = regexp.MustCompile(`'gbk' codec can't decode|'gb2312' codec can't decode|'gb18030' codec can't decode`)
 	// Bytes printed as bytes, not text: Python's b'…', Go's [228 189 160],
 	// Node's <Buffer e4 bd a0>, Java's [B@1b6d3586.
 	reBytesPrinted = regexp.MustCompile(`\bb'|\bb"|\[\d{1,3}(?: \d{1,3}){2,}\]|<Buffer(?: [0-9a-f]{2})+|\[B@[0-9a-f]+`)
@@ -51,7 +53,7 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	stderr := append(append([]byte(nil), o.Stderr...), o.StderrTail...)
 	switch {
 	case o.StartErr != nil:
-		return []Hint{hint("cannot_start", o.StartErr.Error())}
+		return []Hint{startHint(o.StartErr, o.Program)}
 	case o.WrongPort:
 		// Said at once: nothing else about the run means anything.
 		return []Hint{hint("wrong_port", joinList(o.OtherSockets), o.Host, o.Port)}
@@ -76,22 +78,34 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	case reDecode.Match(stderr):
 		hs = append(hs, hint(cmp.Or(ex.decodeHint, "decode_error")))
 	}
+	if reDgramNotRunning.Match(stderr) {
+		// Node: a send that found its socket closed, because close()
+		// ran while the sends were still queued.
+		hs = append(hs, hint("closed_before_sent"))
+	}
 	if ex.diagnose != nil {
 		hs = append(hs, ex.diagnose(o, want, got)...)
+	}
+	if n := trailingEmpty(got.Stdout) - trailingEmpty(want.Stdout); n > 0 && len(got.Stdout) > n {
+		// The one tolerated empty line is already gone (outputLines):
+		// these are more.
+		hs = append(hs, hint("extra_empty_lines", n))
 	}
 	if bufferedOutput(ex, o) {
 		hs = append(hs, hint("buffered_output"))
 	}
 	crashed := o.Exit.Exited() && (o.Exit.Code != 0 || o.Exit.Signal != "")
 	switch {
+	case o.flooded():
+		// Before a crash: a program that sent more than verify keeps
+		// has failed whatever happened to it next (a reset, a crash).
+		hs = append(hs, hint("flooded", maxReceived>>10, maxDatagrams))
 	case crashed && o.Exit.Signal != "":
 		hs = append(hs, hint("crashed_signal", o.Exit.Signal))
 	case crashed && len(stderr) == 0:
 		hs = append(hs, hint("crashed_quiet", o.Exit.Code))
 	case crashed:
 		hs = append(hs, hint("crashed", o.Exit.Code))
-	case o.flooded():
-		hs = append(hs, hint("flooded", maxReceived>>10, maxDatagrams))
 	case o.TimedOut:
 		hs = append(hs, hint("timeout", timeout.Seconds()))
 	}
@@ -99,6 +113,22 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 		hs = append(hs, hint("mismatch"))
 	}
 	return dedupe(hs)
+}
+
+// crashedSaying reports a program that ended by itself with an error and
+// said why on stderr (a traceback): that, not a missing recv, is why its
+// reply is not printed.
+func crashedSaying(o *Observation) bool {
+	return o.Exit.Exited() && (o.Exit.Code != 0 || o.Exit.Signal != "") && len(bytes.TrimSpace(o.Stderr)) > 0
+}
+
+// trailingEmpty counts the empty lines at the end of ls.
+func trailingEmpty(ls []string) int {
+	n := 0
+	for n < len(ls) && ls[len(ls)-1-n] == "" {
+		n++
+	}
+	return n
 }
 
 func dedupe(hs []Hint) []Hint {

@@ -111,6 +111,13 @@ func failureText(cat *content.Catalog, r row) string {
 	if r.FirstDifference != "" {
 		b.WriteString(r.FirstDifference + "\n\n")
 	}
+	if len(r.BuildOutput) > 0 {
+		b.WriteString(cat.T("verify.batch.build_output") + "\n")
+		for _, l := range r.BuildOutput {
+			b.WriteString("  " + l + "\n")
+		}
+		b.WriteString("\n")
+	}
 	for _, h := range r.HintText {
 		b.WriteString(titled(cat.T("verify.hint.title"), h) + "\n")
 	}

@@ -29,6 +29,7 @@ type Observation struct {
 	WaitedFor              string // what verify was waiting for when it gave up (a wait* constant)
 	Reached                bool   // the program bound/listened/connected where it should
 	Sender                 string // udp-recv: the address verify sent from
+	Program                string // the command's first word, as given
 	OtherSockets           []string
 	StartErr               error // the program could not be started at all
 	Attempts               int   // runs needed (a port taken by someone else is retried)

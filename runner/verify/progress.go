@@ -20,6 +20,7 @@ type progress struct {
 	w     io.Writer
 	cat   *content.Catalog
 	tty   bool
+	width int // the terminal's columns; a bar line never fills them
 	total int
 	n     int
 }
@@ -28,6 +29,7 @@ func newProgress(w io.Writer, cat *content.Catalog, total int) *progress {
 	p := &progress{w: w, cat: cat, total: total}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
+		p.width = termWidth(w)
 	}
 	return p
 }
@@ -45,7 +47,28 @@ func (p *progress) done(r row) {
 	}
 	filled := barWidth * p.n / max(1, p.total)
 	bar := strings.Repeat("█", filled) + strings.Repeat("░", barWidth-filled)
-	fmt.Fprintf(p.w, "\r\x1b[K%s %d/%d %s", bar, p.n, p.total, escape.String(r.Submission))
+	fmt.Fprint(p.w, "\r\x1b[K"+p.fitBar(fmt.Sprintf("%s %d/%d %s", bar, p.n, p.total, escape.String(r.Submission))))
+}
+
+// fitBar cuts a bar line to one column less than the terminal's width: a
+// line that filled or passed it would wrap, and "\r\x1b[K" clears only
+// the last of its rows, leaving the others above the table.
+func (p *progress) fitBar(s string) string {
+	if p.width <= 1 {
+		return s
+	}
+	return truncate(s, p.width-1)
+}
+
+// say writes a line about the batch as a whole, such as what it builds.
+func (p *progress) say(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		line = style{width: p.width}.fit(line)
+	}
+	fmt.Fprintln(p.w, line)
 }
 
 func (p *progress) finish() {

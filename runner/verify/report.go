@@ -23,8 +23,15 @@ const stderrLines = 12
 // maxLine bounds each shown line of error output, in columns.
 const maxLine = 200
 
-// writeReport prints the outcome of one check for a learner.
+// writeReport prints the outcome of one check for a learner, wrapped to
+// the terminal's width when it goes to one.
 func writeReport(w io.Writer, cat *content.Catalog, st style, r *Result) {
+	var b bytes.Buffer
+	writeReportLines(&b, cat, st, r)
+	_, _ = io.WriteString(w, st.fit(b.String()))
+}
+
+func writeReportLines(w io.Writer, cat *content.Catalog, st style, r *Result) {
 	name := r.Exercise
 	if l, err := content.FindExercise(cat.Lang(), r.Exercise); err == nil && l != nil {
 		name = cat.T("verify.exercise_name", r.Exercise, l.Title)

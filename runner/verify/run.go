@@ -100,7 +100,7 @@ func portStolen(ex *exercise, o *Observation) bool {
 
 // runOnce runs the program once against a fresh peer.
 func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *Observation {
-	o := &Observation{Host: host}
+	o := &Observation{Host: host, Program: argv[0]}
 	ctx, cancel := context.WithTimeout(parent, opt.Timeout)
 	defer cancel()
 	s := &session{host: host, obs: o, ctx: ctx, fix: cancel}
@@ -203,10 +203,12 @@ func exitFact(o *Observation, server bool) Exit {
 	switch {
 	case o.StartErr != nil:
 		return ""
+	case o.flooded():
+		// Whether it was stopped, or crashed or exited first, what
+		// fails it is the flood.
+		return exitFlooded
 	case o.Exit.Stopped && server:
 		return exitRunning
-	case o.Exit.Stopped && o.flooded():
-		return exitFlooded
 	case o.Exit.Stopped:
 		return exitTimeout
 	case o.Exit.Signal != "":

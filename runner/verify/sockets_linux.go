@@ -72,12 +72,13 @@ func parseProcAddr(s string) (netip.AddrPort, bool) {
 	return netip.AddrPortFrom(addr.Unmap(), uint16(port)), true
 }
 
-// udpBound reports whether some UDP socket is bound to port (on any local
-// address). It tells verify that a receiver is ready without sending it
-// anything, since a datagram sent too early is simply lost.
+// udpBound reports whether some UDP socket is bound to port, at an
+// address where verify's datagram reaches it (reaches). It tells verify
+// that a receiver is ready without sending it anything, since a datagram
+// sent too early is simply lost.
 func udpBound(port int) (bool, bool) {
 	for _, s := range readProcNet("udp") {
-		if int(s.local.Port()) == port {
+		if int(s.local.Port()) == port && reaches(s.local.Addr()) {
 			return true, true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/textwrap"
 )
 
 // maxCell bounds the width of the last column, so a long difference does
@@ -38,8 +39,32 @@ func writeTable(w io.Writer, cat *content.Catalog, st style, rows []row) {
 			}
 			b.WriteString(cell + "  ")
 		}
-		b.WriteString(c[2])
+		// The last column is wrapped to what the terminal has left of
+		// its width, its next lines under its first.
+		offset := widths[0] + widths[1] + 4
+		indent := strings.Repeat(" ", offset)
+		detail := []string{c[2]}
+		if n > 0 {
+			// The compiler's next lines, under the first one.
+			for i, l := range rows[n-1].BuildOutput {
+				if i > 0 {
+					detail = append(detail, truncate(l, maxCell))
+				}
+			}
+		}
+		var wrapped []string
+		for _, d := range detail {
+			if room := st.width - offset; st.width > 0 && room >= minWrap {
+				wrapped = append(wrapped, textwrap.Line(d, room)...)
+			} else {
+				wrapped = append(wrapped, d)
+			}
+		}
+		b.WriteString(wrapped[0])
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		for _, l := range wrapped[1:] {
+			fmt.Fprintln(w, indent+l)
+		}
 	}
 	passed := 0
 	for _, r := range rows {
@@ -47,7 +72,7 @@ func writeTable(w io.Writer, cat *content.Catalog, st style, rows []row) {
 			passed++
 		}
 	}
-	fmt.Fprintln(w, cat.T("verify.batch.summary", passed, len(rows)))
+	fmt.Fprint(w, st.fit(cat.T("verify.batch.summary", passed, len(rows))+"\n"))
 }
 
 func colorStatus(st style, status, s string) string {

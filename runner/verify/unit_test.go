@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/verify/proc"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -192,6 +193,47 @@ func TestPrintsBytes(t *testing.T) {
 	} {
 		if got := printsBytes(tt.out); got != tt.want {
 			t.Errorf("printsBytes(%q) = %v, want %v", tt.out, got, tt.want)
+		}
+	}
+}
+
+// A compiler's message is kept up to its caps, escaped, without go
+// build's header.
+func TestBuildLines(t *testing.T) {
+	got := buildLines("# command-line-arguments\n./a.go:3:2: undefined: x\x1b[2J\n\n./a.go:4:2: declared and not used: y\n")
+	if want := []string{`./a.go:3:2: undefined: x\x1b[2J`, "./a.go:4:2: declared and not used: y"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("buildLines = %q, want %q", got, want)
+	}
+	got = buildLines(strings.Repeat("./a.go:1:1: error\n", 100))
+	if len(got) != maxBuildLines+1 || got[maxBuildLines] != "…" {
+		t.Errorf("100 lines kept as %d, want %d and a mark", len(got), maxBuildLines)
+	}
+	got = buildLines(strings.Repeat("x", 5000) + "\n" + strings.Repeat("y", 100))
+	if n := len(strings.Join(got, "")); n > maxBuildBytes+len("…") || len(got) != 2 || !strings.HasPrefix(got[0], "xxx") {
+		t.Errorf("kept %d bytes, more than %d", n, maxBuildBytes)
+	}
+}
+
+// A program that flooded verify gets the flood's verdict and hint (first
+// of the generic ones, after what the exercise's diagnosis names),
+// whether verify stopped it or it crashed (a reset, a traceback) or exited
+// by itself before that.
+func TestFloodComesFirst(t *testing.T) {
+	ex := registry["tcp-client"]
+	for _, end := range []proc.Result{
+		{Stopped: true, Code: -1, Signal: "terminated"},
+		{Code: 1},
+		{Code: -1, Signal: "killed"},
+	} {
+		o := &Observation{Host: host, Reached: true, Exit: end, Stdout: []byte(tcpClientReply + "\n"),
+			Conns:  []Conn{{Received: []byte(strings.Repeat("A", maxReceived)), Overflowed: true}},
+			Stderr: []byte("ConnectionResetError: [Errno 104] Connection reset by peer\n")}
+		if got := exitFact(o, false); got != exitFlooded {
+			t.Errorf("%+v: exit fact %q, want %q", end, got, exitFlooded)
+		}
+		hs := diagnose(ex, o, ex.want(o), ex.got(o), time.Second)
+		if len(hs) == 0 || hs[0].Key != "verify.hint.flooded" || len(hs) > 1 && strings.HasPrefix(hs[1].Key, "verify.hint.crashed") {
+			t.Errorf("%+v: hints %v, want flooded first, and no crash", end, hs)
 		}
 	}
 }

@@ -75,10 +75,15 @@ func TestOtherLanguages(t *testing.T) {
 		{"c", "udp-send--ok", "", ""},
 		{"c", "tcp-file--byte-order", "byte_order", "htonl"},
 		{"c", "tcp-client--no-flush", "client_never_closed", "fflush(stdout)"},
+		{"c", "tcp-client--prompt", "", ""},
+		{"c", "udp-recv--dual-stack", "", ""},
+		{"c", "tcp-client--prompt-no-flush", "label", "fflush(stdout)"},
 		{"node", "tcp-client--end", "", ""},
 		{"node", "udp-send--ok", "", ""},
 		{"node", "udp-send--close-early", "closed_before_sent", "() => sock.close()"},
 		{"node", "tcp-file--byte-order", "byte_order", "writeUInt32BE"},
+		{"node", "udp-send--close-in-readline", "closed_before_sent", "() => sock.close()"},
+		{"node", "udp-recv--dual-stack", "", ""},
 		{"go", "tcp-file--little-endian", "byte_order", "BigEndian.PutUint32"},
 		{"python", "tcp-file--little-endian", "byte_order", "struct.pack"},
 	}
@@ -131,6 +136,50 @@ func TestOtherLanguages(t *testing.T) {
 	}
 }
 
+// A C prompt printed without fflush comes out on the reply's line: the
+// hint names the prompt and fflush, in C's terms, not Python's.
+func TestCPromptHint(t *testing.T) {
+	if !haveC {
+		t.Skip("no C compiler")
+	}
+	r := check(t, "tcp-client", []string{bin("tcp-client--prompt-no-flush")}, wrongTimeout)
+	for _, lang := range []content.Lang{content.English, content.Chinese} {
+		out := renderReport(lang, r)
+		if !strings.Contains(out, `"请输入要发送的数据："`) || !strings.Contains(out, "fflush(stdout)") || strings.Contains(out, "print(data)") {
+			t.Errorf("the %s report does not name the prompt and fflush in C's terms:\n%s", lang, out)
+		}
+	}
+}
+
+// A program at the right port on another address is told so at once, with
+// the one hint: it is not left to wait out the time limit.
+func TestWrongAddressSaidAtOnce(t *testing.T) {
+	for _, name := range []string{"tcp-server--wrong-address", "udp-recv--wrong-address"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			id, _, _ := strings.Cut(name, "--")
+			r := check(t, id, pyProg(t, name), 30*time.Second)
+			if !r.Obs.WrongPort || r.Obs.TimedOut || len(r.Hints) != 1 || r.Hints[0].Key != "verify.hint.wrong_port" {
+				t.Errorf("wrong port seen %v, timed out %v, hints %v; want the wrong_port hint alone, before the time limit", r.Obs.WrongPort, r.Obs.TimedOut, hintKeys(r))
+			}
+			if out := renderReport(content.English, r); !strings.Contains(out, "127.0.0.2:") {
+				t.Errorf("the report does not name the address:\n%s", out)
+			}
+		})
+	}
+}
+
+// A crash that names the 'gbk' codec is not told to call recv: the
+// traceback says why the reply is missing.
+func TestGBKCrashHints(t *testing.T) {
+	r := check(t, "tcp-client", pyProg(t, "tcp-client--gbk-decode"), pyWrongTimeout)
+	for _, k := range hintKeys(r) {
+		if k == "verify.hint.reply_missing" {
+			t.Errorf("hints = %v: reply_missing does not fit a crash", hintKeys(r))
+		}
+	}
+}
+
 // The C program that printf's and then blocks is told why its output is
 // empty, in C's terms, besides its real mistake.
 func TestBufferedOutputHint(t *testing.T) {
@@ -151,7 +200,7 @@ func TestReportWording(t *testing.T) {
 		says   []string
 		passed bool
 	}{
-		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output"}, false},
+		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output", "ends with 1 empty line(s) after the reply", `print(reply, end="")`}, false},
 		{"tcp-file--extra-empty-lines", content.Chinese, []string{"程序输出的末尾多了一个空行"}, false},
 		{"tcp-client--prompt", content.English, []string{"passed", "verify ignored what your program printed before the reply", `"请输入要发送的数据："`}, true},
 		{"tcp-client--prompt", content.Chinese, []string{"通过", "忽略了", "请输入要发送的数据："}, true},
@@ -317,7 +366,8 @@ func TestJUnit(t *testing.T) {
 		{Submission: "alice.py", Status: statusPass, Passed: true, DurationMS: 40},
 		{Submission: "bob\x1b[2J.py", Status: statusFail, FirstDifference: `datagram 1: expected "hello", got "hello\n"`,
 			HintText: []string{"A datagram ends with a newline."}, StderrTail: []string{"Traceback <x> & \x07bell"}, DurationMS: 1500},
-		{Submission: "carol.go", Status: statusBuildError, FirstDifference: "compiler: undefined: x"},
+		{Submission: "carol.go", Status: statusBuildError, FirstDifference: "compiler: ./carol.go:3:2: undefined: x",
+			BuildOutput: []string{"./carol.go:3:2: undefined: x", "./carol.go:4:2: declared and not used: y"}},
 	}
 	dir := t.TempDir()
 	a := cmdArgs{exercise: "udp-send", batchDir: "subs", junit: filepath.Join(dir, "r.xml")}
@@ -351,7 +401,7 @@ func TestJUnit(t *testing.T) {
 		!strings.Contains(bob.Failure.Text, "Traceback <x> &") || !strings.Contains(bob.SystemErr, "Traceback") {
 		t.Errorf("bob: %+v", bob)
 	}
-	if carol.Error == nil || carol.Error.Type != "build-error" {
+	if carol.Error == nil || carol.Error.Type != "build-error" || !strings.Contains(carol.Error.Text, "The compiler said:\n  ./carol.go:3:2: undefined: x\n  ./carol.go:4:2: declared and not used: y") {
 		t.Errorf("carol: %+v", carol)
 	}
 
@@ -379,5 +429,66 @@ func TestJUnitFlag(t *testing.T) {
 	data, err := os.ReadFile(file)
 	if err != nil || !bytes.Contains(data, []byte(`<testcase name="udp-send"`)) || !bytes.Contains(data, []byte("<failure")) {
 		t.Errorf("%v\n%s", err, data)
+	}
+}
+
+// A flood that verify stops gets the same verdict every time: verify
+// stops the program before closing the connection it stopped reading, so
+// the program never sees a reset (it used to crash with
+// ConnectionResetError about once in 40 runs).
+func TestFloodVerdictStable(t *testing.T) {
+	argv := pyProg(t, "tcp-client--flood")
+	for i := range 20 {
+		r := check(t, "tcp-client", argv, pyWrongTimeout)
+		if r.Passed || len(r.Hints) == 0 || r.Hints[0].Key != "verify.hint.flooded" || r.Got.Exit != exitFlooded {
+			t.Fatalf("run %d: passed %v, hints %v, exit %q, stderr %q", i+1, r.Passed, hintKeys(r), r.Got.Exit, r.Obs.Stderr)
+		}
+	}
+}
+
+// At a terminal the report is wrapped to its width: by display width
+// (Chinese takes two columns), never inside a word, never with a line
+// that starts with closing punctuation.
+func TestReportWrapped(t *testing.T) {
+	r := check(t, "tcp-client", pyProg(t, "tcp-client--label"), pyWrongTimeout)
+	for _, lang := range []content.Lang{content.English, content.Chinese} {
+		for _, width := range []int{60, 80} {
+			var b bytes.Buffer
+			writeReport(&b, content.Text(lang), style{width: width}, r)
+			out := b.String()
+			for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+				if displayWidth(l) > width {
+					t.Errorf("%s at %d columns: a line of %d columns: %q", lang, width, displayWidth(l), l)
+				}
+				if trimmed := strings.TrimLeft(l, " "); trimmed != "" && strings.ContainsRune("，。、；：？！）」』”’》〉】,.;:?!)]}", []rune(trimmed)[0]) {
+					t.Errorf("%s at %d columns: a line starts with closing punctuation: %q", lang, width, l)
+				}
+			}
+			joined := strings.Join(strings.Fields(out), " ")
+			for _, word := range []string{"print(data)", "print(\"label\","} {
+				if lang == content.English && !strings.Contains(joined, word) {
+					t.Errorf("%s at %d columns: %q is broken across lines:\n%s", lang, width, word, out)
+				}
+			}
+		}
+	}
+}
+
+// On a terminal, the progress bar is cut to its width, so that clearing it
+// clears all of it, and the table's last column wraps under itself.
+func TestBatchFitsTerminal(t *testing.T) {
+	var b bytes.Buffer
+	p := &progress{w: &b, cat: content.Text(content.English), tty: true, width: 60, total: 3}
+	p.done(row{Submission: strings.Repeat("a-very-long-submission-name-", 4) + ".py", Status: statusPass})
+	if line := strings.TrimPrefix(b.String(), "\r\x1b[K"); displayWidth(line) >= 60 {
+		t.Errorf("a bar line of %d columns at 60: %q", displayWidth(line), line)
+	}
+	b.Reset()
+	rows := []row{{Submission: "alice.py", Status: statusFail, FirstDifference: "connection 1: bytes your program sent: expected \"你好, server!\", got \"你好, server!\\n\""}}
+	writeTable(&b, content.Text(content.English), style{width: 60}, rows)
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		if displayWidth(l) > 60 {
+			t.Errorf("a table line of %d columns at 60: %q", displayWidth(l), l)
+		}
 	}
 }

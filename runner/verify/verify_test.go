@@ -4,6 +4,7 @@ package verify
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -160,17 +161,21 @@ func TestPythonSolutions(t *testing.T) {
 		"tcp-client--gbk-decode":      "gbk_decode_crash",
 		"udp-recv--gbk":               "gbk_decoded",
 		"udp-recv--any-address":       "",
+		"udp-recv--dual-stack":        "",
 		"udp-recv--wrong-port":        "wrong_port",
 		"udp-send--gbk":               "gbk_encoded",
 		"udp-send--exit-newline":      "sent_exit",
 		"tcp-file--print-reply":       "",
 		"tcp-file--print-bytes":       "not_decoded",
-		"tcp-file--extra-empty-lines": "mismatch",
+		"tcp-file--extra-empty-lines": "extra_empty_lines",
 		"tcp-file--half-close":        "",
 		"tcp-server--closes-listener": "server_exited",
 		"tcp-server--dual-stack":      "",
 		"tcp-server--wrong-port":      "wrong_port",
 		"udp-recv--banner":            "extra_output",
+		"tcp-client--flood":           "flooded",
+		"tcp-server--wrong-address":   "wrong_port",
+		"udp-recv--wrong-address":     "wrong_port",
 	}
 	files, _ := filepath.Glob("testdata/python/*.py")
 	if len(files) != len(want) {
@@ -243,8 +248,42 @@ func TestMisbehavingPrograms(t *testing.T) {
 
 func TestMissingCommand(t *testing.T) {
 	r := check(t, "udp-send", []string{"sockstep-no-such-command"}, time.Second)
-	if r.Passed || len(r.Hints) != 1 || r.Hints[0].Key != "verify.hint.cannot_start" {
-		t.Errorf("passed %v, hints %v; want the cannot_start hint alone", r.Passed, hintKeys(r))
+	if r.Passed || len(r.Hints) != 1 || r.Hints[0].Key != "verify.hint.cannot_start_missing" {
+		t.Errorf("passed %v, hints %v; want the cannot_start_missing hint alone", r.Passed, hintKeys(r))
+	}
+}
+
+// A program that cannot be started is told why and what to do, in the
+// learner's language: no English errno text in a Chinese report.
+func TestCannotStart(t *testing.T) {
+	dir := t.TempDir()
+	noExec := filepath.Join(dir, "send.py") // not executable
+	noShebang := filepath.Join(dir, "send2.py")
+	os.WriteFile(noExec, []byte("print('hi')\n"), 0o644)
+	os.WriteFile(noShebang, []byte("print('hi')\n"), 0o755) // no #! line
+	for _, tt := range []struct {
+		path, key string
+		says      []string
+	}{
+		{noExec, "cannot_start_denied", []string{"chmod +x " + noExec, "python3 " + noExec, "没有权限"}},
+		{noShebang, "cannot_start_format", []string{"#!/usr/bin/env python3", "python3 " + noShebang}},
+	} {
+		r := check(t, "udp-send", []string{tt.path}, time.Second)
+		if len(r.Hints) != 1 || r.Hints[0].Key != "verify.hint."+tt.key {
+			t.Errorf("%s: hints %v, want %s alone", tt.path, hintKeys(r), tt.key)
+			continue
+		}
+		out := renderReport(content.Chinese, r)
+		for _, s := range tt.says {
+			if !strings.Contains(out, s) {
+				t.Errorf("the zh report lacks %q:\n%s", s, out)
+			}
+		}
+		for _, bad := range []string{"permission denied", "exec format error", "fork/exec"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("the zh report holds %q:\n%s", bad, out)
+			}
+		}
 	}
 }
 

@@ -1,0 +1,147 @@
+// Package textwrap fills lines of terminal text to a width in columns:
+// CJK-aware (a wide character takes two columns, and a line may break
+// between any two Chinese characters), never inside a word, never before
+// closing punctuation, escape sequences taking no columns. The lesson
+// runner and verify's reports both use it.
+package textwrap
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
+)
+
+// Text wrapping is done here rather than by glamour: glamour (v1) breaks
+// lines only at spaces, and Chinese has none, so a Chinese paragraph came
+// out as one line far wider than the terminal, or was cut in odd places.
+// glamour renders with wrapping off; Line then fills each line to the
+// width, breaking at spaces or between any two Chinese characters, and
+// never before closing punctuation such as "，" or "。".
+
+// escapeRE matches the terminal escape sequences glamour emits: CSI (colour
+// and style) and OSC (hyperlinks). They take no columns.
+var escapeRE = regexp.MustCompile(`\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
+
+// noBreakBefore lists characters a line must not start with, and
+// noBreakAfter the ones it must not end with (opening brackets and quotes).
+const (
+	noBreakBefore = "，。、；：？！）」』”’》〉】,.;:?!)]}%"
+	noBreakAfter  = "（「『“‘《〈【"
+)
+
+// token is a piece of a line that is never split: an escape sequence, a
+// run of spaces, one wide character, or a word of narrow characters.
+type token struct {
+	text  string
+	width int
+	space bool
+	wide  bool
+}
+
+func tokenize(line string) []token {
+	var toks []token
+	glue := false // the last token ends with an opening bracket
+	for len(line) > 0 {
+		if loc := escapeRE.FindStringIndex(line); loc != nil && loc[0] == 0 {
+			toks = append(toks, token{text: line[:loc[1]]})
+			line = line[loc[1]:]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(line)
+		w := runewidth.RuneWidth(r)
+		if glue && r != ' ' {
+			toks[len(toks)-1].text += line[:size]
+			toks[len(toks)-1].width += w
+			toks[len(toks)-1].wide = w == 2 // a word may go on after "（
+			glue = strings.ContainsRune(noBreakAfter, r)
+			line = line[size:]
+			continue
+		}
+		glue = strings.ContainsRune(noBreakAfter, r)
+		switch {
+		case r == ' ':
+			if n := len(toks); n > 0 && toks[n-1].space {
+				toks[n-1].text += " "
+				toks[n-1].width++
+			} else {
+				toks = append(toks, token{text: " ", width: 1, space: true})
+			}
+		case strings.ContainsRune(noBreakBefore, r) && len(toks) > 0 && !toks[len(toks)-1].space:
+			toks[len(toks)-1].text += line[:size]
+			toks[len(toks)-1].width += w
+		case w == 2:
+			toks = append(toks, token{text: line[:size], width: 2, wide: true})
+		default:
+			if n := len(toks); n > 0 && !toks[n-1].space && !toks[n-1].wide && toks[n-1].width > 0 {
+				toks[n-1].text += line[:size]
+				toks[n-1].width += w
+			} else {
+				toks = append(toks, token{text: line[:size], width: w})
+			}
+		}
+		line = line[size:]
+	}
+	return toks
+}
+
+// Line breaks one rendered line into lines of at most width columns,
+// repeating the line's indentation on each continuation line.
+func Line(line string, width int) []string {
+	if ansi.StringWidth(line) <= width {
+		return []string{line}
+	}
+	plain := ansi.Strip(line)
+	indent := len(plain) - len(strings.TrimLeft(plain, " "))
+	if indent > width/2 {
+		indent = 0
+	}
+	pad := strings.Repeat(" ", indent)
+	var out []string
+	var cur strings.Builder
+	col := 0
+	first := true
+	flush := func() {
+		out = append(out, trimRight(cur.String()))
+		cur.Reset()
+		cur.WriteString(pad)
+		col = indent
+		first = false
+	}
+	for _, t := range tokenize(line) {
+		switch {
+		case t.width == 0:
+			cur.WriteString(t.text)
+			continue
+		case t.space:
+			if !first && col == indent {
+				continue // no spaces at the start of a continuation line
+			}
+			if col+t.width > width {
+				flush()
+				continue
+			}
+		case col+t.width > width && col > indent:
+			flush()
+		}
+		// A word longer than a whole line is cut where it must be.
+		for col+t.width > width && t.width > 0 {
+			head := ansi.Truncate(t.text, width-col, "")
+			cur.WriteString(head)
+			t.text = ansi.TruncateLeft(t.text, ansi.StringWidth(head), "")
+			t.width -= ansi.StringWidth(head)
+			flush()
+		}
+		cur.WriteString(t.text)
+		col += t.width
+	}
+	if s := trimRight(cur.String()); strings.TrimSpace(ansi.Strip(s)) != "" || len(out) == 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// trimRight drops the spaces at a line's end.
+func trimRight(s string) string { return strings.TrimRight(s, " ") }
