@@ -134,7 +134,7 @@ func (l *lab) udpConnectedRefused(ctx context.Context) (refusedResult, error) {
 		if err != nil {
 			ret = "-1"
 		}
-		l.show(Client, fmt.Sprintf("send(%d, %q, 0)", u, msg), ret, err, nil)
+		l.showOn(UDP, Client, fmt.Sprintf("send(%d, %q, 0)", u, msg), ret, err, nil)
 		if i == 0 {
 			// The ICMP answer comes back through the loopback's
 			// softirq; wait until the socket shows the error.

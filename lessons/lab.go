@@ -260,7 +260,13 @@ func sendAll(fd int, p []byte) error {
 // show reports one representative call of an experiment. An error it
 // shows is one the experiment set out to show (ECONNREFUSED, EAGAIN).
 func (l *lab) show(side Side, text, ret string, err error, data []byte) {
-	c := Call{Side: side, Text: text, Ret: ret, Data: data, Peer: side == Server}
+	l.showOn("", side, text, ret, err, data)
+}
+
+// showOn is show for a call whose protocol the explanation of its error
+// depends on (ECONNREFUSED: a reset for TCP, an ICMP message for UDP).
+func (l *lab) showOn(proto Proto, side Side, text, ret string, err error, data []byte) {
+	c := Call{Side: side, Text: text, Ret: ret, Data: data, Peer: side == Server, Proto: proto}
 	if err != nil {
 		c.Err, c.Expected = err, true
 	}

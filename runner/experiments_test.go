@@ -50,6 +50,7 @@ var experimentFacts = []struct {
 		{"the stranger's datagram filtered", `the stranger.s datagram never came`, true},
 		{"no socket took it", `Udp NoPorts \(datagrams that found no socket\) grew by [1-9]\d*`, true},
 		{"refused once, on the next send", `the three sends returned: 10, ECONNREFUSED, 10`, true},
+		{"refused by ICMP, not a reset", `"datagram 2", 0\) → ECONNREFUSED[^\n]*\n(?:[^\n]*\n){0,3}[^\n]*ICMP`, false},
 		{"an empty datagram", `recvfrom returned 0 bytes, from 127\.0\.0\.1:\d+: an empty datagram`, true},
 		{"the socket goes on", `the next recvfrom returned "still here"`, true},
 		{"tcp eof only at close", `after the client's close, recv returned 0: end of stream`, true},
