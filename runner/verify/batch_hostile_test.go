@@ -123,7 +123,7 @@ func TestBuildFetchesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := sharedTemp(t)
 			sub := filepath.Join(dir, "s")
 			os.MkdirAll(sub, 0o755)
 			os.WriteFile(filepath.Join(sub, "go.mod"), []byte(tt.gomod), 0o644)

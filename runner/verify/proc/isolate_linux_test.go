@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -93,31 +94,80 @@ func TestIsolationUnprivileged(t *testing.T) {
 	}
 }
 
-// As root, a program whose files nobody cannot read (a script in a
-// directory closed to others, as /root is) runs as uid 0 without any
-// capability: it can read its files, but cannot signal verify, enter
-// another namespace or override file permissions.
-func TestIsolationRootWithoutCapabilities(t *testing.T) {
+// As root, a program is never run as uid 0, whoever may read its files.
+// A script in a folder closed to others (as /root is) is copied where
+// nobody can read it and runs as nobody: it cannot read a root-only file
+// nor write a root-owned one, which root without capabilities could
+// (owner bits apply to uid 0). A command found in PATH that nobody cannot
+// run (python3 behind a pyenv shim under /root) is replaced by the
+// same-named one of a system directory, and the result says so.
+func TestIsolationNeverRoot(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("as an ordinary user a user namespace is used")
 	}
 	dir := t.TempDir() // 0700, root's
+	secret := filepath.Join(dir, "secret")
+	os.WriteFile(secret, []byte("SECRET\n"), 0o600)
+	owned := filepath.Join(dir, "owned")
+	os.WriteFile(owned, []byte("root's\n"), 0o644)
 	script := filepath.Join(dir, "prog.sh")
-	os.WriteFile(script, []byte("id -u; grep -E '^(CapBnd|CapEff|NoNewPrivs):' /proc/self/status | tr -d '\\t'\n"), 0o700)
-	p, err := Start(Spec{Path: "/bin/sh", Args: []string{script}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-p.Done()
-	r := p.Stop(100 * time.Millisecond)
-	out := strings.Fields(string(p.Stdout.Bytes()))
-	if r.Isolation != IsolationNoCaps {
-		t.Fatalf("isolation %s, want %s; output %q, stderr %q", r.Isolation, IsolationNoCaps, out, p.Stderr.Bytes())
-	}
-	want := []string{"0", "CapEff:0000000000000000", "CapBnd:0000000000000000", "NoNewPrivs:1"}
-	for _, w := range want {
-		if !slices.Contains(out, w) {
-			t.Errorf("the program's output %q lacks %s", out, w)
+	// The paths are in the script, not its arguments: a file the command
+	// line names is the learner's to hand over (it is copied).
+	os.WriteFile(script, []byte("id -u; cat "+secret+"; echo pwned >> "+owned+"; echo done\n"), 0o700)
+
+	t.Run("script", func(t *testing.T) {
+		p, err := Start(Spec{Path: "/bin/sh", Args: []string{script}, Dir: dir})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		<-p.Done()
+		r := p.Stop(100 * time.Millisecond)
+		out := string(p.Stdout.Bytes())
+		t.Logf("isolation %s, output %q, stderr %q", r.Isolation, out, p.Stderr.Bytes())
+		if !strings.HasPrefix(out, "65534\n") || !strings.Contains(out, "done") {
+			t.Errorf("the script's output %q: want it run as 65534 (nobody) to its end", out)
+		}
+		if strings.Contains(out, "SECRET") {
+			t.Error("the program read a root-only file")
+		}
+		if data, _ := os.ReadFile(owned); strings.Contains(string(data), "pwned") {
+			t.Error("the program wrote a root-owned file")
+		}
+	})
+
+	t.Run("interpreter", func(t *testing.T) {
+		// A "python3" in a folder closed to nobody, first in PATH.
+		shims := filepath.Join(dir, "shims")
+		os.Mkdir(shims, 0o755)
+		os.WriteFile(filepath.Join(shims, "sh"), []byte("#!/bin/sh\nexec /bin/sh \"$@\"\n"), 0o755)
+		t.Setenv("PATH", shims+":"+os.Getenv("PATH"))
+		p, err := Start(Spec{Path: "sh", Args: []string{"-c", "id -u"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-p.Done()
+		r := p.Stop(100 * time.Millisecond)
+		if got := strings.TrimSpace(string(p.Stdout.Bytes())); got != "65534" {
+			t.Errorf("ran as uid %q, want 65534; stderr %q", got, p.Stderr.Bytes())
+		}
+		if !strings.Contains(r.Substituted, filepath.Join(shims, "sh")) || !strings.Contains(r.Substituted, "/bin/sh") {
+			t.Errorf("Substituted %q, want it to name %s and the system's sh", r.Substituted, filepath.Join(shims, "sh"))
+		}
+	})
+
+	t.Run("refused", func(t *testing.T) {
+		closed := filepath.Join(dir, "closed")
+		os.Mkdir(closed, 0o700)
+		os.WriteFile(filepath.Join(closed, "no-such-tool-xyz"), []byte("#!/bin/sh\nid -u\n"), 0o755)
+		t.Setenv("PATH", closed+":"+os.Getenv("PATH"))
+		p, err := Start(Spec{Path: "no-such-tool-xyz"})
+		if err == nil {
+			<-p.Done()
+			p.Stop(100 * time.Millisecond)
+			t.Fatalf("a program nobody cannot run was started, output %q", p.Stdout.Bytes())
+		}
+		if !errors.Is(err, ErrNoSafeUser) {
+			t.Errorf("error %v, want ErrNoSafeUser", err)
+		}
+	})
 }

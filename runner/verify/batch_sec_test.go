@@ -1,0 +1,109 @@
+//go:build linux
+
+package verify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+// A submission's build cannot read what its builder could not: the
+// build runs with cgo off (a C preamble's .incbin would embed any file
+// into the binary) and, as root, as the user nobody (the Go assembler's
+// #include reads any path). Neither a root-only file's bytes reach the
+// binary nor its lines the build error.
+func TestBuildReadsNothingOfRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("as an ordinary user the build can read only the user's own files")
+	}
+	closed := t.TempDir() // 0700, root's
+	secret := filepath.Join(closed, "secret")
+	must0(t, os.WriteFile(secret, []byte("SECRETHASH root:x:19000:0:99999:7:::\n"), 0o600))
+	for _, name := range []string{"incbin", "asm-include"} {
+		t.Run(name, func(t *testing.T) {
+			tmp := sharedTemp(t)
+			sub := filepath.Join(closed, name)
+			must0(t, os.MkdirAll(sub, 0o700))
+			srcs, _ := filepath.Glob(filepath.Join("testdata/hostile/batch", name, "*.txt"))
+			for _, src := range srcs {
+				data := bytes.ReplaceAll(must(os.ReadFile(src)), []byte("SECRET_PATH"), []byte(secret))
+				must0(t, os.WriteFile(filepath.Join(sub, strings.TrimSuffix(filepath.Base(src), ".txt")), data, 0o600))
+			}
+			must0(t, os.WriteFile(filepath.Join(sub, "go.mod"), []byte("module m\n\ngo 1.21\n"), 0o600))
+			s := submission{name: name, path: sub, kind: "go-dir"}
+			err := s.prepare(context.Background(), tmp)
+			var be *errBuild
+			switch {
+			case errors.As(err, &be):
+				t.Logf("build error (as it should be): %s", firstLine(be.msg))
+				if strings.Contains(be.msg, "SECRET") {
+					t.Errorf("the build error holds the root-only file: %s", be.msg)
+				}
+			case err != nil:
+				t.Fatalf("prepare: %v", err)
+			default:
+				if data, _ := os.ReadFile(s.argv[0]); bytes.Contains(data, []byte("SECRETHASH")) {
+					t.Errorf("the built binary holds the root-only file")
+				}
+			}
+		})
+	}
+}
+
+// sharedTemp is a batch's temporary folder: reachable by nobody, as
+// runBatch makes it.
+func sharedTemp(t *testing.T) string {
+	t.Helper()
+	tmp, err := os.MkdirTemp("", "sockstep-batch-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	must0(t, os.Chmod(tmp, 0o755))
+	return tmp
+}
+
+// A FIFO (or any entry that is neither a regular file nor a folder) in
+// the batch folder is unsupported at once, whatever its name: opening it
+// would block until someone writes to it (go build waited its whole
+// two-minute timeout). A Go folder whose only .go file is a FIFO is
+// unsupported too.
+func TestBatchNonRegular(t *testing.T) {
+	sub := filepath.Join(t.TempDir(), "subs")
+	must0(t, os.MkdirAll(filepath.Join(sub, "godir"), 0o755))
+	for _, p := range []string{"fifo.go", "fifo.py", "fifo-exec", filepath.Join("godir", "main.go")} {
+		must0(t, syscall.Mkfifo(filepath.Join(sub, p), 0o755))
+	}
+	out := filepath.Join(t.TempDir(), "r.json")
+	done := make(chan struct{})
+	var stdout, stderr bytes.Buffer
+	go func() {
+		defer close(done)
+		Command(context.Background(), []string{"udp-send", "--batch", sub, "--timeout", "1s", "--json", out}, nil, &stdout, &stderr, content.English, nil)
+	}()
+	select {
+	case <-done:
+	case <-time.After(hangBound):
+		t.Fatalf("the batch did not end within %v: a FIFO blocked it", hangBound)
+	}
+	var rep report
+	must0(t, json.Unmarshal(must(os.ReadFile(out)), &rep))
+	if len(rep.Results) != 4 {
+		t.Fatalf("%d rows, want 4:\n%s", len(rep.Results), stdout.String())
+	}
+	for _, r := range rep.Results {
+		if r.Status != statusUnsupported {
+			t.Errorf("%s: status %s, want %s", r.Submission, r.Status, statusUnsupported)
+		}
+	}
+}
