@@ -1,13 +1,16 @@
 package proc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -170,4 +173,107 @@ func TestIsolationNeverRoot(t *testing.T) {
 			t.Errorf("error %v, want ErrNoSafeUser", err)
 		}
 	})
+}
+
+// noSysAdminVar, in a child test process, says it runs without
+// CAP_SYS_ADMIN (under capsh): as root in a container or a CI job.
+const noSysAdminVar = "SOCKSTEP_PROC_NO_SYS_ADMIN"
+
+// As root without CAP_SYS_ADMIN the kernel gives no namespace: programs
+// still run as nobody, in a process group, so they can neither kill nor
+// stop verify (kill(2): another uid needs CAP_KILL), and a double-forked
+// daemon in a session of its own with an empty environment is killed as
+// an orphan re-parented to verify (PR_SET_CHILD_SUBREAPER). The test runs
+// itself again under capsh --drop=cap_sys_admin.
+func TestIsolationWithoutSysAdmin(t *testing.T) {
+	if os.Getenv(noSysAdminVar) != "" {
+		hostileWithoutNamespaces(t)
+		return
+	}
+	capsh, err := exec.LookPath("capsh")
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (an ordinary user's programs run as the user)")
+	}
+	if err != nil {
+		t.Fatal("capsh is not installed (apt-get install libcap2-bin): root without CAP_SYS_ADMIN cannot be simulated")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	// (capsh runs its -c through /bin/bash; the test binary's path is
+	// passed as an argument, not put into the command text.)
+	cmd := exec.CommandContext(ctx, capsh, "--drop=cap_sys_admin", "--", "-c", `exec "$0" -test.run='^TestIsolationWithoutSysAdmin$' -test.v`, os.Args[0])
+	cmd.Env = append(os.Environ(), noSysAdminVar+"=1", "SOCKSTEP_PROC_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("without CAP_SYS_ADMIN:\n%s", out)
+	if ctx.Err() != nil {
+		t.Fatal("the test process without CAP_SYS_ADMIN hung: a program stopped it")
+	}
+	if err != nil {
+		t.Fatalf("the test process without CAP_SYS_ADMIN failed: %v", err)
+	}
+}
+
+func hostileWithoutNamespaces(t *testing.T) {
+	const mark = "617.5"
+	tests := []struct{ name, script string }{
+		{"kill-parent", `kill -KILL $PPID; read _ _ _ gp _ < /proc/$PPID/stat; kill -KILL $gp; echo alive`},
+		{"stop-parent", `kill -STOP $PPID; read _ _ _ gp _ < /proc/$PPID/stat; kill -STOP $gp; echo alive`},
+		{"daemon", `setsid sh -c 'exec env -i sleep ` + mark + ` </dev/null >/dev/null 2>&1' & sleep 0.2; echo alive`},
+		// Still running when stopped: SIGKILL ends the shim too, and the
+		// daemon becomes verify's own orphan.
+		{"daemon-then-hang", `trap "" TERM; setsid sh -c 'exec env -i sleep ` + mark + ` </dev/null >/dev/null 2>&1' & echo alive; sleep 30`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Start(Spec{Path: "/bin/sh", Args: []string{"-c", "id -u; " + tt.script}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-p.Done():
+			case <-time.After(time.Second):
+			}
+			r := p.Stop(100 * time.Millisecond)
+			out := strings.Fields(string(p.Stdout.Bytes()))
+			t.Logf("isolation %s, output %q, stderr %q", r.Isolation, out, p.Stderr.Bytes())
+			if r.Isolation != IsolationGroupNobody {
+				t.Errorf("isolation %s, want %s", r.Isolation, IsolationGroupNobody)
+			}
+			if len(out) < 2 || out[0] != "65534" || out[1] != "alive" {
+				t.Errorf("output %q, want the program run as 65534 (nobody) to its end", out)
+			}
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				left := withArg(mark)
+				if len(left) == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Errorf("processes %v the program left outlived Stop", left)
+					for _, pid := range left {
+						syscall.Kill(pid, syscall.SIGKILL)
+					}
+					break
+				}
+			}
+		})
+	}
+}
+
+// withArg lists the processes with an argument equal to s.
+func withArg(s string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		for _, a := range strings.Split(string(data), "\x00") {
+			if a == s {
+				out = append(out, pid)
+			}
+		}
+	}
+	return out
 }
