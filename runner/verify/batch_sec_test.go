@@ -107,3 +107,28 @@ func TestBatchNonRegular(t *testing.T) {
 		}
 	}
 }
+
+// Two submissions checked at once (-j 2): one sends "hello" to every
+// loopback port for three seconds, the other is a correct udp-send that
+// starts a second late. The sprayer's datagrams reach the socket verify
+// opened for the other's check; they are not the checked program's
+// (another uid holds their source port), so the correct one still passes.
+func TestBatchConcurrentSpray(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("as an ordinary user every program has the user's uid: senders cannot be told apart")
+	}
+	sub := filepath.Join(t.TempDir(), "subs")
+	copyFile(t, bin("spray"), filepath.Join(sub, "a-spray"), 0o755)
+	must0(t, os.WriteFile(filepath.Join(sub, "b-late"), []byte("#!/bin/sh\nsleep 1\nexec "+bin("udp-send")+" \"$@\"\n"), 0o755))
+	out := filepath.Join(t.TempDir(), "r.json")
+	var stdout, stderr bytes.Buffer
+	Command(context.Background(), []string{"udp-send", "--batch", sub, "-j", "2", "--timeout", "5s", "--json", out}, nil, &stdout, &stderr, content.English, nil)
+	var rep report
+	must0(t, json.Unmarshal(must(os.ReadFile(out)), &rep))
+	for _, r := range rep.Results {
+		t.Logf("%s: %s %s (%s)", r.Submission, r.Status, r.FirstDifference, r.Isolation)
+		if r.Submission == "b-late" && r.Status != statusPass {
+			t.Errorf("the correct submission failed beside the sprayer:\n%s", stdout.String())
+		}
+	}
+}

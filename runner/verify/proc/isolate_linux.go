@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -540,4 +541,41 @@ func runShim(args []string) int {
 		}
 		return 127
 	}
+}
+
+// Programs that run at the same time (a batch with -j) each get a uid of
+// their own: the first nobody, the others uids from uidRangeStart, which
+// no account uses (they are above what useradd gives and below the
+// overflow uid 2^32-1). A uid of its own keeps one program's processes
+// and files apart from another's (kill(2), ptrace(2), the run directory),
+// bounds each by its own RLIMIT_NPROC, and tells verify which sockets are
+// the checked program's (the uid column of /proc/net/udp and tcp).
+const uidRangeStart = 0x7ff00000
+
+var uids = struct {
+	sync.Mutex
+	used map[int]bool
+}{used: map[int]bool{}}
+
+// acquireUID takes the first free uid for a program run as root.
+func acquireUID() int {
+	uids.Lock()
+	defer uids.Unlock()
+	if !uids.used[nobody] {
+		uids.used[nobody] = true
+		return nobody
+	}
+	u := uidRangeStart
+	for uids.used[u] {
+		u++
+	}
+	uids.used[u] = true
+	return u
+}
+
+// releaseUID frees a uid once its program and everything it left are gone.
+func releaseUID(u int) {
+	uids.Lock()
+	delete(uids.used, u)
+	uids.Unlock()
 }

@@ -40,3 +40,6 @@ func shimStatus(r *os.File) (ws syscall.WaitStatus, ok bool) { return ws, false 
 func mayAccess(uid, gid uint32, p string, want os.FileMode) bool { return true }
 
 const nobody = 65534
+
+func acquireUID() int { return -1 }
+func releaseUID(int)  {}

@@ -109,8 +109,12 @@ func Start(s Spec) (*Process, error) {
 		exited: make(chan struct{}),
 	}
 	pl := choose()
+	if pl.uid >= 0 {
+		pl.uid = acquireUID()
+	}
 	tmp, err := runDir(pl.uid, pl.gid)
 	if err != nil {
+		releaseOwn(pl)
 		return nil, fmt.Errorf("could not make a temporary directory for %q: %w", s.Path, err)
 	}
 	p.tmp = tmp
@@ -127,6 +131,7 @@ func Start(s Spec) (*Process, error) {
 		path, args, dir, p.substituted, err = forUser(pl.uid, pl.gid, s.Path, path, args, dir, tmp)
 		if err != nil {
 			os.RemoveAll(tmp)
+			releaseOwn(pl)
 			return nil, fmt.Errorf("could not start %q: %w", s.Path, err)
 		}
 		// The program's own directory is its to write; HOME too, since
@@ -144,7 +149,9 @@ func Start(s Spec) (*Process, error) {
 	var se *startError
 	if err != nil && !errors.As(err, &se) && pl.newPID && namespaceRefused(err) {
 		nsRefused.Store(true)
+		uid := pl.uid
 		pl = choose()
+		pl.uid = uid // the one acquired, for which tmp and its copies were made
 		cmd, err = p.start(pl, path, s, env)
 	}
 	if err != nil {
@@ -152,6 +159,7 @@ func Start(s Spec) (*Process, error) {
 			p.status.Close()
 		}
 		os.RemoveAll(tmp)
+		releaseOwn(pl)
 		return nil, fmt.Errorf("could not start %q: %w", s.Path, err)
 	}
 	p.iso, p.uid = pl.iso, pl.uid
@@ -224,6 +232,17 @@ func (p *Process) watch() {
 	close(p.exited)
 }
 
+// UID is the uid the program runs as, of its own among the programs
+// running (as root), or -1 when it runs as verify's own user.
+func (p *Process) UID() int { return p.uid }
+
+// releaseOwn frees the uid a plan took for its program.
+func releaseOwn(pl plan) {
+	if pl.uid >= 0 {
+		releaseUID(pl.uid)
+	}
+}
+
 // Pgid is the program's process group id (equal to its pid).
 func (p *Process) Pgid() int { return p.pgid }
 
@@ -288,6 +307,9 @@ func (p *Process) Stop(grace time.Duration) Result {
 		}
 		p.killOrphans()
 		_ = os.RemoveAll(p.tmp)
+		if reaped {
+			releaseOwn(plan{uid: p.uid})
+		}
 		r.Runtime = end.Sub(p.started)
 		r.Code = -1
 		r.Isolation = p.iso
