@@ -132,3 +132,27 @@ func TestBatchConcurrentSpray(t *testing.T) {
 		}
 	}
 }
+
+// As root, a command that nobody cannot run, with no same-named one in a
+// system folder, is refused in the learner's language: it is never run
+// as root instead.
+func TestRefusedRatherThanRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("as an ordinary user programs run as the user")
+	}
+	closed := t.TempDir() // 0700, root's
+	marker := filepath.Join(sharedTemp(t), "ran")
+	must0(t, os.WriteFile(filepath.Join(closed, "sockstep-test-tool"), []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o755))
+	t.Setenv("PATH", closed+":"+os.Getenv("PATH"))
+	for _, lang := range []content.Lang{content.English, content.Chinese} {
+		var stdout, stderr bytes.Buffer
+		code := Command(context.Background(), []string{"udp-send", "--timeout", "2s", "--", "sockstep-test-tool"}, nil, &stdout, &stderr, lang, nil)
+		want := content.Text(lang).T("verify.hint.cannot_isolate", filepath.Join(closed, "sockstep-test-tool"))
+		if code != ExitFail || !strings.Contains(stdout.String(), want) {
+			t.Errorf("%s: exit %d, output\n%s\nwant the refusal %q", lang, code, stdout.String(), want)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the command ran")
+	}
+}

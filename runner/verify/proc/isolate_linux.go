@@ -146,7 +146,7 @@ func forUser(uid, gid int, named, path string, args []string, dir, tmp string) (
 				}
 			}
 			if alt == "" {
-				return "", nil, "", "", &NoSafeUserError{What: fmt.Sprintf("%s (and there is no %s in %s)", path, filepath.Base(named), strings.Join(systemDirs, ", "))}
+				return "", nil, "", "", &NoSafeUserError{What: path, Err: fmt.Errorf("no %s in %s either", filepath.Base(named), strings.Join(systemDirs, ", "))}
 			}
 			note = path + " → " + alt
 			path = alt
@@ -155,7 +155,7 @@ func forUser(uid, gid int, named, path string, args []string, dir, tmp string) (
 				return "", nil, "", "", &NoSafeUserError{What: in}
 			}
 			if path, err = copyOut(path); err != nil {
-				return "", nil, "", "", &NoSafeUserError{What: named + ": " + err.Error(), Err: err}
+				return "", nil, "", "", &NoSafeUserError{What: named, Err: err}
 			}
 		}
 	}
@@ -173,7 +173,7 @@ func forUser(uid, gid int, named, path string, args []string, dir, tmp string) (
 		for _, extra := range []string{"go.mod", "go.sum"} {
 			if fileExists(filepath.Join(wd, extra)) {
 				if err := CopyTree(filepath.Join(wd, extra), filepath.Join(work, extra), -1, -1); err != nil {
-					return "", nil, "", "", &NoSafeUserError{What: err.Error(), Err: err}
+					return "", nil, "", "", &NoSafeUserError{What: wd, Err: err}
 				}
 			}
 		}
@@ -189,7 +189,7 @@ func forUser(uid, gid int, named, path string, args []string, dir, tmp string) (
 			if dst == work {
 				// "." names the folder itself (go run .).
 				if err := copyInto(src, work); err != nil {
-					return "", nil, "", "", &NoSafeUserError{What: err.Error(), Err: err}
+					return "", nil, "", "", &NoSafeUserError{What: wd, Err: err}
 				}
 				continue
 			}
@@ -197,7 +197,7 @@ func forUser(uid, gid int, named, path string, args []string, dir, tmp string) (
 				return "", nil, "", "", err
 			}
 			if err := CopyTree(src, dst, -1, -1); err != nil && !os.IsExist(err) {
-				return "", nil, "", "", &NoSafeUserError{What: a + ": " + err.Error(), Err: err}
+				return "", nil, "", "", &NoSafeUserError{What: a, Err: err}
 			}
 			newArgs[i] = a
 		}
@@ -220,7 +220,7 @@ func forUser(uid, gid int, named, path string, args []string, dir, tmp string) (
 			continue
 		}
 		if newArgs[i], err = copyOut(p); err != nil {
-			return "", nil, "", "", &NoSafeUserError{What: a + ": " + err.Error(), Err: err}
+			return "", nil, "", "", &NoSafeUserError{What: a, Err: err}
 		}
 	}
 	return path, newArgs, wd, note, nil
