@@ -177,3 +177,16 @@ func FuzzCSVExport(f *testing.F) {
 		}
 	})
 }
+
+// sharedTemp is a batch's temporary folder: reachable by nobody, as
+// runBatch makes it.
+func sharedTemp(t *testing.T) string {
+	t.Helper()
+	tmp, err := os.MkdirTemp("", "sockstep-batch-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	must0(t, os.Chmod(tmp, 0o755))
+	return tmp
+}

@@ -60,19 +60,6 @@ func TestBuildReadsNothingOfRoot(t *testing.T) {
 	}
 }
 
-// sharedTemp is a batch's temporary folder: reachable by nobody, as
-// runBatch makes it.
-func sharedTemp(t *testing.T) string {
-	t.Helper()
-	tmp, err := os.MkdirTemp("", "sockstep-batch-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(tmp) })
-	must0(t, os.Chmod(tmp, 0o755))
-	return tmp
-}
-
 // A FIFO (or any entry that is neither a regular file nor a folder) in
 // the batch folder is unsupported at once, whatever its name: opening it
 // would block until someone writes to it (go build waited its whole
