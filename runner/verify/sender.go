@@ -34,7 +34,9 @@ type senderKey struct {
 // addr that a process other than the checked program sent.
 func (s *session) foreign(proto string, addr net.Addr) bool {
 	uid := programUID(s.proc)
-	if uid < 0 || addr == nil {
+	if uid < 0 || addr == nil || !proc.OthersRunning() {
+		// (Reading the socket tables costs milliseconds when they are
+		// long: only paid while another program runs.)
 		return false
 	}
 	var ap netip.AddrPort

@@ -579,3 +579,12 @@ func releaseUID(u int) {
 	delete(uids.used, u)
 	uids.Unlock()
 }
+
+// OthersRunning reports whether another program, of another uid, runs
+// beside this one (a batch with -j): only then can a datagram or a
+// connection come from one.
+func OthersRunning() bool {
+	uids.Lock()
+	defer uids.Unlock()
+	return len(uids.used) > 1
+}
