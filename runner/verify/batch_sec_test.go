@@ -45,7 +45,7 @@ func TestBuildReadsNothingOfRoot(t *testing.T) {
 			var be *errBuild
 			switch {
 			case errors.As(err, &be):
-				t.Logf("build error (as it should be): %s", firstLine(be.msg))
+				t.Logf("build error (as it should be): %q", buildLines(be.msg))
 				if strings.Contains(be.msg, "SECRET") {
 					t.Errorf("the build error holds the root-only file: %s", be.msg)
 				}
