@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -46,10 +47,12 @@ type row struct {
 	// connection, datagrams, run time), in the chosen language.
 	Observed []string `json:"observed,omitempty"`
 	// Isolation is how the program was kept apart from verify (a
-	// proc.Isolation: "pid-namespace+uid-nobody",
-	// "pid-namespace+no-capabilities", "user+pid-namespace", "pid-namespace"
-	// or "process-group").
+	// proc.Isolation: "pid-namespace+uid-nobody", "process-group+uid-nobody"
+	// (root: never uid 0), "user+pid-namespace" or "process-group").
 	Isolation string `json:"isolation,omitempty"`
+	// Substituted names the interpreter used instead of the command's,
+	// which the user nobody could not run ("FROM → TO").
+	Substituted string `json:"interpreter_substituted,omitempty"`
 	// BuildOutput is the start of the compiler's message of a submission
 	// that does not build (at most maxBuildLines lines, maxBuildBytes
 	// bytes, each line escaped): the first line alone often says only
@@ -58,7 +61,7 @@ type row struct {
 }
 
 func rowFor(cat *content.Catalog, name string, r *Result) row {
-	w := row{Submission: name, Passed: r.Passed, DurationMS: r.Elapsed.Milliseconds(), Isolation: string(r.Obs.Exit.Isolation)}
+	w := row{Submission: name, Passed: r.Passed, DurationMS: r.Elapsed.Milliseconds(), Isolation: string(r.Obs.Exit.Isolation), Substituted: r.Obs.Exit.Substituted}
 	w.Status = statusFail
 	if r.Passed {
 		w.Status = statusPass
@@ -117,7 +120,9 @@ func runBatch(ctx context.Context, a cmdArgs, stdout, stderr io.Writer, cat *con
 // needs building, then runs them, up to a.jobs at a time in each step. A
 // compiler never runs beside a check, so builds cannot take the time a
 // check gives a program. Rows keep the folder's order whatever the order
-// of completion.
+// of completion. The builds share a cache (tmp/gocache), written by the
+// user the programs run as: it is removed before any program runs, so that
+// no program can change what another is built from.
 func gradeAll(ctx context.Context, a cmdArgs, subs []submission, tmp string, pr *progress, cat *content.Catalog) []row {
 	rows := make([]row, len(subs))
 	finished := make([]bool, len(subs))
@@ -137,6 +142,7 @@ func gradeAll(ctx context.Context, a cmdArgs, subs []submission, tmp string, pr 
 			pr.done(r)
 		}
 	})
+	_ = os.RemoveAll(filepath.Join(tmp, "gocache"))
 	parallel(a.jobs, len(subs), func(i int) {
 		if finished[i] {
 			return
@@ -245,7 +251,18 @@ func sayIsolation(w io.Writer, cat *content.Catalog, rows []row) {
 			seen[r.Isolation] = true
 			fmt.Fprintln(w, cat.T("verify.isolation."+r.Isolation))
 		}
+		if r.Substituted != "" && !seen[r.Substituted] {
+			seen[r.Substituted] = true
+			saySubstituted(w, cat, r.Substituted)
+		}
 	}
+}
+
+// saySubstituted tells that nobody could not run the command's own
+// interpreter and which one was run instead (proc.Result.Substituted).
+func saySubstituted(w io.Writer, cat *content.Catalog, sub string) {
+	from, to, _ := strings.Cut(sub, " → ")
+	fmt.Fprintln(w, cat.T("verify.substituted", escape.String(from), escape.String(to)))
 }
 
 // The compiler's message kept for a submission that does not build.

@@ -123,7 +123,7 @@ func TestBuildFetchesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := sharedTemp(t)
 			sub := filepath.Join(dir, "s")
 			os.MkdirAll(sub, 0o755)
 			os.WriteFile(filepath.Join(sub, "go.mod"), []byte(tt.gomod), 0o644)
@@ -176,4 +176,17 @@ func FuzzCSVExport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// sharedTemp is a batch's temporary folder: reachable by nobody, as
+// runBatch makes it.
+func sharedTemp(t *testing.T) string {
+	t.Helper()
+	tmp, err := os.MkdirTemp("", "sockstep-batch-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	must0(t, os.Chmod(tmp, 0o755))
+	return tmp
 }

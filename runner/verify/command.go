@@ -58,6 +58,9 @@ func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return interruptedStatus(ctx)
 	}
 	writeReport(stdout, cat, styleFor(stdout), r)
+	if sub := r.Obs.Exit.Substituted; sub != "" {
+		saySubstituted(stderr, cat, sub)
+	}
 	res := rowFor(cat, quoteArgs(a.command), r)
 	if err := writeExports(a, cat, []row{res}); err != nil {
 		fmt.Fprintln(stderr, exportText(cat, err))

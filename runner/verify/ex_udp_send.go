@@ -63,6 +63,9 @@ func (p *udpReceiver) play(s *session) {
 		if err != nil {
 			break
 		}
+		if s.foreign("udp", from) {
+			continue // another program's (sender.go)
+		}
 		if !p.record(s, from.String(), buf[:n]) {
 			return
 		}
@@ -77,7 +80,11 @@ func (p *udpReceiver) play(s *session) {
 				}
 				addr := ""
 				if sa, ok := from.(*unix.SockaddrInet4); ok {
-					addr = (&net.UDPAddr{IP: sa.Addr[:], Port: sa.Port}).String()
+					ua := &net.UDPAddr{IP: sa.Addr[:], Port: sa.Port}
+					if s.foreign("udp", ua) {
+						continue // another program's (sender.go)
+					}
+					addr = ua.String()
 				}
 				if !p.record(s, addr, buf[:n]) {
 					return

@@ -3,11 +3,13 @@ package verify
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/sockstep/sockstep/runner/verify/proc"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -50,8 +52,11 @@ func printsBytes(out string) bool { return reBytesPrinted.MatchString(out) }
 // (crashed, timed out, output differs) last, when nothing better was found.
 func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Duration) []Hint {
 	var hs []Hint
+	var noSafeUser *proc.NoSafeUserError
 	stderr := append(append([]byte(nil), o.Stderr...), o.StderrTail...)
 	switch {
+	case errors.As(o.StartErr, &noSafeUser):
+		return []Hint{hint("cannot_isolate", noSafeUser.What)}
 	case o.StartErr != nil:
 		return []Hint{startHint(o.StartErr, o.Program)}
 	case o.WrongPort:

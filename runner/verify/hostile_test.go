@@ -148,9 +148,9 @@ func TestHostilePrograms(t *testing.T) {
 	probe := check(t, "udp-send", []string{bin("hang")}, 50*time.Millisecond)
 	iso := probe.Obs.Exit.Isolation
 	t.Logf("as uid %d, programs run with isolation %s", os.Geteuid(), iso)
-	// (Without capabilities when nobody cannot reach the programs, as
-	// under a TMPDIR closed to others.)
-	if os.Geteuid() == 0 && iso != proc.IsolationNobody && iso != proc.IsolationNoCaps {
+	// (In a process group only where the kernel gives no namespace, as
+	// for root without CAP_SYS_ADMIN; never as root.)
+	if os.Geteuid() == 0 && iso != proc.IsolationNobody && iso != proc.IsolationGroupNobody {
 		t.Errorf("as root, isolation %s, want %s", iso, proc.IsolationNobody)
 	}
 	for _, tt := range tests {
@@ -181,6 +181,41 @@ func TestHostilePrograms(t *testing.T) {
 		})
 	}
 }
+
+// As root without CAP_SYS_ADMIN (a container, a CI job: no namespace),
+// TestHostilePrograms again, in a child test process under capsh: the
+// programs run as nobody in a process group, so the ones that kill or
+// stop their parent's parent run too, and must leave the check whole.
+func TestHostileProgramsWithoutSysAdmin(t *testing.T) {
+	if os.Getenv(noSysAdminVar) != "" {
+		t.Skip("already the child")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (an ordinary user's programs run as the user)")
+	}
+	capsh, err := exec.LookPath("capsh")
+	if err != nil {
+		t.Fatal("capsh is not installed (apt-get install libcap2-bin): root without CAP_SYS_ADMIN cannot be simulated")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, capsh, "--drop=cap_sys_admin", "--", "-c", `exec "$0" -test.run='^TestHostilePrograms$' -test.v`, os.Args[0])
+	cmd.Env = append(os.Environ(), noSysAdminVar+"=1", binsVar+"="+bins)
+	out, err := cmd.CombinedOutput()
+	t.Logf("without CAP_SYS_ADMIN:\n%s", out)
+	if ctx.Err() != nil {
+		t.Fatal("the test process without CAP_SYS_ADMIN hung: a program stopped it")
+	}
+	if err != nil {
+		t.Fatalf("the test process without CAP_SYS_ADMIN failed: %v", err)
+	}
+	if !strings.Contains(string(out), string(proc.IsolationGroupNobody)) {
+		t.Errorf("the programs did not run with isolation %s", proc.IsolationGroupNobody)
+	}
+}
+
+// noSysAdminVar marks the child test process run without CAP_SYS_ADMIN.
+const noSysAdminVar = "SOCKSTEP_TEST_NO_SYS_ADMIN"
 
 // withCmdline lists the processes whose command line contains s.
 func withCmdline(s string) []int {

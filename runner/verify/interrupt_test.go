@@ -140,7 +140,9 @@ func TestInterruptedBatchBuild(t *testing.T) {
 	compiling := func() bool {
 		for _, pid := range withCmdline("compile") {
 			if data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cwd/main.go", pid)); len(data) > 0 {
-				if cwd, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid)); strings.HasPrefix(cwd, sub) {
+				// (The batch builds a copy of the submission, in its own
+				// directory under TMPDIR.)
+				if cwd, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid)); strings.HasPrefix(cwd, os.TempDir()) && filepath.Base(cwd) == "big" {
 					return true
 				}
 			}

@@ -25,6 +25,7 @@ type session struct {
 	deadline time.Time
 	ctx      context.Context
 	fix      context.CancelFunc // ends ctx early: see verdictFixed
+	senders  senders            // source ports found foreign (sender.go)
 
 	mu       sync.Mutex
 	exited   bool // the program has exited: exit-tracked sockets are cut

@@ -18,6 +18,7 @@ type procSocket struct {
 	local netip.AddrPort
 	state int // kernel TCP state; 10 is LISTEN, 7 is an unconnected UDP socket
 	inode string
+	uid   int // the socket's owner
 }
 
 const tcpListen = 10
@@ -43,7 +44,11 @@ func readProcNet(proto string) []procSocket {
 				continue
 			}
 			st, _ := strconv.ParseInt(fld[3], 16, 32)
-			out = append(out, procSocket{proto: proto, local: ap, state: int(st), inode: fld[9]})
+			uid, err := strconv.Atoi(fld[7])
+			if err != nil {
+				uid = -1
+			}
+			out = append(out, procSocket{proto: proto, local: ap, state: int(st), inode: fld[9], uid: uid})
 		}
 		f.Close()
 	}
@@ -124,4 +129,28 @@ func tcpListening(port int) (listening, known bool) {
 		}
 	}
 	return false, true
+}
+
+// ownedBy reports who holds the loopback socket that a datagram or a
+// connection came from (sender.go): mine when a socket bound to from's port (on its
+// address or on any) belongs to uid, foreign when such sockets exist and
+// none does; neither when none exists any more (the program closed it and
+// exited: then it is taken as the program's).
+func ownedBy(proto string, from netip.AddrPort, uid int) (mine, foreign bool) {
+	from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+	for _, sk := range readProcNet(proto) {
+		if sk.local.Port() != from.Port() || (sk.local.Addr() != from.Addr() && !sk.local.Addr().IsUnspecified()) {
+			continue
+		}
+		if sk.inode == "0" {
+			// Closed, held by the kernel only (TIME_WAIT, an orphaned
+			// FIN_WAIT, tcp(7)): its uid column no longer names the owner.
+			continue
+		}
+		if sk.uid == uid {
+			return true, false
+		}
+		foreign = true
+	}
+	return false, foreign
 }

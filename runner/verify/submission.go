@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sockstep/sockstep/runner/verify/proc"
 )
 
 // submission is one entry of a batch folder and how to run it.
@@ -88,7 +90,10 @@ func leaves(root, p string) string {
 }
 
 // kindOf says how a submission is run: by its extension, or a folder of Go
-// files, or any executable file.
+// files, or any executable file. Anything that is not a regular file or a
+// folder (a FIFO, a socket, a device) is unsupported at once: opening a
+// FIFO blocks until someone writes to it, which would hold the batch for
+// the whole build timeout.
 func kindOf(p string) string {
 	info, err := os.Stat(p)
 	if err != nil {
@@ -100,20 +105,26 @@ func kindOf(p string) string {
 			return "go-dir"
 		}
 		return ""
+	case !info.Mode().IsRegular():
+		return ""
 	case strings.HasSuffix(p, ".py"):
 		return "python"
 	case strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go"):
 		return "go-file"
-	case info.Mode().IsRegular() && info.Mode().Perm()&0o111 != 0:
+	case info.Mode().Perm()&0o111 != 0:
 		return "exec"
 	}
 	return ""
 }
 
+// goFiles lists the regular .go files of dir (not tests), by name.
 func goFiles(dir string) ([]string, error) {
 	m, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	var out []string
 	for _, f := range m {
+		if info, err := os.Stat(f); err != nil || !info.Mode().IsRegular() {
+			continue
+		}
 		if !strings.HasSuffix(f, "_test.go") {
 			out = append(out, filepath.Base(f))
 		}
@@ -128,32 +139,46 @@ type errBuild struct{ msg string }
 func (e *errBuild) Error() string { return e.msg }
 
 // prepare makes the command line of a submission, building Go code once
-// into tmp.
+// into tmp. The submission is first copied into tmp (regular files and
+// folders only, bounded: proc.CopyTree), readable by everyone and owned by
+// verify, so that the program can run as an unprivileged user even when
+// the batch folder is closed to others (under /root), and no program can
+// change another's files. Go code is built there as that user too
+// (goBuild).
 func (s *submission) prepare(ctx context.Context, tmp string) error {
-	abs, err := filepath.Abs(s.path)
+	work, err := os.MkdirTemp(tmp, "sub-")
 	if err != nil {
 		return err
 	}
+	_ = os.Chmod(work, 0o755) // the program may run as nobody
+	abs := filepath.Join(work, filepath.Base(s.path))
+	if err := proc.CopyTree(s.path, abs, -1, -1); err != nil {
+		return fmt.Errorf("could not copy %s: %w", s.name, err)
+	}
 	switch s.kind {
 	case "python":
-		py, err := exec.LookPath("python3")
-		if err != nil {
-			return fmt.Errorf("python3 is not installed: %w", err)
-		}
-		s.argv = []string{py, abs}
-		s.dir = filepath.Dir(abs)
+		// proc.Start replaces a python3 that the program's user cannot
+		// run (a pyenv shim under /root) by the system's.
+		s.argv = []string{"python3", abs}
+		s.dir = work
 	case "exec":
 		s.argv = []string{abs}
-		s.dir = filepath.Dir(abs)
+		s.dir = work
 	case "go-file", "go-dir":
+		uid, gid := proc.Unprivileged()
 		out, err := os.MkdirTemp(tmp, "build-")
 		if err != nil {
 			return err
 		}
 		_ = os.Chmod(out, 0o755) // the program may run as nobody
+		if uid >= 0 {
+			if err := os.Chown(out, uid, gid); err != nil {
+				return err
+			}
+		}
 		bin := filepath.Join(out, "prog")
 		args := []string{"build", "-o", bin}
-		dir := filepath.Dir(abs)
+		dir := work
 		if s.kind == "go-file" {
 			args = append(args, filepath.Base(abs))
 		} else {
@@ -165,13 +190,43 @@ func (s *submission) prepare(ctx context.Context, tmp string) error {
 				args = append(args, files...)
 			}
 		}
-		if err := goBuild(ctx, dir, out, args); err != nil {
+		cache, err := buildCache(tmp, uid, gid)
+		if err != nil {
 			return err
+		}
+		if err := goBuild(ctx, dir, out, cache, args, uid, gid); err != nil {
+			return err
+		}
+		// The binary is verify's once built: a program running as the
+		// builder's user must not be able to replace another's.
+		if uid >= 0 {
+			if err := os.Lchown(bin, 0, 0); err != nil {
+				return err
+			}
+			if err := os.Lchown(out, 0, 0); err != nil {
+				return err
+			}
 		}
 		s.argv = []string{bin}
 		s.dir = dir
 	}
 	return nil
+}
+
+// buildCache makes the batch's Go build cache, tmp/gocache, owned by the
+// user the builds run as (the builds share it: the standard library is
+// compiled once per batch).
+func buildCache(tmp string, uid, gid int) (string, error) {
+	cache := filepath.Join(tmp, "gocache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return "", err
+	}
+	if uid >= 0 {
+		if err := os.Chown(cache, uid, gid); err != nil {
+			return "", err
+		}
+	}
+	return cache, nil
 }
 
 // buildEnv is the environment of `go build` for a submission: nothing may
@@ -182,35 +237,49 @@ func (s *submission) prepare(ctx context.Context, tmp string) error {
 // with the go command's message. -mod is left to its default (readonly, or
 // vendor when the folder vendors): -mod=mod would let the build rewrite the
 // learner's go.mod. GOWORK=off ignores a go.work above the folder;
-// -buildvcs=false keeps git out of it.
+// -buildvcs=false keeps git out of it. CGO_ENABLED=0: with cgo a
+// submission's C preamble runs the C compiler and assembler, which can
+// embed any file the builder may read into the binary
+// (`__asm__(".incbin \"/etc/shadow\"")`) and so into its output; the
+// exercises need no C. GOENV=off ignores the builder's go env file.
 func buildEnv() []string {
-	env := make([]string, 0, len(os.Environ())+4)
+	env := make([]string, 0, len(os.Environ())+8)
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "GOTOOLCHAIN", "GOPROXY", "GOFLAGS", "GOWORK":
+		case "GOTOOLCHAIN", "GOPROXY", "GOFLAGS", "GOWORK", "CGO_ENABLED", "GOENV",
+			"GOCACHE", "GOTMPDIR", "HOME", "GOPATH", "GOMODCACHE", "CC", "CGO_CFLAGS", "CGO_LDFLAGS":
 			continue
 		}
 		env = append(env, kv)
 	}
-	return append(env, "GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOFLAGS=-buildvcs=false")
+	return append(env, "GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOFLAGS=-buildvcs=false", "CGO_ENABLED=0", "GOENV=off")
 }
 
-// goBuild runs go build in dir. Its work files go under tmp (GOTMPDIR),
-// which the batch removes; it runs in a process group of its own, killed
-// whole (the compiler and linker with it) when ctx is cancelled or the
-// build takes too long.
-func goBuild(ctx context.Context, dir, tmp string, args []string) error {
+// goBuild runs go build in dir as uid and gid (-1: verify's own). Its
+// work files go under tmp (GOTMPDIR, which is also HOME, so the module
+// cache is there too), its cache is cache; the batch removes both. It
+// runs in a process group of its own, killed whole (the compiler and
+// linker with it) when ctx is cancelled or the build takes too long.
+func goBuild(ctx context.Context, dir, tmp, cache string, args []string, uid, gid int) error {
 	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(buildEnv(), "GOTMPDIR="+tmp)
+	cmd.Env = append(buildEnv(), "GOTMPDIR="+tmp, "HOME="+tmp, "GOCACHE="+cache)
 	killedAsGroup(cmd) // buildgroup_unix.go
+	asUser(cmd, uid, gid)
 	cmd.WaitDelay = 2 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
+	// Started as one of verify's known children: the orphan sweep of a
+	// program's Stop leaves it alone (proc.StartChild).
+	err := proc.StartChild(cmd)
+	if err == nil {
+		err = cmd.Wait()
+		proc.ChildDone(cmd)
+	}
+	if err != nil {
 		if ctx.Err() != nil { // killed: what it printed is not the reason
 			return fmt.Errorf("go build was stopped: %w", ctx.Err())
 		}

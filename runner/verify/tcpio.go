@@ -69,13 +69,13 @@ const lateAccept = 20 * time.Millisecond
 // accept waits for the program to connect to l.
 func accept(s *session, l *net.TCPListener) *tcpConn {
 	s.track(l, true)
-	c, err := l.AcceptTCP()
+	c, err := acceptOwn(s, l)
 	if err != nil && s.proc.HasExited() && !s.over() {
 		// Cut short because the program exited: it may have connected,
 		// sent and exited before verify accepted. The connection then
 		// waits in the backlog; one more short accept finds it.
 		s.shorten(l, lateAccept)
-		c, err = l.AcceptTCP()
+		c, err = acceptOwn(s, l)
 	}
 	if err != nil {
 		s.gaveUp(waitConnect)
@@ -84,6 +84,23 @@ func accept(s *session, l *net.TCPListener) *tcpConn {
 	s.obs.Reached = true
 	return newTCPConn(s, c)
 }
+
+// acceptOwn accepts the next connection that the program made, closing
+// those another program made (sender.go); at most maxForeign of them.
+func acceptOwn(s *session, l *net.TCPListener) (*net.TCPConn, error) {
+	for range maxForeign {
+		c, err := l.AcceptTCP()
+		if err != nil || !s.foreign("tcp", c.RemoteAddr()) {
+			return c, err
+		}
+		_ = c.Close()
+	}
+	return nil, errors.New("too many connections from other programs")
+}
+
+// maxForeign bounds the connections from other programs one accept
+// closes before it gives up.
+const maxForeign = 1000
 
 // send writes b. A write that fails because the program has closed or
 // reset the connection records that close, as a read would have.

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -62,62 +63,189 @@ type plan struct {
 	iso      Isolation
 	uid, gid int  // for the program; -1 to keep verify's
 	dropCaps bool // empty the capability bounding set and set no_new_privs
+	newPID   bool // a PID namespace of its own
+	userNS   bool // a user namespace too (an ordinary user)
+	shim     bool // started by the shim (setuid, limits), not directly
 }
 
-// choose picks the isolation for a program. As root: nobody when nobody
-// can reach every file it needs; else root without capabilities when the
-// files are root's to read (owner bits: a script in /root, python3 behind
-// a pyenv shim, go run with root's build cache); else root. As an ordinary
-// user, a user namespace. A process group alone when the kernel has
-// refused namespaces before.
-func choose(path string, args []string, dir string) plan {
-	if disabled() || nsRefused.Load() {
-		return plan{iso: IsolationGroup, uid: -1, gid: -1}
+// choose picks the isolation for a program. As root, always the uid
+// nobody, never uid 0: in a PID namespace where the kernel gives one, in
+// a process group otherwise (root without CAP_SYS_ADMIN, as in a Docker
+// container or a CI job), where being another user is what keeps the
+// program from signalling verify (kill(2) needs the same uid or
+// CAP_KILL). As an ordinary user, a user and PID namespace; a process
+// group alone when the kernel refuses it.
+func choose() plan {
+	ns := !disabled() && !nsRefused.Load()
+	switch {
+	case os.Geteuid() == 0 && ns:
+		return plan{iso: IsolationNobody, uid: nobody, gid: nobody, dropCaps: true, newPID: true, shim: true}
+	case os.Geteuid() == 0:
+		return plan{iso: IsolationGroupNobody, uid: nobody, gid: nobody, dropCaps: true, shim: true}
+	case ns:
+		return plan{iso: IsolationUserNS, uid: -1, gid: -1, dropCaps: true, newPID: true, userNS: true, shim: true}
 	}
-	if os.Geteuid() != 0 {
-		return plan{iso: IsolationUserNS, uid: -1, gid: -1, dropCaps: true}
-	}
-	if filepath.Base(path) != "go" && readable(nobody, nobody, path, dir, args) {
-		// (go run under nobody would rebuild the standard library each
-		// time, with a cache of its own, far past the time limit.)
-		return plan{iso: IsolationNobody, uid: nobody, gid: nobody, dropCaps: true}
-	}
-	if readable(0, 0, path, dir, args) {
-		return plan{iso: IsolationNoCaps, uid: -1, gid: -1, dropCaps: true}
-	}
-	return plan{iso: IsolationRoot, uid: -1, gid: -1}
+	return plan{iso: IsolationGroup, uid: -1, gid: -1}
 }
 
-// disabled: SOCKSTEP_ISOLATION=off runs programs as before, in a process
-// group only (for a kernel or container where namespaces misbehave).
+// Unprivileged is the uid and gid that verify runs learners' code as
+// (programs, and go build in a batch): nobody as root, or -1 and -1 (the
+// user's own) as an ordinary user.
+func Unprivileged() (uid, gid int) {
+	if os.Geteuid() == 0 {
+		return nobody, nobody
+	}
+	return -1, -1
+}
+
+// disabled: SOCKSTEP_ISOLATION=off runs programs without namespaces (for
+// a kernel or container where they misbehave); as root still as nobody.
 func disabled() bool { return os.Getenv("SOCKSTEP_ISOLATION") == "off" }
 
-// readable reports whether uid (in group gid, no other groups, no
-// capabilities) can run path (and, when it is a script, its interpreter),
-// read every argument that names an existing file, and enter dir. The
-// permission bits are checked along every parent directory as the kernel
-// checks them (path_resolution(7)): the owner's, the group's or the others'.
-func readable(uid, gid uint32, path, dir string, args []string) bool {
-	may := func(p string, want os.FileMode) bool { return mayAccess(uid, gid, p, want) }
-	if !may(path, 0o1) || !may(path, 0o4) && isScript(path) {
-		return false
-	}
-	if interp := interpreter(path); interp != "" && !may(interp, 0o1) {
-		return false
-	}
-	if dir != "" && !may(dir, 0o1) {
-		return false
-	}
-	for _, a := range args {
-		p := a
-		if !filepath.IsAbs(p) && dir != "" {
-			p = filepath.Join(dir, p)
-		}
-		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && !may(p, 0o4) {
+// systemDirs are where an interpreter is looked for when the one the
+// command names cannot be used by nobody (python3 behind a pyenv shim
+// under /root).
+var systemDirs = []string{"/usr/local/bin", "/usr/bin", "/bin"}
+
+// forUser makes a program runnable by uid without opening anything of the
+// learner's to it: when uid cannot run the command, a command named
+// without a slash (an interpreter found in PATH) is replaced by the
+// same-named one from a system directory that uid can run, and a file
+// named with a slash is copied into the run directory tmp; files named in
+// the arguments that uid cannot read are copied there too; a working
+// directory uid cannot enter is replaced by a copy of the parts of it the
+// arguments name (and go.mod and go.sum), in tmp. note says what was
+// replaced; the error wraps ErrNoSafeUser when nothing would do.
+func forUser(uid, gid int, named, path string, args []string, dir, tmp string) (newPath string, newArgs []string, newDir, note string, err error) {
+	may := func(p string, want os.FileMode) bool { return mayAccess(uint32(uid), uint32(gid), p, want) }
+	runnable := func(p string) bool {
+		if !may(p, 0o1) || isScript(p) && !may(p, 0o4) {
 			return false
 		}
+		in := interpreter(p)
+		return in == "" || may(in, 0o1)
 	}
-	return true
+	newArgs = append([]string(nil), args...)
+	copies := 0
+	copyOut := func(src string) (string, error) {
+		copies++
+		d := filepath.Join(tmp, "copy"+strconv.Itoa(copies))
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return "", err
+		}
+		dst := filepath.Join(d, filepath.Base(src))
+		return dst, CopyTree(src, dst, -1, -1)
+	}
+	if !runnable(path) {
+		if !strings.ContainsRune(named, os.PathSeparator) {
+			alt := ""
+			for _, d := range systemDirs {
+				if c := filepath.Join(d, filepath.Base(named)); fileExists(c) && runnable(c) {
+					alt = c
+					break
+				}
+			}
+			if alt == "" {
+				return "", nil, "", "", &NoSafeUserError{What: path, Err: fmt.Errorf("no %s in %s either", filepath.Base(named), strings.Join(systemDirs, ", "))}
+			}
+			note = path + " → " + alt
+			path = alt
+		} else {
+			if in := interpreter(path); in != "" && !may(in, 0o1) {
+				return "", nil, "", "", &NoSafeUserError{What: in}
+			}
+			if path, err = copyOut(path); err != nil {
+				return "", nil, "", "", &NoSafeUserError{What: named, Err: err}
+			}
+		}
+	}
+	wd := dir
+	if wd == "" {
+		wd, _ = os.Getwd()
+	}
+	if !may(wd, 0o1) {
+		// The program's folder is closed to uid: it runs in a folder of
+		// tmp holding what its arguments name there.
+		work := filepath.Join(tmp, "work")
+		if err := os.Mkdir(work, 0o755); err != nil {
+			return "", nil, "", "", err
+		}
+		for _, extra := range []string{"go.mod", "go.sum"} {
+			if fileExists(filepath.Join(wd, extra)) {
+				if err := CopyTree(filepath.Join(wd, extra), filepath.Join(work, extra), -1, -1); err != nil {
+					return "", nil, "", "", &NoSafeUserError{What: wd, Err: err}
+				}
+			}
+		}
+		for i, a := range newArgs {
+			if filepath.IsAbs(a) || !filepath.IsLocal(a) {
+				continue
+			}
+			src := filepath.Join(wd, a)
+			if _, err := os.Stat(src); err != nil {
+				continue
+			}
+			dst := filepath.Join(work, a)
+			if dst == work {
+				// "." names the folder itself (go run .).
+				if err := copyInto(src, work); err != nil {
+					return "", nil, "", "", &NoSafeUserError{What: wd, Err: err}
+				}
+				continue
+			}
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return "", nil, "", "", err
+			}
+			if err := CopyTree(src, dst, -1, -1); err != nil && !os.IsExist(err) {
+				return "", nil, "", "", &NoSafeUserError{What: a, Err: err}
+			}
+			newArgs[i] = a
+		}
+		wd = work
+	}
+	for i, a := range newArgs {
+		p := a
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, p)
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		ok := may(p, 0o4)
+		if info.IsDir() {
+			ok = may(p, 0o5)
+		}
+		if ok || !info.IsDir() && !info.Mode().IsRegular() {
+			continue
+		}
+		if newArgs[i], err = copyOut(p); err != nil {
+			return "", nil, "", "", &NoSafeUserError{What: a, Err: err}
+		}
+	}
+	return path, newArgs, wd, note, nil
+}
+
+// copyInto copies what the folder src holds into the folder dst.
+func copyInto(src, dst string) error {
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if !e.Type().IsDir() && !e.Type().IsRegular() {
+			continue
+		}
+		if err := CopyTree(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), -1, -1); err != nil && !os.IsExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // mayAccess reports whether uid, in group gid, has the permission bits
@@ -164,7 +292,10 @@ func isScript(p string) bool { return interpreter(p) != "" }
 
 // interpreter returns the program named on a script's "#!" line.
 func interpreter(p string) string {
-	f, err := os.Open(p)
+	if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() {
+		return ""
+	}
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return ""
 	}
@@ -197,14 +328,20 @@ func shimCommand(pl plan, path string, args []string) (*exec.Cmd, error) {
 	if pl.dropCaps {
 		caps = "drop"
 	}
-	cmd.Args = append([]string{shimName, strconv.Itoa(pl.uid), strconv.Itoa(pl.gid), caps, path}, args...)
+	ns := "nons"
+	if pl.newPID {
+		ns = "ns"
+	}
+	cmd.Args = append([]string{shimName, strconv.Itoa(pl.uid), strconv.Itoa(pl.gid), caps, ns, path}, args...)
 	attr := &syscall.SysProcAttr{
-		Setpgid:    true,
-		Cloneflags: syscall.CLONE_NEWPID,
+		Setpgid: true,
 		// If verify dies (SIGKILL), the shim dies, and the namespace with it.
 		Pdeathsig: syscall.SIGKILL,
 	}
-	if pl.iso == IsolationUserNS {
+	if pl.newPID {
+		attr.Cloneflags = syscall.CLONE_NEWPID
+	}
+	if pl.userNS {
 		attr.Cloneflags |= syscall.CLONE_NEWUSER
 		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: os.Getuid(), HostID: os.Getuid(), Size: 1}}
 		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: os.Getgid(), HostID: os.Getgid(), Size: 1}}
@@ -220,13 +357,17 @@ func shimCommand(pl plan, path string, args []string) (*exec.Cmd, error) {
 // cannot enter another namespace (setns(2) needs CAP_SYS_ADMIN), override
 // file permissions or signal another user's processes. The shim keeps its
 // own capabilities, which it needs to set the program's uid.
-func dropPrivileges() error {
+func dropPrivileges(uid int) error {
 	for c := 0; ; c++ {
 		err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0)
 		if errors.Is(err, unix.EINVAL) {
 			break // past the last capability this kernel knows
 		}
-		if errors.Is(err, unix.EPERM) && os.Geteuid() != 0 {
+		if errors.Is(err, unix.EPERM) && (os.Geteuid() != 0 || uid > 0) {
+			// Root without CAP_SETPCAP (a container may drop it): the
+			// program, as another uid, loses every capability at
+			// execve(2) anyway, and no_new_privs keeps a set-user-ID
+			// binary from giving one back.
 			// In a user namespace as an ordinary user the shim has no
 			// capability to drop (execve(2) as a non-zero uid cleared
 			// them), and neither will the program.
@@ -246,13 +387,40 @@ const nprocLimit = 1024
 
 // limitResources makes the program, not verify, what the kernel's OOM
 // killer picks first when memory runs out (oom_score_adj 1000, proc(5);
-// raising it needs no privilege), and bounds nobody's processes. The shim
-// and the program inherit both; the shim dying ends the namespace anyway.
+// raising it needs no privilege), and bounds the program's processes:
+// nobody's to nprocLimit; an ordinary user's (whose other processes count
+// too) to nprocLimit more than it runs now. The shim and the program
+// inherit both.
 func limitResources(uid int) {
 	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
-	if uid > 0 {
-		_ = unix.Setrlimit(unix.RLIMIT_NPROC, &unix.Rlimit{Cur: nprocLimit, Max: nprocLimit})
+	limit := uint64(nprocLimit)
+	if uid < 0 {
+		limit += uint64(processesOf(os.Getuid()))
+		var cur unix.Rlimit
+		if unix.Getrlimit(unix.RLIMIT_NPROC, &cur) == nil && cur.Max < limit {
+			limit = cur.Max
+		}
 	}
+	_ = unix.Setrlimit(unix.RLIMIT_NPROC, &unix.Rlimit{Cur: limit, Max: limit})
+}
+
+// processesOf counts the processes whose real uid is uid, from /proc.
+func processesOf(uid int) int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		var st syscall.Stat_t
+		if syscall.Stat("/proc/"+e.Name(), &st) == nil && int(st.Uid) == uid {
+			n++
+		}
+	}
+	return n
 }
 
 // shimReady reads the shim's first report: nil once the program runs, or
@@ -295,11 +463,17 @@ func namespaceRefused(err error) bool {
 		errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EUSERS) || errors.Is(err, syscall.EACCES)
 }
 
-// runShim is the init of a program's namespace: args are UID GID CAPS PATH
-// ARGS... (CAPS "drop" or "keep"); it returns its exit status.
+// runShim is the init of a program's namespace: args are UID GID CAPS NS
+// PATH ARGS... (CAPS "drop" or "keep"; NS "ns" in a PID namespace of its
+// own, "nons" in a process group only); it returns its exit status.
+// Without a namespace the shim is a child subreaper (prctl(2)
+// PR_SET_CHILD_SUBREAPER): what the program leaves behind (a double fork,
+// setsid) becomes the shim's, and the shim kills it when the program
+// exits; whatever is left when the shim itself is killed becomes verify's,
+// which kills it on Stop (killOrphans).
 func runShim(args []string) int {
 	syscall.CloseOnExec(shimStatusFD)
-	if len(args) < 4 {
+	if len(args) < 5 {
 		return 127
 	}
 	uid, err1 := strconv.Atoi(args[0])
@@ -316,12 +490,16 @@ func runShim(args []string) int {
 	// one that forks the program (during init the main goroutine is on the
 	// main thread already; locking says so).
 	runtime.LockOSThread()
-	if args[2] == "drop" && dropPrivileges() != nil {
+	if args[2] == "drop" && dropPrivileges(uid) != nil {
 		return 127
 	}
+	alone := args[3] != "ns"
+	if alone {
+		_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	}
 	limitResources(uid)
-	prog := args[3]
-	cmd := exec.Command(prog, args[4:]...)
+	prog := args[4]
+	cmd := exec.Command(prog, args[5:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if uid >= 0 {
@@ -347,7 +525,10 @@ func runShim(args []string) int {
 			return 127
 		}
 		if pid != child {
-			continue // an orphan: reaped, as init must
+			continue // an orphan: reaped, as init (or a subreaper) must
+		}
+		if alone {
+			killChildren(os.Getpid())
 		}
 		var b [4]byte
 		binary.LittleEndian.PutUint32(b[:], uint32(ws))
@@ -360,4 +541,50 @@ func runShim(args []string) int {
 		}
 		return 127
 	}
+}
+
+// Programs that run at the same time (a batch with -j) each get a uid of
+// their own: the first nobody, the others uids from uidRangeStart, which
+// no account uses (they are above what useradd gives and below the
+// overflow uid 2^32-1). A uid of its own keeps one program's processes
+// and files apart from another's (kill(2), ptrace(2), the run directory),
+// bounds each by its own RLIMIT_NPROC, and tells verify which sockets are
+// the checked program's (the uid column of /proc/net/udp and tcp).
+const uidRangeStart = 0x7ff00000
+
+var uids = struct {
+	sync.Mutex
+	used map[int]bool
+}{used: map[int]bool{}}
+
+// acquireUID takes the first free uid for a program run as root.
+func acquireUID() int {
+	uids.Lock()
+	defer uids.Unlock()
+	if !uids.used[nobody] {
+		uids.used[nobody] = true
+		return nobody
+	}
+	u := uidRangeStart
+	for uids.used[u] {
+		u++
+	}
+	uids.used[u] = true
+	return u
+}
+
+// releaseUID frees a uid once its program and everything it left are gone.
+func releaseUID(u int) {
+	uids.Lock()
+	delete(uids.used, u)
+	uids.Unlock()
+}
+
+// OthersRunning reports whether another program, of another uid, runs
+// beside this one (a batch with -j): only then can a datagram or a
+// connection come from one.
+func OthersRunning() bool {
+	uids.Lock()
+	defer uids.Unlock()
+	return len(uids.used) > 1
 }

@@ -41,6 +41,10 @@ type Result struct {
 	NeededKill bool          // SIGTERM was not enough and SIGKILL was sent
 	Runtime    time.Duration // from start until it exited or was killed
 	Isolation  Isolation     // how it was kept apart from verify
+	// Substituted names the interpreter used instead of the command's own
+	// ("FROM → TO") when nobody could not run the command's (python3
+	// behind a pyenv shim under /root); "" when none was.
+	Substituted string
 }
 
 // Exited reports whether the program ended by itself.
@@ -58,9 +62,10 @@ type Process struct {
 	exited   chan struct{} // closed once the leader has exited (not yet reaped)
 	exitedAt time.Time
 
-	iso    Isolation
-	uid    int      // the program's uid; -1 for verify's own
-	status *os.File // read end of the shim's status pipe; nil without a shim
+	iso         Isolation
+	substituted string   // an interpreter replaced for nobody: "FROM → TO"
+	uid         int      // the program's uid; -1 for verify's own
+	status      *os.File // read end of the shim's status pipe; nil without a shim
 
 	stopOnce sync.Once
 	result   Result
@@ -103,8 +108,13 @@ func Start(s Spec) (*Process, error) {
 		Stderr: NewCapBuffer(s.OutputCap),
 		exited: make(chan struct{}),
 	}
-	tmp, err := os.MkdirTemp("", "sockstep-run-")
+	pl := choose()
+	if pl.uid >= 0 {
+		pl.uid = acquireUID()
+	}
+	tmp, err := runDir(pl.uid, pl.gid)
 	if err != nil {
+		releaseOwn(pl)
 		return nil, fmt.Errorf("could not make a temporary directory for %q: %w", s.Path, err)
 	}
 	p.tmp = tmp
@@ -113,22 +123,35 @@ func Start(s Spec) (*Process, error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	pl := choose(path, s.Args, s.Dir)
 	env = append(env[:len(env):len(env)], RunTokenVar+"="+p.token, "GOTMPDIR="+tmp, "TMPDIR="+tmp)
+	args, dir := s.Args, s.Dir
 	if pl.uid >= 0 {
-		// The program's own directory must be its to write; HOME too,
-		// since nobody's (/nonexistent) is not.
-		if err := os.Chown(tmp, pl.uid, pl.gid); err != nil {
-			pl = plan{iso: IsolationRoot, uid: -1, gid: -1}
-		} else {
-			env = append(env, "HOME="+tmp)
+		// Never uid 0: what nobody cannot use is copied where it can, or
+		// replaced by the system's interpreter, or the program refused.
+		path, args, dir, p.substituted, err = forUser(pl.uid, pl.gid, s.Path, path, args, dir, tmp)
+		if err != nil {
+			os.RemoveAll(tmp)
+			releaseOwn(pl)
+			return nil, fmt.Errorf("could not start %q: %w", s.Path, err)
 		}
+		// The program's own directory is its to write; HOME too, since
+		// nobody's (/nonexistent) is not.
+		env = append(env, "HOME="+tmp)
 	}
+	if filepath.Base(path) == "go" {
+		// go run builds with a cache of the run's own (the user's may be
+		// closed to nobody, and must not be written by a learner's
+		// program), with the installed toolchain, fetching nothing.
+		env = append(env, "GOCACHE="+filepath.Join(tmp, "gocache"), "GOTOOLCHAIN=local", "GOPROXY=off", "GOENV=off")
+	}
+	s.Args, s.Dir = args, dir
 	cmd, err := p.start(pl, path, s, env)
 	var se *startError
-	if err != nil && !errors.As(err, &se) && pl.iso != IsolationGroup && namespaceRefused(err) {
+	if err != nil && !errors.As(err, &se) && pl.newPID && namespaceRefused(err) {
 		nsRefused.Store(true)
-		pl = plan{iso: IsolationGroup, uid: -1, gid: -1}
+		uid := pl.uid
+		pl = choose()
+		pl.uid = uid // the one acquired, for which tmp and its copies were made
 		cmd, err = p.start(pl, path, s, env)
 	}
 	if err != nil {
@@ -136,6 +159,7 @@ func Start(s Spec) (*Process, error) {
 			p.status.Close()
 		}
 		os.RemoveAll(tmp)
+		releaseOwn(pl)
 		return nil, fmt.Errorf("could not start %q: %w", s.Path, err)
 	}
 	p.iso, p.uid = pl.iso, pl.uid
@@ -151,7 +175,7 @@ func Start(s Spec) (*Process, error) {
 func (p *Process) start(pl plan, path string, s Spec, env []string) (*exec.Cmd, error) {
 	var cmd *exec.Cmd
 	var statusW *os.File
-	if pl.iso == IsolationGroup {
+	if !pl.shim {
 		cmd = exec.Command(path, s.Args...)
 		cmd.SysProcAttr = sysProcAttr()
 	} else {
@@ -175,7 +199,7 @@ func (p *Process) start(pl plan, path string, s Spec, env []string) (*exec.Cmd, 
 	cmd.Stderr = p.Stderr
 	cmd.WaitDelay = waitDelay
 	becomeSubreaper()
-	err := cmd.Start()
+	err := StartChild(cmd)
 	if statusW != nil {
 		statusW.Close() // the shim holds the only write end now
 	}
@@ -206,6 +230,17 @@ func (p *Process) watch() {
 	p.waitExit()
 	p.exitedAt = time.Now()
 	close(p.exited)
+}
+
+// UID is the uid the program runs as, of its own among the programs
+// running (as root), or -1 when it runs as verify's own user.
+func (p *Process) UID() int { return p.uid }
+
+// releaseOwn frees the uid a plan took for its program.
+func releaseOwn(pl plan) {
+	if pl.uid >= 0 {
+		releaseUID(pl.uid)
+	}
 }
 
 // Pgid is the program's process group id (equal to its pid).
@@ -267,10 +302,18 @@ func (p *Process) Stop(grace time.Duration) Result {
 			go p.reap() // whenever it finally dies
 		}
 		p.reapOrphans()
+		if reaped {
+			ChildDone(p.cmd)
+		}
+		p.killOrphans()
 		_ = os.RemoveAll(p.tmp)
+		if reaped {
+			releaseOwn(plan{uid: p.uid})
+		}
 		r.Runtime = end.Sub(p.started)
 		r.Code = -1
 		r.Isolation = p.iso
+		r.Substituted = p.substituted
 		if st := p.cmd.ProcessState; reaped && st != nil {
 			r.Code = st.ExitCode()
 			if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
@@ -296,4 +339,28 @@ func (p *Process) Stop(grace time.Duration) Result {
 		p.result = r
 	})
 	return p.result
+}
+
+// runDir makes the program's temporary directory, owned by uid and gid
+// when they are not -1 and reachable by them: under TMPDIR, or /tmp when
+// TMPDIR is closed to uid (root's own).
+func runDir(uid, gid int) (string, error) {
+	tmp, err := os.MkdirTemp("", "sockstep-run-")
+	if err != nil {
+		return "", err
+	}
+	if uid < 0 {
+		return tmp, nil
+	}
+	if !mayAccess(uint32(uid), uint32(gid), filepath.Dir(tmp), 0o1) {
+		os.RemoveAll(tmp)
+		if tmp, err = os.MkdirTemp("/tmp", "sockstep-run-"); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Chown(tmp, uid, gid); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	return tmp, nil
 }

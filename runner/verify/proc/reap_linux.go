@@ -3,8 +3,10 @@ package proc
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -131,3 +133,128 @@ func groupMembers(pgid int) []int {
 
 // Members lists the processes of a group (read from /proc).
 func Members(pgid int) []int { return groupMembers(pgid) }
+
+// children is every process verify started on purpose and has not reaped
+// yet (programs' leaders, go build): the orphan sweep leaves them alone.
+var children = struct {
+	sync.Mutex
+	pids map[int]bool
+}{pids: map[int]bool{}}
+
+// StartChild starts cmd as one of verify's known children. The sweep
+// (killOrphans) holds the same lock, so it cannot take a child that was
+// just forked for one that was re-parented.
+func StartChild(cmd *exec.Cmd) error {
+	children.Lock()
+	defer children.Unlock()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	children.pids[cmd.Process.Pid] = true
+	return nil
+}
+
+// ChildDone forgets a child started with StartChild once it is reaped.
+func ChildDone(cmd *exec.Cmd) {
+	if cmd.Process == nil {
+		return
+	}
+	children.Lock()
+	delete(children.pids, cmd.Process.Pid)
+	children.Unlock()
+}
+
+// killOrphans kills and reaps the processes that became verify's children
+// without verify starting them: orphans of a program, re-parented to
+// verify because it is their child subreaper (prctl(2)
+// PR_SET_CHILD_SUBREAPER). Only those of the program's uid are taken when
+// the program ran as another user (nobody): verify's own children (a test
+// harness's, a pager) are not the program's. Run as the same user, a
+// process still in verify's own process group is left too (it may be
+// verify's own); the environment token finds one that joined it.
+func (p *Process) killOrphans() {
+	if p.iso != IsolationGroup && p.iso != IsolationGroupNobody {
+		return // a PID namespace: its init's death killed everything in it
+	}
+	self, own := os.Getpid(), unix.Getpgrp()
+	for range 10 {
+		children.Lock()
+		var victims []int
+		for _, c := range childrenOf(self) {
+			if children.pids[c.pid] {
+				continue
+			}
+			if p.uid >= 0 && c.uid != p.uid || p.uid < 0 && c.pgid == own {
+				continue
+			}
+			victims = append(victims, c.pid)
+			_ = unix.Kill(c.pid, unix.SIGKILL)
+		}
+		children.Unlock()
+		for _, pid := range victims {
+			var ws unix.WaitStatus
+			_, _ = unix.Wait4(pid, &ws, 0, nil)
+		}
+		if len(victims) == 0 {
+			return
+		}
+	}
+}
+
+// killChildren kills and reaps every child of ppid (the shim's, run as
+// the program's subreaper, when the program has exited).
+func killChildren(ppid int) {
+	for range 10 {
+		cs := childrenOf(ppid)
+		if len(cs) == 0 {
+			return
+		}
+		for _, c := range cs {
+			_ = unix.Kill(c.pid, unix.SIGKILL)
+		}
+		for _, c := range cs {
+			var ws unix.WaitStatus
+			_, _ = unix.Wait4(c.pid, &ws, 0, nil)
+		}
+	}
+}
+
+type child struct{ pid, uid, pgid int }
+
+// childrenOf lists the processes whose parent is ppid, from /proc.
+func childrenOf(ppid int) []child {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []child
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(data, ')')
+		if i < 0 {
+			continue
+		}
+		f := bytes.Fields(data[i+1:])
+		if len(f) < 3 {
+			continue
+		}
+		pp, _ := strconv.Atoi(string(f[1]))
+		pg, _ := strconv.Atoi(string(f[2]))
+		if pp != ppid {
+			continue
+		}
+		var st syscall.Stat_t
+		if syscall.Stat("/proc/"+e.Name(), &st) != nil {
+			continue
+		}
+		out = append(out, child{pid: pid, uid: int(st.Uid), pgid: pg})
+	}
+	return out
+}
