@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os/exec"
 	"regexp"
+	"strings"
 	"syscall"
 
 	"github.com/sockstep/sockstep/content"
@@ -71,7 +72,10 @@ var (
 // the cause in the learner's words, and what to do about it.
 func startHint(err error, prog string) Hint {
 	msg := err.Error()
+	var be *buildError
 	switch {
+	case errors.As(err, &be):
+		return hint("go_build", strings.Join(be.lines, "\n"))
 	case prog == "":
 	case errors.Is(err, exec.ErrNotFound), errors.Is(err, fs.ErrNotExist), reStartMissing.MatchString(msg):
 		return hint("cannot_start_missing", prog)

@@ -72,8 +72,20 @@ func Run(ctx context.Context, exerciseID string, argv []string, opt Options) (*R
 	}
 	start := time.Now()
 	var o *Observation
+	prog, cleanup, err := buildGoRun(ctx, argv, opt.Dir)
+	defer cleanup()
+	if err != nil {
+		o = &Observation{Host: host, Program: argv[0], StartErr: err}
+		r := &Result{Exercise: ex.id, Command: argv, Obs: o}
+		r.Want, r.Got = ex.want(o), ex.got(o)
+		r.Diffs, r.DiffCount = differences(ex, o, r.Want, r.Got)
+		r.Hints = advise(diagnose(ex, o, r.Want, r.Got, opt.Timeout), argv, opt.Dir)
+		o.Interrupted = ctx.Err() != nil
+		r.Elapsed = time.Since(start)
+		return r, nil
+	}
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		o = runOnce(ctx, ex, argv, opt)
+		o = runOnce(ctx, ex, prog, opt)
 		o.Attempts = attempt
 		if !portStolen(ex, o) || ctx.Err() != nil {
 			break
