@@ -70,6 +70,7 @@ func (l *lab) bindReach(ctx context.Context) ([]reachResult, error) {
 			return out, err
 		}
 		bound, _ := addrPort(sa)
+		l.watch(TCP, bound.Port(), Server)
 		l.show(Server, fmt.Sprintf("bind(%d, %s); listen(%d, 4)", lfd, bound, lfd), "0", nil, nil)
 		r := reachResult{Bound: bound}
 		for _, to := range []netip.Addr{labHost, labHost2} {

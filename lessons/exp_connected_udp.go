@@ -114,6 +114,7 @@ func (l *lab) udpConnectedRefused(ctx context.Context) (refusedResult, error) {
 		return res, err
 	}
 	l.forget(probe)
+	l.watch(UDP, addr.Port(), Server)
 	u, err := l.socket(UDP)
 	if err != nil {
 		return res, err

@@ -68,7 +68,9 @@ func (l *lab) listen6(addr netip.Addr, v6only int) (int, netip.AddrPort, error) 
 	if err != nil {
 		return -1, netip.AddrPort{}, os.NewSyscallError("getsockname", err)
 	}
-	return fd, rawAddrPort(sa), nil
+	ap := rawAddrPort(sa)
+	l.watch(TCP, ap.Port(), Server)
+	return fd, ap, nil
 }
 
 // rawAddrPort is an address as the kernel gave it: an IPv4-mapped IPv6
