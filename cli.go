@@ -33,6 +33,7 @@ func newCLI(e env, langFlag string) *cli {
 	if !ok {
 		lang = content.DetectLang(e.getenv)
 	}
+	setStuckLang(lang)
 	return &cli{env: e, langFlag: langFlag, lang: lang, cat: content.Text(lang), o: defaultOpts()}
 }
 

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/kballard/go-shellquote"
 	"github.com/sockstep/sockstep/lessons"
@@ -37,7 +37,7 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 		return code
 	}
 	defer w.close(c)
-	var transcript bytes.Buffer
+	var transcript lockedBuffer
 	r, code := c.newRunner(func(o *runner.Options) {
 		w.adjust(o)
 		o.Session.Role, o.Session.PairCommands = c.o.role, pairCmds
@@ -49,17 +49,29 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 	if r == nil {
 		return code
 	}
-	err := runLesson(ctx, r, l)
-	if c.o.record != "" {
-		// Written whatever the outcome, a signal included: a transcript
-		// of an interrupted class is still a handout. Replaced
-		// atomically, never half-written.
-		if werr := progress.WriteFileAtomic(c.o.record, transcript.Bytes()); werr != nil {
-			c.fail("cli.record-failed", c.o.record, werr)
-		} else {
-			c.fail("cli.recorded", c.o.record)
+	var once sync.Once
+	writeRecord := func(stuck bool) {
+		if c.o.record == "" {
+			return
 		}
+		once.Do(func() {
+			// Written whatever the outcome, a signal included: a
+			// transcript of an interrupted class is still a handout.
+			// Replaced atomically, never half-written.
+			data := transcript.Bytes()
+			if stuck { // the run never returned to say so itself
+				data = append(data, "\n"+c.cat.T("cli.interrupted")+"\n"...)
+			}
+			if werr := progress.WriteFileAtomic(c.o.record, data); werr != nil {
+				c.fail("cli.record-failed", c.o.record, werr)
+			} else {
+				c.fail("cli.recorded", c.o.record)
+			}
+		})
 	}
+	atStuckExit(func() { writeRecord(true) })
+	err := runLesson(ctx, r, l)
+	writeRecord(false)
 	return c.finish(ctx, err)
 }
 

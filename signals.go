@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -82,6 +84,55 @@ func exitIfStuck(ctx context.Context) {
 	if err == nil {
 		term.Restore(fd, state)
 	}
-	fmt.Fprintln(os.Stderr, "\n"+content.Text(content.DetectLang(os.Getenv)).T("cli.interrupted"))
+	lastWords.Lock()
+	defer lastWords.Unlock()
+	for _, f := range lastWords.fs {
+		f()
+	}
+	fmt.Fprintln(os.Stderr, "\n"+content.Text(lastWords.lang).T("cli.interrupted"))
 	os.Exit(interruptedStatus(ctx))
+}
+
+// lastWords is what exitIfStuck still does before it ends the process: a
+// run blocked in a prompt that no signal can wake (survey reads the
+// terminal) would otherwise exit without the --record transcript it
+// promised; and the language the run chose, for the last message.
+var lastWords struct {
+	sync.Mutex
+	fs   []func()
+	lang content.Lang
+}
+
+// atStuckExit adds f to what exitIfStuck does before it exits.
+func atStuckExit(f func()) {
+	lastWords.Lock()
+	defer lastWords.Unlock()
+	lastWords.fs = append(lastWords.fs, f)
+}
+
+// setStuckLang is the language of exitIfStuck's message.
+func setStuckLang(l content.Lang) {
+	lastWords.Lock()
+	defer lastWords.Unlock()
+	lastWords.lang = l
+}
+
+// lockedBuffer is a bytes.Buffer that exitIfStuck may read while the run
+// that writes it is blocked.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// Bytes is a copy of what was written so far.
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
 }

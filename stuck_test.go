@@ -1,0 +1,81 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	expect "github.com/Netflix/go-expect"
+	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+)
+
+// TestSignalAtPrompt sends SIGTERM and SIGHUP to a lesson waiting at a
+// survey prompt on a terminal: survey reads the terminal and no signal
+// wakes it, so sockstep exits by itself shortly after, and must still
+// write the --record transcript it promised, ending with a line that says
+// it was interrupted, in the lesson's language.
+func TestSignalAtPrompt(t *testing.T) {
+	for _, c := range []struct {
+		sig  syscall.Signal
+		code int
+		lang string
+		want string
+	}{
+		{syscall.SIGTERM, 143, "en", "Interrupted"},
+		{syscall.SIGHUP, 129, "zh", "已中断"},
+	} {
+		t.Run(c.sig.String(), func(t *testing.T) {
+			ptm, tty, err := pty.Open()
+			if err != nil {
+				t.Skipf("no pseudo-terminal: %v", err)
+			}
+			pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 100})
+			term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(100, 40))
+			con, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term),
+				expect.WithCloser(ptm, tty), expect.WithDefaultTimeout(20*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer con.Close()
+			record := filepath.Join(t.TempDir(), "class.md")
+			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binary, "run", "udp-recv", "--lang", c.lang, "--record", record)
+			cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "TERM=xterm")
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = con.Tty(), con.Tty(), con.Tty()
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// The prompt's hint appears once survey has drawn it.
+			hint := map[string]string{"en": "Enter to choose", "zh": "回车选择"}[c.lang]
+			if _, err := con.ExpectString(hint); err != nil {
+				t.Fatalf("no prompt: %v", err)
+			}
+			time.Sleep(300 * time.Millisecond)
+			cmd.Process.Signal(c.sig)
+			err = cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != c.code {
+				t.Fatalf("exit %v, want status %d", err, c.code)
+			}
+			data, err := os.ReadFile(record)
+			if err != nil {
+				t.Fatalf("no transcript after %v at a prompt: %v", c.sig, err)
+			}
+			if !strings.Contains(string(data), c.want) {
+				t.Errorf("the transcript does not say it was interrupted (%q):\n%s", c.want, data)
+			}
+		})
+	}
+}
