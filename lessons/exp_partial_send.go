@@ -39,17 +39,17 @@ func (l *lab) nonblockingSend(ctx context.Context, size int) (partialResult, err
 	if err != nil {
 		return res, err
 	}
-	l.show(Client, fmt.Sprintf("setsockopt(%d, SOL_SOCKET, SO_SNDBUF, %d)", c, partialSendBuf), "0", nil, nil)
 	if err := unix.SetNonblock(c, true); err != nil {
 		return res, err
 	}
+	l.show(Client, fmt.Sprintf("setsockopt(%d, SOL_SOCKET, SO_SNDBUF, %d); fcntl(%d, F_SETFL, O_NONBLOCK)", c, partialSendBuf, c), "0", nil, nil)
 	data := payload(size)
 	n, err := unix.Write(c, data)
 	if err != nil {
 		return res, fmt.Errorf("send: %w", err)
 	}
 	res.Took = n
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, MSG_DONTWAIT)", c, size), strconv.Itoa(n), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, size), strconv.Itoa(n), nil, nil)
 	// Keep sending the rest until the kernel refuses for good: between
 	// calls it may move bytes on to the receiver and make room.
 	for sent := n; ; {
@@ -64,7 +64,7 @@ func (l *lab) nonblockingSend(ctx context.Context, size int) (partialResult, err
 				continue
 			}
 			res.AgainErr = err
-			l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, MSG_DONTWAIT)", c, size-sent), "-1", err, nil)
+			l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, size-sent), "-1", err, nil)
 			break
 		}
 		if err != nil {
@@ -257,7 +257,7 @@ var partialSendExperiment = &Spec{Action: "partial-send",
 	preview: func(s *Session, a args) string {
 		switch a.get("case") {
 		case "nonblocking":
-			return fmt.Sprintf("setsockopt(c, SOL_SOCKET, SO_SNDBUF, %d)\nsend(c, <%s bytes>, MSG_DONTWAIT); send(c, <the rest>, MSG_DONTWAIT)", partialSendBuf, a.get("size"))
+			return fmt.Sprintf("setsockopt(c, SOL_SOCKET, SO_SNDBUF, %d); fcntl(c, F_SETFL, O_NONBLOCK)\nsend(c, <%s bytes>, 0); send(c, <the rest>, 0) …", partialSendBuf, a.get("size"))
 		case "signal":
 			return "send(c, <" + a.get("size") + " bytes>, 0)   # blocks\ntgkill(pid, tid, SIGURG) every 50 ms"
 		case "sendall":
