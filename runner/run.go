@@ -37,6 +37,8 @@ type Runner struct {
 	// wireSeq is the Seq of the last captured packet listed on its own
 	// (a lesson without two parties has no timeline to put it in).
 	wireSeq int
+	// pager pages a compact run's screens (pager.go); nil otherwise.
+	pager *pager
 }
 
 // New builds a Runner. The Markdown renderer is made once here and reused
@@ -107,6 +109,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	for _, e := range lessons.Check(l) {
 		return e
 	}
+	defer r.startPaging(ctx)()
 	if r.opts.Session.Port == 0 {
 		port, shared := lessons.ChooseDefaultPort()
 		r.opts.Session.Port = port
@@ -129,6 +132,13 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		return err
 	}
 	r.printf("%s\n", intro)
+	if r.paging() && r.opts.StartStep == 0 {
+		// Step 1 starts a new screen: the intro (and its table) stays
+		// until it has been read.
+		if _, err := r.prompt.choose(ctx, "prompt.read", nil, []string{choiceNext}, choiceNext); err != nil {
+			return r.stopErr(err)
+		}
+	}
 
 	r.record("%s\n", r.fill(l.Intro, nil))
 	records := make([]stepRecord, len(l.Steps))
@@ -215,17 +225,21 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			return r.stopErr(err)
 		}
 		rec.ran = true
-		if err := r.holdScreen(ctx, i == len(l.Steps)-1); err != nil {
+		if err := r.holdScreen(ctx); err != nil {
 			return r.stopErr(err)
 		}
 	}
 	if socks := sess.Sockets(); twoParty(socks) {
 		full := r.timeline(sess.Timeline(), socks, true)
+		r.clearScreen() // the whole timeline gets screens of its own
 		r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess), full)
 		r.record("\n## %s%s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(r.wireTitle(sess)), ansi.Strip(full))
 	}
 	r.printf("\n%s\n", r.paint(colorOK, r.cat.T("lesson.done", l.Title)))
 	r.record("\n%s\n", r.cat.T("lesson.done", l.Title))
+	if r.pager != nil && r.pager.err != nil {
+		return r.stopErr(r.pager.err)
+	}
 	return nil
 }
 
@@ -317,10 +331,11 @@ func (r *Runner) clearScreen() bool {
 
 // holdScreen keeps a step's results on a compact screen until they have
 // been read: the next step starts by clearing it. The learner presses
-// Enter; a presenter's countdown runs instead. The last step needs no
-// hold, nothing clears its screen.
-func (r *Runner) holdScreen(ctx context.Context, last bool) error {
-	if last || !r.opts.Compact || r.opts.Mode == Plain {
+// Enter; a presenter's countdown runs instead. The last step is held too:
+// the whole timeline and the end of the lesson follow, and would push it
+// away.
+func (r *Runner) holdScreen(ctx context.Context) error {
+	if !r.opts.Compact || r.opts.Mode == Plain {
 		return nil
 	}
 	_, err := r.prompt.choose(ctx, "prompt.results-read", nil, []string{choiceNext}, choiceNext)
