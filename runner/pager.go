@@ -3,10 +3,24 @@ package runner
 import (
 	"context"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/term"
 )
+
+// TermWidth reads f's width as a terminal, for Options.TermWidth (0 when
+// it cannot be read).
+func TermWidth(f *os.File) func() int {
+	return func() int {
+		w, _, err := term.GetSize(int(f.Fd()))
+		if err != nil {
+			return 0
+		}
+		return w
+	}
+}
 
 // A pager keeps a compact run's screens (--compact on a terminal) from
 // scrolling: it counts the rows written since the screen was last cleared

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/kballard/go-shellquote"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 )
@@ -39,7 +41,14 @@ type Runner struct {
 	wireSeq int
 	// pager pages a compact run's screens (pager.go); nil otherwise.
 	pager *pager
+	// rec, while a step runs and a transcript is kept, receives what the
+	// step prints, wrapped to recordWidth instead of the screen's width.
+	rec *bytes.Buffer
 }
+
+// recordWidth is the width of a --record transcript, whatever the
+// terminal's: a handout reads the same from every projector.
+const recordWidth = 100
 
 // New builds a Runner. The Markdown renderer is made once here and reused
 // for every step.
@@ -64,17 +73,31 @@ func New(opts Options) (*Runner, error) {
 	return r, nil
 }
 
-// printf prints report lines, wrapped to the width like the lesson text.
+// printf prints report lines, wrapped to the width like the lesson text
+// (and, for the transcript, to recordWidth).
 func (r *Runner) printf(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
-	if ansi.StringWidth(s) > r.opts.Width {
-		lines := strings.Split(s, "\n")
-		for i, l := range lines {
-			lines[i] = strings.Join(wrapLine(l, r.opts.Width), "\n")
-		}
-		s = strings.Join(lines, "\n")
+	r.emit(wrapTo(s, r.opts.Width), wrapTo(s, recordWidth))
+}
+
+// emit prints screen on the screen and record in the step's transcript.
+func (r *Runner) emit(screen, record string) {
+	io.WriteString(r.out, screen)
+	if r.rec != nil {
+		r.rec.WriteString(record)
 	}
-	io.WriteString(r.out, s)
+}
+
+// wrapTo wraps every line of s wider than width.
+func wrapTo(s string, width int) string {
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(wrapLine(l, width), "\n")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Show prints a lesson's text without running anything.
@@ -95,7 +118,9 @@ func (r *Runner) Show(l *content.Lesson) error {
 // without running the step a second time.
 type stepRecord struct {
 	text    string
+	width   int // the width text was rendered at
 	results bytes.Buffer
+	record  bytes.Buffer // the results for the transcript, recordWidth wide
 	ran     bool
 	values  map[string]string // what the step measured, for its prose
 }
@@ -140,6 +165,8 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		}
 	}
 
+	r.recordHeader(l)
+	defer r.recordEnd(&err)
 	r.record("%s\n", r.fill(l.Intro, nil))
 	records := make([]stepRecord, len(l.Steps))
 	var shown int // Seq of the last timeline event printed
@@ -149,11 +176,13 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	for i := r.opts.StartStep; i < len(l.Steps); i++ {
 		st := l.Steps[i]
 		rec := &records[i]
-		if !rec.ran {
+		r.resize()
+		if !rec.ran || r.md.width != rec.width {
 			rec.text, err = r.stepText(sess, l, i)
 			if err != nil {
 				return err
 			}
+			rec.width = r.md.width
 		}
 		r.clearScreen()
 		r.printf("%s\n", rec.text)
@@ -210,13 +239,14 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		}
 		out := r.out
 		r.out = io.MultiWriter(out, &rec.results)
+		r.rec = &rec.record
 		r.values = nil
 		err = r.runStep(ctx, sess, st)
 		rec.values, r.values = r.values, nil
 		if err == nil {
 			r.stepTimeline(sess, &shown, &rec.results)
 		}
-		r.out = out
+		r.out, r.rec = out, nil
 		if err == nil {
 			err = r.after(st, rec.values)
 		}
@@ -233,6 +263,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		full := r.timeline(sess.Timeline(), socks, true)
 		r.clearScreen() // the whole timeline gets screens of its own
 		r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess), full)
+		full = r.timelineAt(sess.Timeline(), socks, true, recordWidth)
 		r.record("\n## %s%s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(r.wireTitle(sess)), ansi.Strip(full))
 	}
 	r.printf("\n%s\n", r.paint(colorOK, r.cat.T("lesson.done", l.Title)))
@@ -277,7 +308,8 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 		r.printf("  %s\n", r.paint(colorDim, r.cat.T("timeline.compact-later")))
 		return
 	}
-	r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), r.wireTitle(sess), tl)
+	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.title")), r.wireTitle(sess))
+	r.emit(wrapTo(head, r.opts.Width)+tl, wrapTo(head, recordWidth)+r.timelineAt(fresh, socks, true, recordWidth))
 	if !sess.Captured() {
 		r.wireHint()
 	}
@@ -295,7 +327,7 @@ func (r *Runner) fastForward(ctx context.Context, sess *lessons.Session, l *cont
 // presenter's jump forward, or a start in the middle.
 func (r *Runner) runSilently(ctx context.Context, sess *lessons.Session, l *content.Lesson, records []stepRecord, shown *int, from, to int) error {
 	out, prompt := r.out, r.prompt
-	defer func() { r.out, r.prompt = out, prompt }()
+	defer func() { r.out, r.prompt, r.rec = out, prompt, nil }()
 	r.prompt = plainPrompter{}
 	for i := max(from, 0); i < to && i < len(l.Steps); i++ {
 		rec := &records[i]
@@ -307,7 +339,7 @@ func (r *Runner) runSilently(ctx context.Context, sess *lessons.Session, l *cont
 			return err
 		}
 		rec.text = text
-		r.out = &rec.results
+		r.out, r.rec = &rec.results, &rec.record
 		if err := sess.RunStep(ctx, l.Steps[i].Directives); err != nil {
 			return r.stopErr(&StepError{Step: l.Steps[i].Title, Err: err})
 		}
@@ -375,12 +407,79 @@ func (r *Runner) record(format string, args ...any) {
 	}
 }
 
+// recordHeader starts a transcript with what a handout's reader needs to
+// know about the run: the lesson, when, in which language, on which port,
+// the command, and the width it is written at.
+func (r *Runner) recordHeader(l *content.Lesson) {
+	if r.opts.Record == nil {
+		return
+	}
+	cmd := "sockstep"
+	if len(r.opts.CommandLine) > 0 {
+		cmd = shellquote.Join(r.opts.CommandLine...)
+	}
+	r.record("%s", r.cat.T("record.header", l.ID, l.Title, time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		r.opts.Lang, r.opts.Session.Port, mdCode(cmd), recordWidth))
+}
+
+// mdCode writes s as Markdown code, with a fence longer than any run of
+// backticks in it.
+func mdCode(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if fence == "`" {
+		return fence + s + fence
+	}
+	return fence + " " + s + " " + fence
+}
+
+// resize takes the terminal's width again (Options.TermWidth): a window
+// resized during a lesson is honoured from the next step on.
+func (r *Runner) resize() {
+	if r.opts.TermWidth == nil {
+		return
+	}
+	w := r.opts.TermWidth()
+	if w <= 0 {
+		return
+	}
+	w = min(w, 120)
+	if r.opts.Compact {
+		w = min(w, 80)
+	}
+	r.opts.Width = w
+	r.md.width = max(w, 20)
+	if r.pager != nil {
+		r.pager.cols = w
+	}
+}
+
+// recordEnd says in the transcript that the run did not reach the end,
+// and why, when it did not.
+func (r *Runner) recordEnd(errp *error) {
+	err := *errp
+	if r.opts.Record == nil || err == nil {
+		return
+	}
+	var se *StepError
+	switch {
+	case errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled):
+		r.record("\n%s\n", r.cat.T("record.interrupted"))
+	case errors.As(err, &se):
+		r.record("\n%s\n", r.cat.T("record.stopped", se.Step))
+	default:
+		r.record("\n%s\n", r.cat.T("record.quit"))
+	}
+}
+
 // recordStep writes one step to the transcript: its text as written, then
 // what happened, as plain text in a code block.
 func (r *Runner) recordStep(l *content.Lesson, i int, rec *stepRecord) {
 	st := l.Steps[i]
 	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), r.fill(st.Body, nil))
-	if res := strings.Trim(ansi.Strip(rec.results.String()), "\n"); res != "" {
+	if res := strings.Trim(ansi.Strip(rec.record.String()), "\n"); res != "" {
 		r.record("\n```\n%s\n```\n", res)
 	}
 	if st.After != "" {
