@@ -128,8 +128,13 @@ func (p screenPrompter) input(ctx context.Context, key string, _ []any, def stri
 // and (as root) on, and checks that every line printed was on the screen
 // at the pause that followed it: nothing scrolls away unseen, nothing is
 // wider than the screen.
-func TestScreens80x24(t *testing.T) {
-	for _, capture := range []bool{false, true} {
+func TestScreens80x24(t *testing.T) { testScreens(t, 80, []bool{false, true}) }
+
+// TestScreens60x24 is the same on a 60-column terminal, without capture.
+func TestScreens60x24(t *testing.T) { testScreens(t, 60, []bool{false}) }
+
+func testScreens(t *testing.T, cols int, captures []bool) {
+	for _, capture := range captures {
 		for _, lang := range content.Langs {
 			ls, err := content.Builtin(lang, "")
 			if err != nil {
@@ -150,8 +155,8 @@ func TestScreens80x24(t *testing.T) {
 						defer c.Close()
 						sess.Wire = c
 					}
-					sc := newScreen(80, 24)
-					r, err := New(Options{Lang: lang, Mode: Presenter, Terminal: true, Out: sc, Width: 80,
+					sc := newScreen(cols, 24)
+					r, err := New(Options{Lang: lang, Mode: Presenter, Terminal: true, Out: sc, Width: cols,
 						Compact: true, Style: "dark", Profile: termenv.ANSI256, Session: sess, StepWait: 5 * time.Second})
 					if err != nil {
 						t.Fatal(err)
@@ -165,7 +170,7 @@ func TestScreens80x24(t *testing.T) {
 					sc.raw("$ ") // the shell's prompt under the last screen
 					sc.snap()
 					for _, pl := range sc.lines {
-						if w := ansi.StringWidth(pl.text); w > 80 {
+						if w := ansi.StringWidth(pl.text); w > cols {
 							t.Errorf("line %d columns wide: %q", w, pl.text)
 						}
 					}

@@ -69,7 +69,11 @@ func (r *Runner) timelineAt(events lessons.Timeline, socks []*lessons.Socket, he
 			if from == "" {
 				from = "·"
 			}
-			text = r.paint(colorState, "["+from+" → "+e.To+"]")
+			state := "[" + from + " → " + e.To + "]"
+			if ansi.StringWidth(state) > col-1 {
+				state = "[→ " + e.To + "]" // the state it is in now matters most
+			}
+			text = r.paint(colorState, ansi.Truncate(state, col-1, "…"))
 		case lessons.EventWire, lessons.EventWireMore:
 			b.WriteString(strings.TrimRight(r.wireRow(e, col*2+mid-2), " ") + "\n")
 			continue
