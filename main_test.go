@@ -122,7 +122,7 @@ func TestCommandLine(t *testing.T) {
 		{"help of an alias", []string{"help", "exercise"}, nil, 0, []string{"sockstep exercises [ID]", "--solution"}, nil, nil},
 		{"--help after a command", []string{"show", "--help"}, nil, 0, []string{"sockstep show LESSON", "--plain"}, nil, []string{"--record"}},
 		{"a word too many", []string{"progress", "now"}, nil, 2, nil, []string{`unexpected word "now"`}, nil},
-		{"show --plain is Markdown without directives", []string{"show", "udp-recv", "--plain"}, nil, 0, []string{"## Bind an address", "`bind`"}, nil, []string{"<!--"}},
+		{"show --plain is Markdown without directives", []string{"show", "udp-recv", "--plain"}, nil, 0, []string{"## Step 2 of 6 · Bind an address", "`bind`"}, nil, []string{"<!--"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

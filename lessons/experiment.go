@@ -275,3 +275,16 @@ func (s *Session) track(k *Socket) StateTrack {
 	}
 	return t
 }
+
+// Prediction reads a predict directive: its choices and the answer the
+// lesson expects (counted from 1, 0 for none); ok is false for any other
+// directive, or one that lint would reject. A handout lists the choices
+// and keeps the answer for its end.
+func Prediction(d content.Directive) (choices []string, answer int, ok bool) {
+	a, found := argsOf(d)
+	if !found || a.sp.Action != "predict" || checkPrediction(a) != nil {
+		return nil, 0, false
+	}
+	answer, _ = strconv.Atoi(a.get("answer"))
+	return splitChoices(a.get("choices")), answer, true
+}

@@ -100,18 +100,54 @@ func wrapTo(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
-// Show prints a lesson's text without running anything.
+// Show prints a lesson's text without running anything: its steps with
+// their calls and predictions, as Handout writes it.
 func (r *Runner) Show(l *content.Lesson) error {
-	var heading func(int) string
-	if l.Kind != content.KindExercise { // an exercise's sections are a task, not steps to run
-		heading = func(i int) string { return r.cat.T("step.heading", i+1, len(l.Steps), l.Steps[i].Title) }
-	}
-	out, err := r.md.render(r.fill(l.Markdown(heading), nil))
+	out, err := r.md.render(r.Handout(l))
 	if err != nil {
 		return err
 	}
 	r.printf("%s\n", out)
 	return nil
+}
+
+// PlainHandout is Handout for `show --plain`: Markdown in lang, with the
+// lesson's port (the default when port is 0).
+func PlainHandout(lang content.Lang, port int, l *content.Lesson) string {
+	r, err := New(Options{Lang: lang, Session: lessons.Config{Port: port}})
+	if err != nil { // the plain style always exists
+		return l.Markdown(nil)
+	}
+	return r.Handout(l)
+}
+
+// Handout is a lesson as Markdown, for reading without running it (show,
+// show --plain): numbered steps, the calls each makes, a prediction's
+// choices under its question and its answer in a section at the end, the
+// port filled in and measured values as "…".
+func (r *Runner) Handout(l *content.Lesson) string {
+	if l.Kind == content.KindExercise { // an exercise's sections are a task, not steps to run
+		return r.fillWith(l.Markdown(nil), nil, false)
+	}
+	sess := lessons.NewSession(r.opts.Session, nil) // previews only: nothing runs
+	defer sess.Close()
+	var all []content.Directive
+	o := content.MarkdownOptions{
+		Heading: func(i int) string { return r.cat.T("step.heading", i+1, len(l.Steps), l.Steps[i].Title) },
+		Calls: func(i int) []string {
+			ds := l.Steps[i].Directives
+			all = append(all, ds...)
+			peer := sess.PeerDirectives(all)
+			return r.callLines(sess, ds, peer[len(all)-len(ds):])
+		},
+		Predict:  lessons.Prediction,
+		Question: r.cat.T("predict.question"),
+		Answers:  r.cat.T("show.answers"),
+		Answer: func(heading string, n int, label string) string {
+			return r.cat.T("show.answer", heading, fmt.Sprintf("%d. %s", n, label))
+		},
+	}
+	return r.fillWith(l.MarkdownWith(o), nil, false)
 }
 
 // stepRecord keeps what one step printed, so "back" can show it again
@@ -503,22 +539,31 @@ func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (stri
 	fmt.Fprintf(&b, "## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), r.fill(st.Body, nil))
 	if len(st.Directives) > 0 {
 		b.WriteString("\n```\n")
-		peer := sess.PeerDirectives(st.Directives)
-		for i, d := range st.Directives {
-			who := ""
-			switch {
-			case sess.ExternalDirective(d) && r.opts.Session.Role == "":
-				who = "  # " + r.cat.T("who.external")
-			case peer[i]:
-				who = "  # " + r.who(true)
-			}
-			if p := sess.Preview(d); p != "" {
-				b.WriteString(p + who + "\n")
-			}
+		for _, c := range r.callLines(sess, st.Directives, sess.PeerDirectives(st.Directives)) {
+			b.WriteString(c + "\n")
 		}
 		b.WriteString("```\n")
 	}
 	return r.md.render(b.String())
+}
+
+// callLines previews the calls of a step's directives, each marked with
+// who makes it when that is not the learner (peer[i]: sockstep's side).
+func (r *Runner) callLines(sess *lessons.Session, ds []content.Directive, peer []bool) []string {
+	var out []string
+	for i, d := range ds {
+		who := ""
+		switch {
+		case sess.ExternalDirective(d) && r.opts.Session.Role == "":
+			who = "  # " + r.cat.T("who.external")
+		case i < len(peer) && peer[i]:
+			who = "  # " + r.who(true)
+		}
+		if p := sess.Preview(d); p != "" {
+			out = append(out, p+who)
+		}
+	}
+	return out
 }
 
 // pause asks what to do before a step runs.
