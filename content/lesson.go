@@ -659,11 +659,18 @@ func loadDir(fsys fs.FS, dir string) ([]*Lesson, error) {
 		l.Lang = lang
 		out = append(out, l)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Order != out[j].Order {
-			return out[i].Order < out[j].Order
-		}
-		return out[i].ID < out[j].ID
-	})
+	Sort(out)
 	return out, nil
+}
+
+// Sort orders lessons as menus list them: by Order, then by ID. An
+// instructor's lessons (--lessons) and the built-in ones are sorted
+// together, so order: places a course's lesson among them.
+func Sort(ls []*Lesson) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		if ls[i].Order != ls[j].Order {
+			return ls[i].Order < ls[j].Order
+		}
+		return ls[i].ID < ls[j].ID
+	})
 }
