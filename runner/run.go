@@ -167,8 +167,8 @@ type stepRecord struct {
 // the lesson opened is closed before it returns, on every path.
 func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	l = l.ForRole(r.opts.Session.Role != "")
-	for _, e := range lessons.Check(l) {
-		return e
+	if errs := lessons.Check(l); len(errs) > 0 {
+		return r.textErrors(errs)
 	}
 	defer r.startPaging(ctx)()
 	if r.opts.Session.Port == 0 {
@@ -297,8 +297,9 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	}
 	if socks := sess.Sockets(); twoParty(socks) {
 		full := r.timeline(sess.Timeline(), socks, true)
+		title := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess))
 		r.clearScreen() // the whole timeline gets screens of its own
-		r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess), full)
+		r.pagedTimeline(title, full)
 		full = r.timelineAt(sess.Timeline(), socks, true, recordWidth)
 		r.record("\n## %s%s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(r.wireTitle(sess)), ansi.Strip(full))
 	}
@@ -308,6 +309,27 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		return r.stopErr(r.pager.err)
 	}
 	return nil
+}
+
+// pagedTimeline prints the whole timeline under its title. When the run
+// pages its screens, each screen of it repeats the title and the column
+// headings, so that the sides are still named on the third screen.
+func (r *Runner) pagedTimeline(title, tl string) {
+	lines := strings.SplitAfter(tl, "\n")
+	if r.pager == nil || len(lines) < 3 {
+		r.printf("%s%s", title, tl)
+		return
+	}
+	head, rows := strings.Join(lines[:2], ""), lines[2:]
+	per := max(r.pager.rows-pageHold-strings.Count(title, "\n")-2-1, 4) // -1: the last screen's closing line
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		r.printf("%s%s%s", title, head, strings.Join(rows[:n], ""))
+		rows = rows[n:]
+		if len(rows) > 0 {
+			r.pager.pageBreak()
+		}
+	}
 }
 
 // stepTimeline prints the timeline rows a step added, under the column
@@ -619,6 +641,28 @@ func (r *Runner) runStep(ctx context.Context, sess *lessons.Session, st content.
 			return &StepError{Step: st.Title, Err: err}
 		}
 	}
+}
+
+// TextError is a lesson whose text has mistakes (lessons.Check): every
+// one, each at its line, said in the learner's language by Error.
+type TextError struct {
+	Errs []error
+	text string
+}
+
+func (e *TextError) Error() string   { return e.text }
+func (e *TextError) Unwrap() []error { return e.Errs }
+
+func (r *Runner) textErrors(errs []error) error {
+	lines := make([]string, len(errs))
+	for i, err := range errs {
+		lines[i] = err.Error()
+		var pe *content.ParseError
+		if errors.As(err, &pe) {
+			lines[i] = pe.Text(r.cat)
+		}
+	}
+	return &TextError{Errs: errs, text: strings.Join(lines, "\n")}
 }
 
 // StepError is a step that could not be completed.
