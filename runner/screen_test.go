@@ -28,6 +28,7 @@ type screen struct {
 	lines   []printedLine
 	shots   []string // the screen at each pause
 	shotRow [][]string
+	breaks  int // "Read?" pauses: the intro's and the page breaks
 }
 
 type printedLine struct {
@@ -105,6 +106,9 @@ func (s *screen) unseen() []printedLine {
 type screenPrompter struct{ s *screen }
 
 func (p screenPrompter) choose(ctx context.Context, key string, _ []any, options []string, def string) (string, error) {
+	if key == "prompt.read" {
+		p.s.breaks++
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "? %s [hint]\n", key)
 	for _, o := range options {
@@ -169,6 +173,7 @@ func testScreens(t *testing.T, cols int, captures []bool) {
 					}
 					sc.raw("$ ") // the shell's prompt under the last screen
 					sc.snap()
+					t.Logf("%d pauses, %d of them \"Read?\" (the intro's and page breaks), for %d steps", len(sc.shots)-1, sc.breaks, len(l.Steps))
 					for _, pl := range sc.lines {
 						if w := ansi.StringWidth(pl.text); w > cols {
 							t.Errorf("line %d columns wide: %q", w, pl.text)
