@@ -175,7 +175,7 @@ func (c *cli) runnerOptions(cfg lessons.Config) runner.Options {
 	}
 	if inter || styled {
 		if w, _, err := term.GetSize(int(c.stdout.Fd())); err == nil && opts.Width == 0 {
-			opts.Width = min(w, 120)
+			opts.Width, opts.TermWidth = min(w, 120), runner.TermWidth(c.stdout)
 		}
 		opts.Profile = colorProfile(c.stdout, c.getenv)
 	}

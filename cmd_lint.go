@@ -15,6 +15,9 @@ func cmdLint(_ context.Context, c *cli, files []string) int {
 		return exitUsage
 	}
 	problems, bad := 0, 0
+	if all, err := lint.Expand(files); err == nil {
+		files = all // a folder: every lesson in it
+	}
 	for _, f := range files {
 		ps := lint.File(f)
 		for _, p := range ps {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"strings"
 	"sync"
 
@@ -43,7 +44,7 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 		o.Session.Role, o.Session.PairCommands = c.o.role, pairCmds
 		o.StartStep = c.o.step - 1
 		if c.o.record != "" {
-			o.Record = &transcript
+			o.Record, o.CommandLine = &transcript, append([]string{"sockstep"}, os.Args[1:]...)
 		}
 	})
 	if r == nil {

@@ -51,7 +51,7 @@ func (c *cli) show(docs ...*content.Lesson) int {
 	if c.o.plain {
 		for i, d := range docs {
 			c.follows(i, d)
-			fmt.Fprint(c.stdout, plainMarkdown(d))
+			fmt.Fprint(c.stdout, plainMarkdown(d, c.lang, c.o.port))
 		}
 		return exitOK
 	}
@@ -110,7 +110,7 @@ func render(opts runner.Options, w io.Writer, d *content.Lesson) error {
 }
 
 // plainMarkdown is a lesson's text as Markdown, without its directives:
-// `sockstep show LESSON --plain > handout.md`.
-func plainMarkdown(l *content.Lesson) string {
-	return strings.TrimSpace(l.Markdown(nil)) + "\n"
+// `sockstep show LESSON --plain > handout.md` (runner.PlainHandout).
+func plainMarkdown(l *content.Lesson, lang content.Lang, port int) string {
+	return strings.TrimSpace(runner.PlainHandout(lang, port, l)) + "\n"
 }

@@ -41,6 +41,7 @@ func allLessons(lang content.Lang, dir string) ([]*content.Lesson, error) {
 			out = append(out, l)
 		}
 	}
+	content.Sort(out) // order: is honoured for the folder's lessons too
 	return out, nil
 }
 

@@ -122,7 +122,7 @@ func TestCommandLine(t *testing.T) {
 		{"help of an alias", []string{"help", "exercise"}, nil, 0, []string{"sockstep exercises [ID]", "--solution"}, nil, nil},
 		{"--help after a command", []string{"show", "--help"}, nil, 0, []string{"sockstep show LESSON", "--plain"}, nil, []string{"--record"}},
 		{"a word too many", []string{"progress", "now"}, nil, 2, nil, []string{`unexpected word "now"`}, nil},
-		{"show --plain is Markdown without directives", []string{"show", "udp-recv", "--plain"}, nil, 0, []string{"## Bind an address", "`bind`"}, nil, []string{"<!--"}},
+		{"show --plain is Markdown without directives", []string{"show", "udp-recv", "--plain"}, nil, 0, []string{"## Step 2 of 6 · Bind an address", "`bind`"}, nil, []string{"<!--"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -441,8 +441,12 @@ func TestLessonsDir(t *testing.T) {
 		os.MkdirAll(filepath.Join(dir, lang), 0o755)
 		os.WriteFile(filepath.Join(dir, lang, "mine.md"), []byte(fmt.Sprintf(lesson, "mine", "Course lesson "+lang)), 0o644)
 		os.WriteFile(filepath.Join(dir, lang, "intro.md"), []byte(fmt.Sprintf(lesson, "intro", "Adapted intro "+lang)), 0o644)
+		os.WriteFile(filepath.Join(dir, lang, "late.md"), []byte(strings.Replace(fmt.Sprintf(lesson, "late", "Late lesson "+lang), "order: 1", "order: 999", 1)), 0o644)
 	}
 	r := sockstep(t, nil, "list", "--lessons", dir)
+	if a, b := strings.Index(r.stdout, "Late lesson en"), strings.Index(r.stdout, "lesson tcp-server"); a < 0 || a < b {
+		t.Errorf("list --lessons: order: 999 is not listed after the built-in lessons:\n%s", r.stdout)
+	}
 	if r.code != 0 || !strings.Contains(r.stdout, "Course lesson en") || !strings.Contains(r.stdout, "Adapted intro en") || strings.Contains(r.stdout, "Introduction: programs") {
 		t.Errorf("list --lessons: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -50,20 +50,88 @@ type Lesson struct {
 // Markdown is the lesson's text without its directives: the intro, then
 // each step as a "## " section headed heading(i) (its own title when
 // heading is nil), its prose, and the prose shown after it runs. `show`
-// renders it, `show --plain` prints it as a handout.
+// renders it. It is MarkdownWith with only a heading.
 func (l *Lesson) Markdown(heading func(i int) string) string {
+	return l.MarkdownWith(MarkdownOptions{Heading: heading})
+}
+
+// MarkdownOptions says what MarkdownWith writes besides the prose.
+type MarkdownOptions struct {
+	// Heading titles step i ("Step 3 of 6 · …"); nil keeps its title.
+	Heading func(i int) string
+	// Calls, when set, gives the calls step i makes, written as a code
+	// block under its prose, as a run shows them before running.
+	Calls func(i int) []string
+	// Predict, when set, reads a directive that asks the reader to
+	// predict: its question's choices and the answer the lesson expects
+	// (counted from 1; 0 for none). ok is false for other directives.
+	Predict func(d Directive) (choices []string, answer int, ok bool)
+	// Question introduces a prediction's choices ("What do you think
+	// will happen?").
+	Question string
+	// Answers, when set, is the title of a closing section: a step with
+	// a prediction keeps its answer and the prose after it there, so that
+	// a handout does not give it away right below the question. Answer
+	// names a choice in it ("Step 3: expected answer 2, …"): it is given
+	// the step's heading and the answer's text.
+	Answers string
+	Answer  func(heading string, choice int, label string) string
+}
+
+// MarkdownWith is the one writer of a lesson's text: `show` renders it
+// and `show --plain` prints it as a handout.
+func (l *Lesson) MarkdownWith(o MarkdownOptions) string {
 	l = l.ForRole(false) // the text of a run on its own (role.go)
-	var b strings.Builder
+	var b, answers strings.Builder
 	b.WriteString(l.Intro)
 	for i, st := range l.Steps {
 		title := st.Title
-		if heading != nil {
-			title = heading(i)
+		if o.Heading != nil {
+			title = o.Heading(i)
 		}
 		fmt.Fprintf(&b, "\n\n## %s\n\n%s", title, st.Body)
+		if o.Calls != nil {
+			if calls := o.Calls(i); len(calls) > 0 {
+				fmt.Fprintf(&b, "\n\n```\n%s\n```", strings.Join(calls, "\n"))
+			}
+		}
+		predicted, entry := false, ""
+		if o.Predict != nil {
+			for _, d := range st.Directives {
+				choices, answer, ok := o.Predict(d)
+				if !ok {
+					continue
+				}
+				predicted = true
+				if o.Question != "" {
+					fmt.Fprintf(&b, "\n\n%s\n", o.Question)
+				} else {
+					b.WriteString("\n")
+				}
+				for n, c := range choices {
+					fmt.Fprintf(&b, "\n%d. %s", n+1, c)
+				}
+				if o.Answer != nil && answer > 0 && answer <= len(choices) {
+					entry = o.Answer(title, answer, choices[answer-1])
+				}
+			}
+		}
+		if predicted && o.Answers != "" {
+			if entry == "" {
+				entry = "**" + title + "**"
+			}
+			fmt.Fprintf(&answers, "\n\n%s", entry)
+			if st.After != "" {
+				fmt.Fprintf(&answers, "\n\n%s", st.After)
+			}
+			continue
+		}
 		if st.After != "" {
 			fmt.Fprintf(&b, "\n\n%s", st.After)
 		}
+	}
+	if answers.Len() > 0 {
+		fmt.Fprintf(&b, "\n\n## %s%s", o.Answers, answers.String())
 	}
 	return b.String()
 }
@@ -591,11 +659,18 @@ func loadDir(fsys fs.FS, dir string) ([]*Lesson, error) {
 		l.Lang = lang
 		out = append(out, l)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Order != out[j].Order {
-			return out[i].Order < out[j].Order
-		}
-		return out[i].ID < out[j].ID
-	})
+	Sort(out)
 	return out, nil
+}
+
+// Sort orders lessons as menus list them: by Order, then by ID. An
+// instructor's lessons (--lessons) and the built-in ones are sorted
+// together, so order: places a course's lesson among them.
+func Sort(ls []*Lesson) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		if ls[i].Order != ls[j].Order {
+			return ls[i].Order < ls[j].Order
+		}
+		return ls[i].ID < ls[j].ID
+	})
 }

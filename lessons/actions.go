@@ -472,12 +472,12 @@ func Validate(d content.Directive) error {
 	}
 	variadic := len(pos) > 0 && pos[len(pos)-1].Variadic
 	if len(d.Pos) > len(pos) && !variadic {
-		return fmt.Errorf("step %q takes %d word(s) before its key=value arguments, not %d: %w", d.Action, len(pos), len(d.Pos), ErrLesson)
+		return mistake("lint.d.words", "step %q takes %d word(s) before its key=value arguments, not %d", d.Action, len(pos), len(d.Pos))
 	}
 	for i, p := range pos {
 		if i >= len(d.Pos) {
 			if p.Required {
-				return fmt.Errorf("step %q needs its %s: %w", d.Action, p.Name, ErrLesson)
+				return mistake("lint.d.needs-word", "step %q needs its %s", d.Action, p.Name)
 			}
 			continue
 		}
@@ -488,7 +488,7 @@ func Validate(d content.Directive) error {
 	for k, v := range d.Args {
 		p, ok := known[k]
 		if !ok {
-			return fmt.Errorf("step %q has no argument %q: %w", d.Action, k, ErrLesson)
+			return mistake("lint.d.no-arg", "step %q has no argument %q", d.Action, k)
 		}
 		if err := checkValue(d.Action, p, v); err != nil {
 			return err
@@ -497,7 +497,7 @@ func Validate(d content.Directive) error {
 	for _, p := range sp.Params {
 		if !p.Positional && p.Required {
 			if _, ok := d.Args[p.Name]; !ok {
-				return fmt.Errorf("step %q needs %s=...: %w", d.Action, p.Name, ErrLesson)
+				return mistake("lint.d.needs-arg", "step %q needs %s=...", d.Action, p.Name)
 			}
 		}
 	}
@@ -508,7 +508,7 @@ func Validate(d content.Directive) error {
 	}
 	if e, ok := d.Args["expect"]; ok {
 		if _, ok := errnoByName(e); !ok {
-			return fmt.Errorf("expect=%s is not an errno name such as EADDRINUSE: %w", e, ErrLesson)
+			return mistake("lint.d.expect", "expect=%s is not an errno name such as EADDRINUSE", e)
 		}
 	}
 	return nil
@@ -516,12 +516,12 @@ func Validate(d content.Directive) error {
 
 func checkValue(action string, p Param, v string) error {
 	if len(p.Values) > 0 && !slices.Contains(p.Values, v) {
-		return fmt.Errorf("step %q: %s=%q, but it must be one of %s: %w", action, p.Name, v, strings.Join(p.Values, ", "), ErrLesson)
+		return mistake("lint.d.values", "step %q: %s=%q, but it must be one of %s", action, p.Name, v, strings.Join(p.Values, ", "))
 	}
 	if p.Max > 0 {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < p.Min || n > p.Max {
-			return fmt.Errorf("step %q: %s=%q must be a whole number from %d to %d: %w", action, p.Name, v, p.Min, p.Max, ErrLesson)
+			return mistake("lint.d.range", "step %q: %s=%q must be a whole number from %d to %d", action, p.Name, v, p.Min, p.Max)
 		}
 	}
 	return nil
@@ -543,8 +543,13 @@ func Signature(d content.Directive) string {
 	return c.String()
 }
 
-// Check validates a whole lesson: every directive, and every socket used
-// only after a step creates it.
+// Check validates a whole lesson: every directive; every socket used only
+// after a step creates it, and not created twice while it is open; listen
+// and accept only on TCP sockets; a port a whole number in 0..65535 or a
+// socket of the lesson; a destination a socket of the lesson or a
+// loopback HOST:PORT (a run refuses any other). Every mistake is reported,
+// each at its line, with a catalog key (Mistake) for the learner's
+// language.
 func Check(l *content.Lesson) []error {
 	var errs []error
 	// Role-conditional prose (content/role.go): balanced, and only in a
@@ -567,29 +572,82 @@ func Check(l *content.Lesson) []error {
 			errs = append(errs, &content.ParseError{File: l.Source, Line: x.line, Msg: fmt.Errorf("<!-- alone --> and <!-- paired --> need a lesson with a two-terminal mode (role: and pair: in its front matter); this one is only ever run alone: %w", ErrLesson).Error()})
 		}
 	}
-	made := map[string]bool{}
+	made := map[string]bool{} // created by an earlier directive
+	open := map[string]bool{} // created and not closed since
+	proto := map[string]string{}
 	for _, st := range l.Steps {
 		for _, d := range st.Directives {
-			at := func(err error) error { return &content.ParseError{File: l.Source, Line: d.Line, Msg: err.Error()} }
+			at := func(err error) error {
+				pe := &content.ParseError{File: l.Source, Line: d.Line, Msg: err.Error()}
+				if m, ok := err.(*Mistake); ok {
+					pe.Key, pe.Args = m.Key, m.Args
+				}
+				return pe
+			}
 			a, ok := argsOf(d)
 			if err := Validate(d); err != nil {
 				errs = append(errs, at(err))
 				if ok {
 					for _, n := range a.sockets(SocketCreated) {
-						made[n] = true // one mistake, one message
+						made[n], open[n] = true, true // one mistake, one message
 					}
 				}
 				continue
 			}
 			for _, n := range a.sockets(SocketUsed) {
 				if !made[n] {
-					errs = append(errs, at(fmt.Errorf("socket %q is used before a socket step creates it: %w", n, ErrLesson)))
+					errs = append(errs, at(mistake("lint.d.before", "socket %q is used before a socket step creates it", n)))
 				}
 			}
+			if (d.Action == "listen" || d.Action == "accept") && proto[a.get("name")] == string(UDP) {
+				errs = append(errs, at(mistake("lint.d.udp-stream", "step %q needs a TCP socket, and %q is UDP (listen and accept are for connections)", d.Action, a.get("name"))))
+			}
+			if v := a.get("port"); v != "" && d.Action == "bind" {
+				if n, err := strconv.Atoi(v); err == nil && (n < 0 || n > 65535) || err != nil && !made[v] {
+					errs = append(errs, at(mistake("lint.d.port", "port=%s is neither a port number from 0 to 65535 nor a socket of the lesson", v)))
+				}
+			}
+			for _, to := range a.sockets(SocketOrAddr) {
+				if made[to] || to == "closed" {
+					continue
+				}
+				addr, err := ParseHostPort(to)
+				switch {
+				case err != nil:
+					errs = append(errs, at(mistake("lint.d.to", "to=%s is neither a socket of the lesson nor HOST:PORT", to)))
+				case !loopbackFor(addr.Addr()).IsLoopback():
+					errs = append(errs, at(mistake("lint.d.remote", "to=%s is not a loopback address: a run only sends to 127.0.0.0/8 or ::1", to)))
+				}
+			}
+			if d.Action == "close" {
+				open[a.get("name")] = false
+			}
 			for _, n := range a.sockets(SocketCreated) {
-				made[n] = true
+				if open[n] {
+					errs = append(errs, at(mistake("lint.d.twice", "socket %q is created again while it is still open (close it first, or pick another name)", n)))
+				}
+				made[n], open[n] = true, true
+				if d.Action == "socket" {
+					proto[n] = a.get("proto")
+				}
 			}
 		}
 	}
 	return errs
+}
+
+// A Mistake is a mistake in a lesson's text, with a catalog key (and its
+// arguments) so that lint and the runner say it in the learner's
+// language; Error gives the English sentence.
+type Mistake struct {
+	Key  string
+	Args []any
+	Msg  string
+}
+
+func (m *Mistake) Error() string { return m.Msg + ": " + ErrLesson.Error() }
+func (m *Mistake) Unwrap() error { return ErrLesson }
+
+func mistake(key, format string, args ...any) error {
+	return &Mistake{Key: key, Args: args, Msg: fmt.Sprintf(format, args...)}
 }

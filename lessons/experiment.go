@@ -119,16 +119,16 @@ func resolve(d content.Directive) (*Spec, content.Directive, error) {
 	if d.Action != "experiment" {
 		sp, ok := specs[d.Action]
 		if !ok {
-			return nil, d, fmt.Errorf("unknown step %q: %w", d.Action, ErrLesson)
+			return nil, d, mistake("lint.d.unknown", "unknown step %q", d.Action)
 		}
 		return sp, d, nil
 	}
 	if len(d.Pos) == 0 {
-		return nil, d, fmt.Errorf("step \"experiment\" needs the experiment's name (%s): %w", strings.Join(experimentNames(), ", "), ErrLesson)
+		return nil, d, mistake("lint.d.experiment-name", "step \"experiment\" needs the experiment's name (%s)", strings.Join(experimentNames(), ", "))
 	}
 	sp, ok := experiments[d.Pos[0]]
 	if !ok {
-		return nil, d, fmt.Errorf("unknown experiment %q (known: %s): %w", d.Pos[0], strings.Join(experimentNames(), ", "), ErrLesson)
+		return nil, d, mistake("lint.d.unknown-experiment", "unknown experiment %q (known: %s)", d.Pos[0], strings.Join(experimentNames(), ", "))
 	}
 	inner := d
 	inner.Action = d.Pos[0]
@@ -193,14 +193,14 @@ func (s *Session) states(names []string) error {
 func checkPrediction(a args) error {
 	labels := splitChoices(a.get("choices"))
 	if len(labels) < 2 {
-		return fmt.Errorf("step \"predict\" needs at least two choices, separated by |: %w", ErrLesson)
+		return mistake("lint.d.two-choices", "step \"predict\" needs at least two choices, separated by |")
 	}
 	answer, err := strconv.Atoi(a.get("answer"))
 	if err != nil {
-		return fmt.Errorf("answer=%q is not a whole number: %w", a.get("answer"), ErrLesson)
+		return mistake("lint.d.answer-number", "answer=%q is not a whole number", a.get("answer"))
 	}
 	if answer < 0 || answer > len(labels) {
-		return fmt.Errorf("answer=%d, but there are %d choices: %w", answer, len(labels), ErrLesson)
+		return mistake("lint.d.answer-range", "answer=%d, but there are %d choices", answer, len(labels))
 	}
 	return nil
 }
@@ -274,4 +274,17 @@ func (s *Session) track(k *Socket) StateTrack {
 		t.Seen = append([]string{"CLOSED"}, t.Seen...)
 	}
 	return t
+}
+
+// Prediction reads a predict directive: its choices and the answer the
+// lesson expects (counted from 1, 0 for none); ok is false for any other
+// directive, or one that lint would reject. A handout lists the choices
+// and keeps the answer for its end.
+func Prediction(d content.Directive) (choices []string, answer int, ok bool) {
+	a, found := argsOf(d)
+	if !found || a.sp.Action != "predict" || checkPrediction(a) != nil {
+		return nil, 0, false
+	}
+	answer, _ = strconv.Atoi(a.get("answer"))
+	return splitChoices(a.get("choices")), answer, true
 }

@@ -48,8 +48,10 @@ func TestCompactScreens(t *testing.T) {
 					t.Fatalf("%v\n%s", err, tail(out.String(), 2000))
 				}
 				screens := strings.Split(out.String(), clearSeq)[1:]
-				if len(screens) != 2*len(l.Steps) {
-					t.Fatalf("%d screens for %d steps, want two per step", len(screens), len(l.Steps))
+				// Two per step, and one more for the whole timeline of a
+				// lesson with two parties.
+				if n := len(screens); n != 2*len(l.Steps) && n != 2*len(l.Steps)+1 {
+					t.Fatalf("%d screens for %d steps, want two per step (and one for the timeline)", len(screens), len(l.Steps))
 				}
 				long := 0
 				for i, sc := range screens {
@@ -59,11 +61,14 @@ func TestCompactScreens(t *testing.T) {
 							t.Errorf("screen %d: line %d columns wide: %q", i+1, w, line)
 						}
 					}
-					if i == len(screens)-1 {
-						continue // the last one also holds the lesson's summary
+					if i >= 2*len(l.Steps)-1 {
+						continue // the lesson's summary, the whole timeline: paged on a terminal (TestScreens80x24)
 					}
 					if i%2 == 1 && len(lines) > compactRows+6 { // results: no prompt below them
-						t.Errorf("step %d: results take %d rows, more than 24:\n%s", i/2+1, len(lines), sc)
+						// On a terminal the pager continues them on a new
+						// screen after a pause (TestScreens80x24 checks
+						// nothing scrolls away); here it is only counted.
+						t.Logf("step %d: results take %d rows, more than 24: paged", i/2+1, len(lines))
 					}
 					if i%2 == 0 && len(lines) > compactRows {
 						long++

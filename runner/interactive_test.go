@@ -280,6 +280,8 @@ func TestInteractiveCompact(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := runAsync(context.Background(), r, lesson(t, content.English, "truncation"))
+	c.expectString("Read? The rest follows") // the intro stays until read
+	c.choose(0)
 	c.expectString("Step 1 of 2")
 	c.choose(0) // run
 	c.expectString("what do you think will happen?")
@@ -290,6 +292,8 @@ func TestInteractiveCompact(t *testing.T) {
 	c.expectString("Step 2 of 2")
 	c.choose(0)
 	c.expectString("nothing lost")
+	c.expectString("Results read?") // the last step is held too
+	c.choose(0)
 	if err := wait(t, done); err != nil {
 		t.Fatalf("lesson: %v", err)
 	}

@@ -57,6 +57,12 @@ type Options struct {
 	// step's text, the calls, the kernel facts and the timeline, readable
 	// on its own as a handout.
 	Record io.Writer
+	// CommandLine is the command that started the run, written in the
+	// transcript's header.
+	CommandLine []string
+	// TermWidth, when set, reads the terminal's width; it is read at
+	// every step, so a resized terminal is honoured from the next step.
+	TermWidth func() int
 	// StartStep is the index of the first step to pause on (--step N is
 	// N-1). The steps before it still run, without output, so that the
 	// sockets they make exist.

@@ -25,7 +25,7 @@ type presenterPrompter struct {
 }
 
 func (p presenterPrompter) choose(ctx context.Context, msgKey string, args []any, options []string, def string) (string, error) {
-	if msgKey != "prompt.what-next" && msgKey != "prompt.results-read" {
+	if msgKey != "prompt.what-next" && msgKey != "prompt.results-read" && msgKey != "prompt.read" {
 		return p.plainPrompter.choose(ctx, msgKey, args, options, def)
 	}
 	act, target, err := p.countdown(ctx)

@@ -188,7 +188,11 @@ func (r *Runner) ask(ctx context.Context, q lessons.Question) (string, error) {
 // prediction). Without prompts the question and its answers are printed,
 // so a transcript or a projector shows them, and no answer is chosen.
 func (r *Runner) chooseLabeled(ctx context.Context, q lessons.Question) (string, error) {
-	if sp, ok := r.prompt.(surveyPrompter); ok {
+	if sp, ok := r.basePrompt().(surveyPrompter); ok {
+		if r.pager != nil {
+			r.pager.room(len(q.Choices) + 2)
+			defer func() { r.pager.used++ }()
+		}
 		sp.labels = map[string]string{}
 		for i, k := range q.Choices {
 			sp.labels[k] = q.Labels[i]

@@ -5,6 +5,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -34,6 +35,7 @@ var volatile = []struct {
 	// A timeline cell cut to its column ends where the numbers before it
 	// put the cut: keep only that it was cut.
 	{regexp.MustCompile(`\S*…`), "…"},
+	{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d UTC`), "DATE"},
 	{regexp.MustCompile(`[ \t]+`), " "},
 }
 
@@ -70,6 +72,31 @@ func TestRecordGolden(t *testing.T) {
 			}
 			golden(t, filepath.Join("testdata", "record", string(c.lang), c.id+".golden.md"), normalize(rec.String(), port))
 		})
+	}
+}
+
+// TestRecordInterrupted: a transcript of a run stopped by Ctrl-C has its
+// header, and says where the session was interrupted.
+func TestRecordInterrupted(t *testing.T) {
+	for _, lang := range content.Langs {
+		var out, rec bytes.Buffer
+		r, err := New(Options{Lang: lang, Out: &out, Width: 60, Record: &rec, CommandLine: []string{"sockstep", "run", "udp-recv", "--record", "a b.md"},
+			Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := r.Run(ctx, lesson(t, lang, "udp-recv")); !errors.Is(err, ErrInterrupted) {
+			t.Fatalf("Run = %v, want ErrInterrupted", err)
+		}
+		cat := content.Text(lang)
+		s := rec.String()
+		for _, want := range []string{"udp-recv", string(lang), "`sockstep run udp-recv --record 'a b.md'`", "100", cat.T("record.interrupted")} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s: the transcript lacks %q:\n%s", lang, want, s)
+			}
+		}
 	}
 }
 

@@ -46,7 +46,7 @@ func newMarkdown(style string, width int, profile termenv.Profile, compact bool)
 
 // render turns Markdown into terminal text no wider than the width.
 func (m *markdown) render(md string) (string, error) {
-	out, err := m.r.Render(joinCJKLines(expandTabs(md)))
+	out, err := m.r.Render(joinLines(fitTables(expandTabs(md), m.width)))
 	if err != nil {
 		return "", err
 	}
@@ -122,12 +122,15 @@ func fitWidth(s string, width int) string {
 // invisible but doubles the size of piped output.
 func trimRightSpaces(s string) string { return strings.TrimRight(s, " ") }
 
-// joinCJKLines joins the lines of a paragraph without a space where the
-// break falls next to a Chinese (wide) character. Markdown turns a line
-// break inside a paragraph into a space, which is right for English and
-// wrong for Chinese: "了。\nUDP" would read "了。 UDP". Code blocks, hard
-// breaks and lines that start a new block are left alone.
-func joinCJKLines(md string) string {
+// joinLines joins the lines of each paragraph into one, so that the text
+// is reflowed to the terminal's width (by fitWidth) instead of keeping the
+// line breaks of the Markdown source: glamour, with its own wrapping off,
+// keeps them, and at 60 columns every source line came out as a long and
+// a short line. Lines are joined with a space, or without one where the
+// break falls next to a Chinese (wide) character: "了。\nUDP" must not
+// read "了。 UDP". Code blocks, hard breaks and lines that start a new
+// block are left alone.
+func joinLines(md string) string {
 	lines := strings.Split(md, "\n")
 	out := make([]string, 0, len(lines))
 	fence := ""
@@ -136,7 +139,7 @@ func joinCJKLines(md string) string {
 		fence = content.NextFence(fence, line)
 		inFence = inFence || fence != ""
 		if i > 0 && !inFence && len(out) > 0 && canJoin(out[len(out)-1], line) {
-			out[len(out)-1] += joiner(out[len(out)-1], line) + strings.TrimLeft(line, " ")
+			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " ") + joiner(out[len(out)-1], line) + strings.TrimLeft(line, " ")
 			continue
 		}
 		out = append(out, line)
@@ -144,15 +147,18 @@ func joinCJKLines(md string) string {
 	return strings.Join(out, "\n")
 }
 
-// joiner is what goes between two joined lines: nothing between Chinese
-// characters, but a space between Chinese and a Latin word or number
-// ("用 1024 字节"), as the lessons are written, unless one side is
-// punctuation ("端口（port）").
+// joiner is what goes between two joined lines: a space between words,
+// nothing between Chinese characters, but a space between Chinese and a
+// Latin word or number ("用 1024 字节"), as the lessons are written, unless
+// one side is punctuation ("端口（port）").
 func joiner(prev, next string) string {
 	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(prev, " "))
 	first, _ := utf8.DecodeRuneInString(strings.TrimLeft(next, " "))
 	wl, wf := runewidth.RuneWidth(last) == 2, runewidth.RuneWidth(first) == 2
-	if wl == wf || unicode.IsPunct(last) || unicode.IsPunct(first) {
+	switch {
+	case !wl && !wf:
+		return " "
+	case wl == wf || unicode.IsPunct(last) || unicode.IsPunct(first):
 		return ""
 	}
 	return " "
@@ -173,7 +179,5 @@ func canJoin(prev, next string) bool {
 	if len(n) > 1 && n[0] >= '0' && n[0] <= '9' && strings.Contains(n[:min(len(n), 4)], ".") {
 		return false // a numbered list item
 	}
-	last, _ := utf8.DecodeLastRuneInString(p)
-	first, _ := utf8.DecodeRuneInString(n)
-	return runewidth.RuneWidth(last) == 2 || runewidth.RuneWidth(first) == 2
+	return true
 }

@@ -49,10 +49,13 @@ func TestWrapLine(t *testing.T) {
 	}
 }
 
-func TestJoinCJKLines(t *testing.T) {
+func TestJoinLines(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"第一行\n第二行", "第一行第二行"},
-		{"English line\nnext line", "English line\nnext line"},
+		{"English line\nnext line", "English line next line"},
+		{"hard break  \nnext", "hard break  \nnext"},
+		{"text\n| a | b |", "text\n| a | b |"},
+		{"- item\n  goes on", "- item goes on"},
 		{"中文结尾。\nEnglish", "中文结尾。English"},
 		{"段落\n\n新段落", "段落\n\n新段落"},
 		{"中文\n- 列表", "中文\n- 列表"},
@@ -63,8 +66,8 @@ func TestJoinCJKLines(t *testing.T) {
 		{"整台机器的\n**缓冲区**", "整台机器的**缓冲区**"},
 	}
 	for _, tt := range tests {
-		if got := joinCJKLines(tt.in); got != tt.want {
-			t.Errorf("joinCJKLines(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := joinLines(tt.in); got != tt.want {
+			t.Errorf("joinLines(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

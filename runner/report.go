@@ -27,7 +27,8 @@ func (u ui) Note(key string, args ...any) {
 
 func (u ui) Command(cmd string) {
 	// Written directly: a wrapped command would break when pasted.
-	fmt.Fprintf(u.r.out, "      $ %s\n", u.r.paint(colorCode, cmd))
+	line := fmt.Sprintf("      $ %s\n", u.r.paint(colorCode, cmd))
+	u.r.emit(line, line)
 }
 
 func (u ui) Ask(ctx context.Context, q lessons.Question) (string, error) {

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/kballard/go-shellquote"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 )
@@ -37,7 +39,16 @@ type Runner struct {
 	// wireSeq is the Seq of the last captured packet listed on its own
 	// (a lesson without two parties has no timeline to put it in).
 	wireSeq int
+	// pager pages a compact run's screens (pager.go); nil otherwise.
+	pager *pager
+	// rec, while a step runs and a transcript is kept, receives what the
+	// step prints, wrapped to recordWidth instead of the screen's width.
+	rec *bytes.Buffer
 }
+
+// recordWidth is the width of a --record transcript, whatever the
+// terminal's: a handout reads the same from every projector.
+const recordWidth = 100
 
 // New builds a Runner. The Markdown renderer is made once here and reused
 // for every step.
@@ -62,26 +73,37 @@ func New(opts Options) (*Runner, error) {
 	return r, nil
 }
 
-// printf prints report lines, wrapped to the width like the lesson text.
+// printf prints report lines, wrapped to the width like the lesson text
+// (and, for the transcript, to recordWidth).
 func (r *Runner) printf(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
-	if ansi.StringWidth(s) > r.opts.Width {
-		lines := strings.Split(s, "\n")
-		for i, l := range lines {
-			lines[i] = strings.Join(wrapLine(l, r.opts.Width), "\n")
-		}
-		s = strings.Join(lines, "\n")
-	}
-	io.WriteString(r.out, s)
+	r.emit(wrapTo(s, r.opts.Width), wrapTo(s, recordWidth))
 }
 
-// Show prints a lesson's text without running anything.
-func (r *Runner) Show(l *content.Lesson) error {
-	var heading func(int) string
-	if l.Kind != content.KindExercise { // an exercise's sections are a task, not steps to run
-		heading = func(i int) string { return r.cat.T("step.heading", i+1, len(l.Steps), l.Steps[i].Title) }
+// emit prints screen on the screen and record in the step's transcript.
+func (r *Runner) emit(screen, record string) {
+	io.WriteString(r.out, screen)
+	if r.rec != nil {
+		r.rec.WriteString(record)
 	}
-	out, err := r.md.render(r.fill(l.Markdown(heading), nil))
+}
+
+// wrapTo wraps every line of s wider than width.
+func wrapTo(s string, width int) string {
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(wrapLine(l, width), "\n")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Show prints a lesson's text without running anything: its steps with
+// their calls and predictions, as Handout writes it.
+func (r *Runner) Show(l *content.Lesson) error {
+	out, err := r.md.render(r.Handout(l))
 	if err != nil {
 		return err
 	}
@@ -89,11 +111,52 @@ func (r *Runner) Show(l *content.Lesson) error {
 	return nil
 }
 
+// PlainHandout is Handout for `show --plain`: Markdown in lang, with the
+// lesson's port (the default when port is 0).
+func PlainHandout(lang content.Lang, port int, l *content.Lesson) string {
+	r, err := New(Options{Lang: lang, Session: lessons.Config{Port: port}})
+	if err != nil { // the plain style always exists
+		return l.Markdown(nil)
+	}
+	return r.Handout(l)
+}
+
+// Handout is a lesson as Markdown, for reading without running it (show,
+// show --plain): numbered steps, the calls each makes, a prediction's
+// choices under its question and its answer in a section at the end, the
+// port filled in and measured values as "…".
+func (r *Runner) Handout(l *content.Lesson) string {
+	if l.Kind == content.KindExercise { // an exercise's sections are a task, not steps to run
+		return r.fillWith(l.Markdown(nil), nil, false)
+	}
+	sess := lessons.NewSession(r.opts.Session, nil) // previews only: nothing runs
+	defer sess.Close()
+	var all []content.Directive
+	o := content.MarkdownOptions{
+		Heading: func(i int) string { return r.cat.T("step.heading", i+1, len(l.Steps), l.Steps[i].Title) },
+		Calls: func(i int) []string {
+			ds := l.Steps[i].Directives
+			all = append(all, ds...)
+			peer := sess.PeerDirectives(all)
+			return r.callLines(sess, ds, peer[len(all)-len(ds):])
+		},
+		Predict:  lessons.Prediction,
+		Question: r.cat.T("predict.question"),
+		Answers:  r.cat.T("show.answers"),
+		Answer: func(heading string, n int, label string) string {
+			return r.cat.T("show.answer", heading, fmt.Sprintf("%d. %s", n, label))
+		},
+	}
+	return r.fillWith(l.MarkdownWith(o), nil, false)
+}
+
 // stepRecord keeps what one step printed, so "back" can show it again
 // without running the step a second time.
 type stepRecord struct {
 	text    string
+	width   int // the width text was rendered at
 	results bytes.Buffer
+	record  bytes.Buffer // the results for the transcript, recordWidth wide
 	ran     bool
 	values  map[string]string // what the step measured, for its prose
 }
@@ -104,9 +167,10 @@ type stepRecord struct {
 // the lesson opened is closed before it returns, on every path.
 func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	l = l.ForRole(r.opts.Session.Role != "")
-	for _, e := range lessons.Check(l) {
-		return e
+	if errs := lessons.Check(l); len(errs) > 0 {
+		return r.textErrors(errs)
 	}
+	defer r.startPaging(ctx)()
 	if r.opts.Session.Port == 0 {
 		port, shared := lessons.ChooseDefaultPort()
 		r.opts.Session.Port = port
@@ -129,7 +193,16 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		return err
 	}
 	r.printf("%s\n", intro)
+	if r.paging() && r.opts.StartStep == 0 {
+		// Step 1 starts a new screen: the intro (and its table) stays
+		// until it has been read.
+		if _, err := r.prompt.choose(ctx, "prompt.read", nil, []string{choiceNext}, choiceNext); err != nil {
+			return r.stopErr(err)
+		}
+	}
 
+	r.recordHeader(l)
+	defer r.recordEnd(&err)
 	r.record("%s\n", r.fill(l.Intro, nil))
 	records := make([]stepRecord, len(l.Steps))
 	var shown int // Seq of the last timeline event printed
@@ -139,11 +212,13 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	for i := r.opts.StartStep; i < len(l.Steps); i++ {
 		st := l.Steps[i]
 		rec := &records[i]
-		if !rec.ran {
+		r.resize()
+		if !rec.ran || r.md.width != rec.width {
 			rec.text, err = r.stepText(sess, l, i)
 			if err != nil {
 				return err
 			}
+			rec.width = r.md.width
 		}
 		r.clearScreen()
 		r.printf("%s\n", rec.text)
@@ -200,13 +275,14 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		}
 		out := r.out
 		r.out = io.MultiWriter(out, &rec.results)
+		r.rec = &rec.record
 		r.values = nil
 		err = r.runStep(ctx, sess, st)
 		rec.values, r.values = r.values, nil
 		if err == nil {
 			r.stepTimeline(sess, &shown, &rec.results)
 		}
-		r.out = out
+		r.out, r.rec = out, nil
 		if err == nil {
 			err = r.after(st, rec.values)
 		}
@@ -215,18 +291,45 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			return r.stopErr(err)
 		}
 		rec.ran = true
-		if err := r.holdScreen(ctx, i == len(l.Steps)-1); err != nil {
+		if err := r.holdScreen(ctx); err != nil {
 			return r.stopErr(err)
 		}
 	}
 	if socks := sess.Sockets(); twoParty(socks) {
 		full := r.timeline(sess.Timeline(), socks, true)
-		r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess), full)
+		title := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess))
+		r.clearScreen() // the whole timeline gets screens of its own
+		r.pagedTimeline(title, full)
+		full = r.timelineAt(sess.Timeline(), socks, true, recordWidth)
 		r.record("\n## %s%s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(r.wireTitle(sess)), ansi.Strip(full))
 	}
 	r.printf("\n%s\n", r.paint(colorOK, r.cat.T("lesson.done", l.Title)))
 	r.record("\n%s\n", r.cat.T("lesson.done", l.Title))
+	if r.pager != nil && r.pager.err != nil {
+		return r.stopErr(r.pager.err)
+	}
 	return nil
+}
+
+// pagedTimeline prints the whole timeline under its title. When the run
+// pages its screens, each screen of it repeats the title and the column
+// headings, so that the sides are still named on the third screen.
+func (r *Runner) pagedTimeline(title, tl string) {
+	lines := strings.SplitAfter(tl, "\n")
+	if r.pager == nil || len(lines) < 3 {
+		r.printf("%s%s", title, tl)
+		return
+	}
+	head, rows := strings.Join(lines[:2], ""), lines[2:]
+	per := max(r.pager.rows-pageHold-strings.Count(title, "\n")-2-1, 4) // -1: the last screen's closing line
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		r.printf("%s%s%s", title, head, strings.Join(rows[:n], ""))
+		rows = rows[n:]
+		if len(rows) > 0 {
+			r.pager.pageBreak()
+		}
+	}
 }
 
 // stepTimeline prints the timeline rows a step added, under the column
@@ -263,7 +366,8 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 		r.printf("  %s\n", r.paint(colorDim, r.cat.T("timeline.compact-later")))
 		return
 	}
-	r.printf("\n  %s%s\n%s", r.paint(colorHead, r.cat.T("timeline.title")), r.wireTitle(sess), tl)
+	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.title")), r.wireTitle(sess))
+	r.emit(wrapTo(head, r.opts.Width)+tl, wrapTo(head, recordWidth)+r.timelineAt(fresh, socks, true, recordWidth))
 	if !sess.Captured() {
 		r.wireHint()
 	}
@@ -281,7 +385,7 @@ func (r *Runner) fastForward(ctx context.Context, sess *lessons.Session, l *cont
 // presenter's jump forward, or a start in the middle.
 func (r *Runner) runSilently(ctx context.Context, sess *lessons.Session, l *content.Lesson, records []stepRecord, shown *int, from, to int) error {
 	out, prompt := r.out, r.prompt
-	defer func() { r.out, r.prompt = out, prompt }()
+	defer func() { r.out, r.prompt, r.rec = out, prompt, nil }()
 	r.prompt = plainPrompter{}
 	for i := max(from, 0); i < to && i < len(l.Steps); i++ {
 		rec := &records[i]
@@ -293,7 +397,7 @@ func (r *Runner) runSilently(ctx context.Context, sess *lessons.Session, l *cont
 			return err
 		}
 		rec.text = text
-		r.out = &rec.results
+		r.out, r.rec = &rec.results, &rec.record
 		if err := sess.RunStep(ctx, l.Steps[i].Directives); err != nil {
 			return r.stopErr(&StepError{Step: l.Steps[i].Title, Err: err})
 		}
@@ -317,10 +421,11 @@ func (r *Runner) clearScreen() bool {
 
 // holdScreen keeps a step's results on a compact screen until they have
 // been read: the next step starts by clearing it. The learner presses
-// Enter; a presenter's countdown runs instead. The last step needs no
-// hold, nothing clears its screen.
-func (r *Runner) holdScreen(ctx context.Context, last bool) error {
-	if last || !r.opts.Compact || r.opts.Mode == Plain {
+// Enter; a presenter's countdown runs instead. The last step is held too:
+// the whole timeline and the end of the lesson follow, and would push it
+// away.
+func (r *Runner) holdScreen(ctx context.Context) error {
+	if !r.opts.Compact || r.opts.Mode == Plain {
 		return nil
 	}
 	_, err := r.prompt.choose(ctx, "prompt.results-read", nil, []string{choiceNext}, choiceNext)
@@ -360,12 +465,79 @@ func (r *Runner) record(format string, args ...any) {
 	}
 }
 
+// recordHeader starts a transcript with what a handout's reader needs to
+// know about the run: the lesson, when, in which language, on which port,
+// the command, and the width it is written at.
+func (r *Runner) recordHeader(l *content.Lesson) {
+	if r.opts.Record == nil {
+		return
+	}
+	cmd := "sockstep"
+	if len(r.opts.CommandLine) > 0 {
+		cmd = shellquote.Join(r.opts.CommandLine...)
+	}
+	r.record("%s", r.cat.T("record.header", l.ID, l.Title, time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		r.opts.Lang, r.opts.Session.Port, mdCode(cmd), recordWidth))
+}
+
+// mdCode writes s as Markdown code, with a fence longer than any run of
+// backticks in it.
+func mdCode(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if fence == "`" {
+		return fence + s + fence
+	}
+	return fence + " " + s + " " + fence
+}
+
+// resize takes the terminal's width again (Options.TermWidth): a window
+// resized during a lesson is honoured from the next step on.
+func (r *Runner) resize() {
+	if r.opts.TermWidth == nil {
+		return
+	}
+	w := r.opts.TermWidth()
+	if w <= 0 {
+		return
+	}
+	w = min(w, 120)
+	if r.opts.Compact {
+		w = min(w, 80)
+	}
+	r.opts.Width = w
+	r.md.width = max(w, 20)
+	if r.pager != nil {
+		r.pager.cols = w
+	}
+}
+
+// recordEnd says in the transcript that the run did not reach the end,
+// and why, when it did not.
+func (r *Runner) recordEnd(errp *error) {
+	err := *errp
+	if r.opts.Record == nil || err == nil {
+		return
+	}
+	var se *StepError
+	switch {
+	case errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled):
+		r.record("\n%s\n", r.cat.T("record.interrupted"))
+	case errors.As(err, &se):
+		r.record("\n%s\n", r.cat.T("record.stopped", se.Step))
+	default:
+		r.record("\n%s\n", r.cat.T("record.quit"))
+	}
+}
+
 // recordStep writes one step to the transcript: its text as written, then
 // what happened, as plain text in a code block.
 func (r *Runner) recordStep(l *content.Lesson, i int, rec *stepRecord) {
 	st := l.Steps[i]
 	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), r.fill(st.Body, nil))
-	if res := strings.Trim(ansi.Strip(rec.results.String()), "\n"); res != "" {
+	if res := strings.Trim(ansi.Strip(rec.record.String()), "\n"); res != "" {
 		r.record("\n```\n%s\n```\n", res)
 	}
 	if st.After != "" {
@@ -389,22 +561,31 @@ func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (stri
 	fmt.Fprintf(&b, "## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), r.fill(st.Body, nil))
 	if len(st.Directives) > 0 {
 		b.WriteString("\n```\n")
-		peer := sess.PeerDirectives(st.Directives)
-		for i, d := range st.Directives {
-			who := ""
-			switch {
-			case sess.ExternalDirective(d) && r.opts.Session.Role == "":
-				who = "  # " + r.cat.T("who.external")
-			case peer[i]:
-				who = "  # " + r.who(true)
-			}
-			if p := sess.Preview(d); p != "" {
-				b.WriteString(p + who + "\n")
-			}
+		for _, c := range r.callLines(sess, st.Directives, sess.PeerDirectives(st.Directives)) {
+			b.WriteString(c + "\n")
 		}
 		b.WriteString("```\n")
 	}
 	return r.md.render(b.String())
+}
+
+// callLines previews the calls of a step's directives, each marked with
+// who makes it when that is not the learner (peer[i]: sockstep's side).
+func (r *Runner) callLines(sess *lessons.Session, ds []content.Directive, peer []bool) []string {
+	var out []string
+	for i, d := range ds {
+		who := ""
+		switch {
+		case sess.ExternalDirective(d) && r.opts.Session.Role == "":
+			who = "  # " + r.cat.T("who.external")
+		case i < len(peer) && peer[i]:
+			who = "  # " + r.who(true)
+		}
+		if p := sess.Preview(d); p != "" {
+			out = append(out, p+who)
+		}
+	}
+	return out
 }
 
 // pause asks what to do before a step runs.
@@ -460,6 +641,28 @@ func (r *Runner) runStep(ctx context.Context, sess *lessons.Session, st content.
 			return &StepError{Step: st.Title, Err: err}
 		}
 	}
+}
+
+// TextError is a lesson whose text has mistakes (lessons.Check): every
+// one, each at its line, said in the learner's language by Error.
+type TextError struct {
+	Errs []error
+	text string
+}
+
+func (e *TextError) Error() string   { return e.text }
+func (e *TextError) Unwrap() []error { return e.Errs }
+
+func (r *Runner) textErrors(errs []error) error {
+	lines := make([]string, len(errs))
+	for i, err := range errs {
+		lines[i] = err.Error()
+		var pe *content.ParseError
+		if errors.As(err, &pe) {
+			lines[i] = pe.Text(r.cat)
+		}
+	}
+	return &TextError{Errs: errs, text: strings.Join(lines, "\n")}
 }
 
 // StepError is a step that could not be completed.

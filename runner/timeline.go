@@ -37,7 +37,13 @@ func (r *Runner) sideOwner(socks []*lessons.Socket, side lessons.Side) string {
 // timeline draws events in two columns, client on the left and server on
 // the right, with the packets that cross between them in the middle.
 func (r *Runner) timeline(events lessons.Timeline, socks []*lessons.Socket, header bool) string {
-	width := r.opts.Width - 2
+	return r.timelineAt(events, socks, header, r.opts.Width)
+}
+
+// timelineAt draws the timeline for a screen (or a transcript) of width
+// columns.
+func (r *Runner) timelineAt(events lessons.Timeline, socks []*lessons.Socket, header bool, width int) string {
+	width -= 2
 	if width > 100 {
 		width = 100
 	}
@@ -57,13 +63,17 @@ func (r *Runner) timeline(events lessons.Timeline, socks []*lessons.Socket, head
 		text := ""
 		switch e.Kind {
 		case lessons.EventCall:
-			text = ansi.Truncate(e.Text, col-1, "…")
+			text = shortenCall(e.Text, col-1)
 		case lessons.EventState:
 			from := e.From
 			if from == "" {
 				from = "·"
 			}
-			text = r.paint(colorState, "["+from+" → "+e.To+"]")
+			state := "[" + from + " → " + e.To + "]"
+			if ansi.StringWidth(state) > col-1 {
+				state = "[→ " + e.To + "]" // the state it is in now matters most
+			}
+			text = r.paint(colorState, ansi.Truncate(state, col-1, "…"))
 		case lessons.EventWire, lessons.EventWireMore:
 			b.WriteString(strings.TrimRight(r.wireRow(e, col*2+mid-2), " ") + "\n")
 			continue
@@ -110,4 +120,32 @@ func pad(s string, width int) string {
 		return ansi.Truncate(s, width, "")
 	}
 	return s + strings.Repeat(" ", width-w)
+}
+
+// shortenCall fits a call's summary, "connect(9, 127.0.0.1:47185) →
+// ECONNREFUSED", into width columns by shortening the call and keeping its
+// result: the result is what the row is there to show.
+func shortenCall(text string, width int) string {
+	if ansi.StringWidth(text) <= width {
+		return text
+	}
+	i := strings.Index(text, " → ")
+	if i < 0 {
+		return ansi.Truncate(text, width, "…")
+	}
+	call, res := text[:i], text[i:]
+	closing := ""
+	if strings.HasSuffix(call, ")") {
+		closing = ")"
+	}
+	room := width - ansi.StringWidth(res) - ansi.StringWidth(closing) - 1 // 1 for "…"
+	if name, _, ok := strings.Cut(call, "("); ok && room < ansi.StringWidth(name)+1 {
+		// Not even the call's name fits beside the result: the name and
+		// the result, cut at the end if need be.
+		return ansi.Truncate(name+"(…)"+res, width, "…")
+	}
+	if room < 1 {
+		return ansi.Truncate(text, width, "…")
+	}
+	return ansi.Truncate(call, room, "") + "…" + closing + res
 }

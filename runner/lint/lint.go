@@ -7,9 +7,11 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
@@ -38,10 +40,129 @@ func File(path string) []Problem {
 	for _, err := range lessons.Check(l) {
 		probs = append(probs, fromErr(path, err))
 	}
-	if data, err := readLesson(path); err == nil {
+	data, err := readLesson(path)
+	probs = append(probs, front(path, l, data)...)
+	if err == nil {
 		probs = append(probs, Markdown(path, data)...)
 	}
 	return append(probs, translation(path, l)...)
+}
+
+// Expand turns the paths given to lint into lesson files: a folder stands
+// for every .md file in it and in its subfolders (zh/, en/), in order.
+func Expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil || !st.IsDir() {
+			out = append(out, p) // a missing file is reported when checked
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// front checks what the front matter and the sections give a lesson: a
+// title and a summary for the menu, at least one step, and a pair: that
+// names a lesson that exists.
+func front(path string, l *content.Lesson, data []byte) []Problem {
+	var probs []Problem
+	if strings.TrimSpace(l.Title) == "" || emptyTitle.Match(data) {
+		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-title"})
+	}
+	if strings.TrimSpace(l.Summary) == "" && l.Kind != content.KindExercise {
+		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-summary"})
+	}
+	if len(l.Steps) == 0 && l.Kind != content.KindExercise {
+		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-steps"})
+	}
+	if l.Pair != "" && !knownLesson(path, l.Pair) {
+		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-pair", Args: []any{l.Pair}})
+	}
+	return probs
+}
+
+// emptyTitle is a front matter line "title:" with nothing after it (the
+// menu would show the lesson's id, or its first heading).
+var emptyTitle = regexp.MustCompile(`(?m)^title:\s*(""|'')?\s*$`)
+
+// knownLesson reports whether id is a built-in lesson or one in the same
+// folder as path.
+func knownLesson(path, id string) bool {
+	for _, lang := range content.Langs {
+		if ls, err := content.Builtin(lang, ""); err == nil {
+			for _, l := range ls {
+				if l.ID == id {
+					return true
+				}
+			}
+		}
+	}
+	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*.md"))
+	for _, n := range names {
+		if data, err := readLesson(n); err == nil {
+			if l, err := content.Parse(n, data); err == nil && l.ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// misspelled is an HTML comment that starts like a directive, "<!-- word:".
+var misspelled = regexp.MustCompile(`^\s*<!--\s*([A-Za-z]+)\s*:`)
+
+// nearStep reports whether word is "step" misspelled: a different word at
+// most two edits away (setp, stpe, steps, Step).
+func nearStep(word string) bool {
+	if word == "step" {
+		return false
+	}
+	return editDistance(strings.ToLower(word), "step") <= 2
+}
+
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and swaps of two neighbours.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // codeInBold is a code span inside strong emphasis on one line.
@@ -58,6 +179,9 @@ func Markdown(path string, data []byte) []Problem {
 		if t := strings.TrimSpace(line); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
 			fenced = !fenced
 			continue
+		}
+		if m := misspelled.FindStringSubmatch(line); !fenced && m != nil && nearStep(m[1]) {
+			probs = append(probs, Problem{File: path, Line: i + 1, Key: "lint.misspelled", Args: []any{escape.Text(m[1])}})
 		}
 		if !fenced && codeInBold.MatchString(line) {
 			probs = append(probs, Problem{File: path, Line: i + 1, Key: "lint.code-in-bold", Args: []any{escape.Text(codeInBold.FindString(line))}})
@@ -143,7 +267,24 @@ func translation(path string, l *content.Lesson) []Problem {
 		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.id-differs", Args: []any{l.ID, other, o.ID}})
 	}
 	if len(o.Steps) != len(l.Steps) {
-		return append(probs, Problem{File: path, Line: 1, Key: "lint.step-count", Args: []any{len(l.Steps), other, len(o.Steps)}})
+		// Name the first step where they part, so the author knows where
+		// to look.
+		i := 0
+		for i < len(l.Steps) && i < len(o.Steps) && signatures(l.Steps[i]) == signatures(o.Steps[i]) {
+			i++
+		}
+		line, title, oline := 1, "", 0
+		if i < len(l.Steps) {
+			line, title = l.Steps[i].Line, l.Steps[i].Title
+		}
+		if i < len(o.Steps) {
+			oline = o.Steps[i].Line
+			if title == "" {
+				title = o.Steps[i].Title
+			}
+		}
+		return append(probs, Problem{File: path, Line: line, Key: "lint.step-count-at",
+			Args: []any{len(l.Steps), other, len(o.Steps), i + 1, title, oline}})
 	}
 	for i := range l.Steps {
 		a, b := signatures(l.Steps[i]), signatures(o.Steps[i])

@@ -21,6 +21,9 @@ import (
 // width, breaking at spaces or between any two Chinese characters, and
 // never before closing punctuation such as "，" or "。".
 
+// listMarker is the start of a rendered list item: "• " or "12. ".
+var listMarker = regexp.MustCompile(`^(?:• |[0-9]{1,3}\. )`)
+
 // escapeRE matches the terminal escape sequences glamour emits: CSI (colour
 // and style) and OSC (hyperlinks). They take no columns.
 var escapeRE = regexp.MustCompile(`\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
@@ -95,6 +98,9 @@ func Line(line string, width int) []string {
 	}
 	plain := ansi.Strip(line)
 	indent := len(plain) - len(strings.TrimLeft(plain, " "))
+	if m := listMarker.FindString(plain[indent:]); m != "" {
+		indent += ansi.StringWidth(m) // a list item's lines hang under its text
+	}
 	if indent > width/2 {
 		indent = 0
 	}
