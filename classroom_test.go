@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // proc is the binary running in the background, as in a second terminal.

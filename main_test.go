@@ -21,8 +21,8 @@ import (
 	"github.com/creack/pty"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 	"golang.org/x/term"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
-	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // TestWireCaptured: as root, run shows the captured handshake beside the

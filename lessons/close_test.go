@@ -7,8 +7,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // The side that closes first waits in FIN_WAIT2 for the other side's FIN,

@@ -5,7 +5,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // withLab runs f with a fresh lab and checks that no socket outlives it.

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sockstep/sockstep/internal/sock"
+	"github.com/sockstep/sockstep/lessons/sock"
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/google/nftables"
-	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 	"golang.org/x/sys/unix"
 )
 

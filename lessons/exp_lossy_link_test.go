@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // The relay in user space, always available: the same seed drops the same

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 	"golang.org/x/sys/unix"
 )
 

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // note is one UI.Note as the fake front end saw it.

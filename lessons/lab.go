@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sockstep/sockstep/internal/sock"
+	"github.com/sockstep/sockstep/lessons/sock"
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 

@@ -7,7 +7,7 @@ import (
 	"os/user"
 	"strconv"
 
-	"github.com/sockstep/sockstep/internal/sock"
+	"github.com/sockstep/sockstep/lessons/sock"
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 

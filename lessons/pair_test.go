@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // Two terminals, in one test process: the two lessons of a pair run as

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sock"
+	"github.com/sockstep/sockstep/lessons/sock"
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // RunStep validates every directive before it runs any: a mistake at the

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/sockstep/sockstep/internal/sock"
+	"github.com/sockstep/sockstep/lessons/sock"
 
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )

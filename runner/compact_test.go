@@ -11,8 +11,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // compactRows is what a screen of an 80×24 terminal leaves for sockstep:

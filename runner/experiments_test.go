@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // experimentFacts is what each experiment lesson must print, one row per

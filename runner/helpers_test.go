@@ -15,8 +15,8 @@ import (
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 	"golang.org/x/sys/unix"
 )
 

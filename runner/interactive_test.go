@@ -10,8 +10,8 @@ import (
 
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // interactiveRunner builds a runner whose survey prompts and output both go

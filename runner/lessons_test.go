@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // TestLessonParity: every lesson exists in every language, with the same

@@ -9,8 +9,8 @@ import (
 
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // TestBackThroughSteps goes back from step 4 to step 1, one step at a

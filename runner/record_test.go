@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // volatile are the parts of a transcript that change from run to run:

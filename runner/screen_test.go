@@ -1,3 +1,5 @@
+//go:build !windows
+
 package runner
 
 import (
@@ -13,8 +15,8 @@ import (
 	"github.com/hinshun/vt10x"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 	"github.com/sockstep/sockstep/lessons/wire"
 )
 

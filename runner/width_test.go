@@ -1,3 +1,5 @@
+//go:build !windows
+
 package runner
 
 import (
@@ -9,8 +11,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // shortBeforeLong finds paragraph lines that stop far short of the width

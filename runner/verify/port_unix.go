@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sockstep/sockstep/internal/sock"
+	"github.com/sockstep/sockstep/lessons/sock"
 	"golang.org/x/sys/unix"
 )
 

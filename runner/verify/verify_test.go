@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
-	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 	"github.com/sockstep/sockstep/runner/verify/proc"
 )
 

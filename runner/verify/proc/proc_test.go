@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sockstep/sockstep/internal/sockettest"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // groupGone waits for the kernel to forget the group. Killed grandchildren

@@ -2,7 +2,9 @@
 // real sockets: a free loopback port, and the descriptors this process
 // holds (to check that a lesson, an experiment or a checked program left
 // none behind). Like the standard library's net/internal/socktest, it is
-// for tests only.
+// for tests only; it lives under lessons/ rather than in an internal/
+// folder because the tests of runner and of the command need it too, and
+// the top level holds only the project's own folders (design.md).
 package sockettest
 
 import (
