@@ -10,6 +10,7 @@ import (
 	"github.com/AlecAivazis/survey/v2/terminal"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"golang.org/x/term"
 )
 
 // ErrInterrupted is returned when the learner pressed Ctrl-C; the caller
@@ -127,7 +128,8 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 			defLabel = labels[i]
 		}
 	}
-	q := &survey.Select{Message: p.cat.T(msgKey, msgArgs...), Options: labels, Description: hinted(p.cat.T("prompt.select-hint"))}
+	q := &survey.Select{Message: p.cat.T(msgKey, msgArgs...), Options: labels, Description: hinted(p.cat.T("prompt.select-hint")),
+		PageSize: pageSize(p.stdio.Out, len(labels))}
 	if defLabel != "" {
 		q.Default = defLabel
 	}
@@ -150,6 +152,22 @@ func (p surveyPrompter) input(ctx context.Context, msgKey string, msgArgs []any,
 		return "", surveyErr(err)
 	}
 	return ans, nil
+}
+
+// pageSize is how many options a Select shows at once: all of them when
+// the terminal has the rows (the menu lists 30 lessons; survey's default
+// of 7 hid most of them on a 24-row screen), leaving room for the
+// question and the lines above it; survey's 7 when the size is unknown.
+func pageSize(out terminal.FileWriter, n int) int {
+	const room = 6
+	if out == nil {
+		return 7
+	}
+	_, rows, err := term.GetSize(int(out.Fd()))
+	if err != nil || rows-room < 7 {
+		return 7
+	}
+	return min(n, rows-room)
 }
 
 // discardTypeahead forgets keys typed before the prompt was drawn: they
