@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -203,7 +204,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 
 	r.recordHeader(l)
 	defer r.recordEnd(&err)
-	r.record("%s\n", r.fill(l.Intro, nil))
+	r.record("%s\n", withoutComments(r.fill(l.Intro, nil)))
 	records := make([]stepRecord, len(l.Steps))
 	var shown int // Seq of the last timeline event printed
 	if err := r.fastForward(ctx, sess, l, records, &shown); err != nil {
@@ -536,13 +537,24 @@ func (r *Runner) recordEnd(errp *error) {
 // what happened, as plain text in a code block.
 func (r *Runner) recordStep(l *content.Lesson, i int, rec *stepRecord) {
 	st := l.Steps[i]
-	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), r.fill(st.Body, nil))
+	r.record("\n## %s\n\n%s\n", r.cat.T("step.heading", i+1, len(l.Steps), st.Title), withoutComments(r.fill(st.Body, nil)))
 	if res := strings.Trim(ansi.Strip(rec.record.String()), "\n"); res != "" {
 		r.record("\n```\n%s\n```\n", res)
 	}
 	if st.After != "" {
-		r.record("\n%s\n", r.fill(st.After, rec.values))
+		r.record("\n%s\n", withoutComments(r.fill(st.After, rec.values)))
 	}
+}
+
+// htmlComment is an author's note in a lesson (a man page reference, how
+// a claim was checked): Markdown renders it as nothing, so a transcript,
+// which is read as plain text too, leaves it out.
+var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
+
+var blankLines = regexp.MustCompile(`\n{3,}`)
+
+func withoutComments(s string) string {
+	return blankLines.ReplaceAllString(htmlComment.ReplaceAllString(s, ""), "\n\n")
 }
 
 // stopErr turns a context cancellation (Ctrl-C during a blocking call)
