@@ -25,6 +25,7 @@ const compactRows = 24 - 6
 // How many explanation screens are longer than a projector shows is
 // reported, not failed: the words are the lesson author's to shorten.
 func TestCompactScreens(t *testing.T) {
+	var sw sweep
 	for _, lang := range content.Langs {
 		ls, err := content.Builtin(lang, content.KindLesson)
 		if err != nil {
@@ -35,7 +36,7 @@ func TestCompactScreens(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, l := range append(ls, exps...) {
-			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
+			sw.add(string(lang)+"/"+l.ID, func(t *testing.T) {
 				var out bytes.Buffer
 				r, err := New(Options{Lang: lang, Out: &out, Width: 120, Compact: true, Terminal: true,
 					Style: "notty", Session: lessons.Config{Port: sockettest.FreePort(t)}, StepWait: 5 * time.Second})
@@ -78,4 +79,5 @@ func TestCompactScreens(t *testing.T) {
 			})
 		}
 	}
+	sw.run(t, 6)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,4 +168,44 @@ func goroutinesAfter(before int) int {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return n
+}
+
+// runConcurrently runs the subtests fns (by name) at most n at a time.
+// The lesson sweeps (every lesson, both languages, in a mode) mostly wait
+// on their experiments' clocks, not on the CPU, and each has its own
+// sockets, port and output; run one after another they took minutes.
+// testing.T.Run may be called from several goroutines at once; all the
+// calls return before this does. Tests that count goroutines or sockets
+// (TestExperiments) stay sequential, and no sweep overlaps them: a
+// top-level test ends only when its subtests have.
+func runConcurrently(t *testing.T, n int, names []string, fn func(t *testing.T, i int)) {
+	t.Helper()
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			t.Run(name, func(t *testing.T) { fn(t, i) })
+		}()
+	}
+	wg.Wait()
+}
+
+// sweep collects subtests to run with runConcurrently.
+type sweep struct {
+	names []string
+	fns   []func(t *testing.T)
+}
+
+func (s *sweep) add(name string, fn func(t *testing.T)) {
+	s.names = append(s.names, name)
+	s.fns = append(s.fns, fn)
+}
+
+func (s *sweep) run(t *testing.T, n int) {
+	t.Helper()
+	runConcurrently(t, n, s.names, func(t *testing.T, i int) { s.fns[i](t) })
 }

@@ -140,6 +140,13 @@ func TestScreens80x24(t *testing.T) { testScreens(t, 80, []bool{false, true}) }
 func TestScreens60x24(t *testing.T) { testScreens(t, 60, []bool{false}) }
 
 func testScreens(t *testing.T, cols int, captures []bool) {
+	type run struct {
+		lang    content.Lang
+		l       *content.Lesson
+		capture bool
+	}
+	var runs []run
+	var names []string
 	for _, capture := range captures {
 		for _, lang := range content.Langs {
 			ls, err := content.Builtin(lang, "")
@@ -147,49 +154,51 @@ func testScreens(t *testing.T, cols int, captures []bool) {
 				t.Fatal(err)
 			}
 			for _, l := range ls {
-				name := fmt.Sprintf("%s/%s/wire=%v", lang, l.ID, capture)
-				t.Run(name, func(t *testing.T) {
-					sess := lessons.Config{Port: sockettest.FreePort(t)}
-					if capture {
-						c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap})
-						if errors.Is(err, wire.ErrNoPrivilege) && os.Geteuid() != 0 {
-							t.Skip("capturing needs CAP_NET_RAW")
-						}
-						if err != nil {
-							t.Fatal(err)
-						}
-						defer c.Close()
-						sess.Wire = c
-					}
-					sc := newScreen(cols, 24)
-					r, err := New(Options{Lang: lang, Mode: Presenter, Terminal: true, Out: sc, Width: cols,
-						Compact: true, Style: "dark", Profile: termenv.ANSI256, Session: sess, StepWait: 5 * time.Second})
-					if err != nil {
-						t.Fatal(err)
-					}
-					r.prompt = screenPrompter{sc}
-					ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-					defer cancel()
-					if err := r.Run(ctx, l); err != nil {
-						t.Fatal(err)
-					}
-					sc.raw("$ ") // the shell's prompt under the last screen
-					sc.snap()
-					t.Logf("%d pauses, %d of them \"Read?\" (the intro's and page breaks), for %d steps", len(sc.shots)-1, sc.breaks, len(l.Steps))
-					for _, pl := range sc.lines {
-						if w := ansi.StringWidth(pl.text); w > cols {
-							t.Errorf("line %d columns wide: %q", w, pl.text)
-						}
-					}
-					if bad := sc.unseen(); len(bad) > 0 {
-						for _, b := range bad[:min(len(bad), 8)] {
-							t.Errorf("not on screen at pause %d: %q", b.pause+1, b.text)
-						}
-						first := bad[0].pause
-						t.Logf("%d lines unseen; the screen at pause %d:\n%s", len(bad), first+1, sc.shots[first])
-					}
-				})
+				runs = append(runs, run{lang, l, capture})
+				names = append(names, fmt.Sprintf("%s/%s/wire=%v", lang, l.ID, capture))
 			}
 		}
 	}
+	runConcurrently(t, 6, names, func(t *testing.T, i int) {
+		lang, l, capture := runs[i].lang, runs[i].l, runs[i].capture
+		sess := lessons.Config{Port: sockettest.FreePort(t)}
+		if capture {
+			c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap})
+			if errors.Is(err, wire.ErrNoPrivilege) && os.Geteuid() != 0 {
+				t.Skip("capturing needs CAP_NET_RAW")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			sess.Wire = c
+		}
+		sc := newScreen(cols, 24)
+		r, err := New(Options{Lang: lang, Mode: Presenter, Terminal: true, Out: sc, Width: cols,
+			Compact: true, Style: "dark", Profile: termenv.ANSI256, Session: sess, StepWait: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.prompt = screenPrompter{sc}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if err := r.Run(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		sc.raw("$ ") // the shell's prompt under the last screen
+		sc.snap()
+		t.Logf("%d pauses, %d of them \"Read?\" (the intro's and page breaks), for %d steps", len(sc.shots)-1, sc.breaks, len(l.Steps))
+		for _, pl := range sc.lines {
+			if w := ansi.StringWidth(pl.text); w > cols {
+				t.Errorf("line %d columns wide: %q", w, pl.text)
+			}
+		}
+		if bad := sc.unseen(); len(bad) > 0 {
+			for _, b := range bad[:min(len(bad), 8)] {
+				t.Errorf("not on screen at pause %d: %q", b.pause+1, b.text)
+			}
+			first := bad[0].pause
+			t.Logf("%d lines unseen; the screen at pause %d:\n%s", len(bad), first+1, sc.shots[first])
+		}
+	})
 }

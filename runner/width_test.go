@@ -45,13 +45,14 @@ func shortBeforeLong(out string, width int) []string {
 // TestWidth60 shows and runs every lesson at 60 columns in both
 // languages: no line is wider, and paragraphs are reflowed to the width.
 func TestWidth60(t *testing.T) {
+	var sw sweep
 	for _, lang := range content.Langs {
 		ls, err := content.Builtin(lang, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, l := range ls {
-			t.Run(string(lang)+"/"+l.ID, func(t *testing.T) {
+			sw.add(string(lang)+"/"+l.ID, func(t *testing.T) {
 				var show, run bytes.Buffer
 				r, err := New(Options{Lang: lang, Out: &show, Width: 60})
 				if err != nil {
@@ -85,6 +86,7 @@ func TestWidth60(t *testing.T) {
 			})
 		}
 	}
+	sw.run(t, 6)
 }
 
 // TestResizeAtNextStep: a terminal made narrower during a lesson is
