@@ -100,11 +100,28 @@ func (p *Process) reapOrphans() {
 
 // groupMembers lists the pids whose process group is pgid, from /proc.
 func groupMembers(pgid int) []int {
+	var out []int
+	for _, p := range processes() {
+		if p.pgid == pgid {
+			out = append(out, p.pid)
+		}
+	}
+	return out
+}
+
+// procStat is what verify reads of one process in /proc/PID/stat.
+type procStat struct{ pid, ppid, pgid int }
+
+// processes lists every process of this PID namespace with its parent and
+// process group, from /proc/PID/stat. The fields after the command name,
+// which is in parentheses and may itself hold spaces and parentheses, are:
+// state ppid pgrp ... (proc(5)).
+func processes() []procStat {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
 	}
-	var out []int
+	var out []procStat
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
@@ -114,8 +131,6 @@ func groupMembers(pgid int) []int {
 		if err != nil {
 			continue
 		}
-		// Fields after the command name, which is in parentheses and may
-		// itself hold spaces: state ppid pgrp ...
 		i := bytes.LastIndexByte(data, ')')
 		if i < 0 {
 			continue
@@ -124,9 +139,12 @@ func groupMembers(pgid int) []int {
 		if len(f) < 3 {
 			continue
 		}
-		if g, err := strconv.Atoi(string(f[2])); err == nil && g == pgid {
-			out = append(out, pid)
+		ppid, err1 := strconv.Atoi(string(f[1]))
+		pgid, err2 := strconv.Atoi(string(f[2]))
+		if err1 != nil || err2 != nil {
+			continue
 		}
+		out = append(out, procStat{pid, ppid, pgid})
 	}
 	return out
 }
@@ -221,40 +239,19 @@ func killChildren(ppid int) {
 
 type child struct{ pid, uid, pgid int }
 
-// childrenOf lists the processes whose parent is ppid, from /proc.
+// childrenOf lists the processes whose parent is ppid, from /proc, with
+// their owners.
 func childrenOf(ppid int) []child {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
 	var out []child
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		i := bytes.LastIndexByte(data, ')')
-		if i < 0 {
-			continue
-		}
-		f := bytes.Fields(data[i+1:])
-		if len(f) < 3 {
-			continue
-		}
-		pp, _ := strconv.Atoi(string(f[1]))
-		pg, _ := strconv.Atoi(string(f[2]))
-		if pp != ppid {
+	for _, p := range processes() {
+		if p.ppid != ppid {
 			continue
 		}
 		var st syscall.Stat_t
-		if syscall.Stat("/proc/"+e.Name(), &st) != nil {
+		if syscall.Stat("/proc/"+strconv.Itoa(p.pid), &st) != nil {
 			continue
 		}
-		out = append(out, child{pid: pid, uid: int(st.Uid), pgid: pg})
+		out = append(out, child{pid: p.pid, uid: int(st.Uid), pgid: p.pgid})
 	}
 	return out
 }
