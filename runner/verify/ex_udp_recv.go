@@ -36,19 +36,28 @@ type udpSender struct{ conn *net.UDPConn }
 func (p *udpSender) setup(s *session) (int, error) { return 0, nil }
 
 func (p *udpSender) play(s *session) {
+	if p.conn = dialReceiver(s); p.conn != nil {
+		_, _ = p.conn.Write([]byte(udpRecvMessage))
+	}
+}
+
+// dialReceiver waits until the program has bound its port, then opens
+// verify's sending socket to it and records its address (the sender the
+// program must print). It returns nil when the program never bound, or
+// the socket could not be made.
+func dialReceiver(s *session) *net.UDPConn {
 	if !waitUDPBound(s) {
 		s.gaveUp(waitBind)
-		return
+		return nil
 	}
 	s.obs.Reached = true
 	c, err := net.DialUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)},
 		&net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: s.port})
 	if err != nil {
-		return
+		return nil
 	}
-	p.conn = c
 	s.obs.Sender = c.LocalAddr().String()
-	_, _ = c.Write([]byte(udpRecvMessage))
+	return c
 }
 
 // waitUDPBound polls the kernel's socket table until something is bound to

@@ -43,18 +43,11 @@ type udpTimedSender struct{ conn *net.UDPConn }
 func (p *udpTimedSender) setup(s *session) (int, error) { return 0, nil }
 
 func (p *udpTimedSender) play(s *session) {
-	if !waitUDPBound(s) {
-		s.gaveUp(waitBind)
-		return
-	}
-	s.obs.Reached = true
-	c, err := net.DialUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)},
-		&net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: s.port})
-	if err != nil {
+	c := dialReceiver(s)
+	if c == nil {
 		return
 	}
 	p.conn = c
-	s.obs.Sender = c.LocalAddr().String()
 	for i, m := range udpTimeoutMessages {
 		if i > 0 {
 			select {
