@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"golang.org/x/sys/unix"
 )
 
 // A submission's build cannot read what its builder could not: the
@@ -100,10 +102,22 @@ func TestBatchNonRegular(t *testing.T) {
 // starts a second late. The sprayer's datagrams reach the socket verify
 // opened for the other's check; they are not the checked program's
 // (another uid holds their source port), so the correct one still passes.
+//
+// The batch runs in a child test process with a network namespace of its
+// own: sprayed on the machine's loopback, "hello" would reach the sockets
+// of every other test running at the same time (go test runs packages in
+// parallel), and the ICMP port-unreachable answers to 64,000 closed ports
+// would use up the kernel's ICMP rate limit (icmp_msgs_per_sec) that the
+// refused lesson's own answer needs.
 func TestBatchConcurrentSpray(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("as an ordinary user every program has the user's uid: senders cannot be told apart")
 	}
+	if os.Getenv(sprayNetnsVar) == "" {
+		inOwnNetns(t, "TestBatchConcurrentSpray", sprayNetnsVar)
+		return
+	}
+	loopbackUp(t)
 	sub := filepath.Join(t.TempDir(), "subs")
 	copyFile(t, bin("spray"), filepath.Join(sub, "a-spray"), 0o755)
 	must0(t, os.WriteFile(filepath.Join(sub, "b-late"), []byte("#!/bin/sh\nsleep 1\nexec "+bin("udp-send")+" \"$@\"\n"), 0o755))
@@ -112,11 +126,59 @@ func TestBatchConcurrentSpray(t *testing.T) {
 	Command(context.Background(), []string{"udp-send", "--batch", sub, "-j", "2", "--timeout", "5s", "--json", out}, nil, &stdout, &stderr, content.English, nil)
 	var rep report
 	must0(t, json.Unmarshal(must(os.ReadFile(out)), &rep))
+	if len(rep.Results) != 2 {
+		t.Fatalf("%d rows, want 2:\n%s", len(rep.Results), stdout.String())
+	}
 	for _, r := range rep.Results {
 		t.Logf("%s: %s %s (%s)", r.Submission, r.Status, r.FirstDifference, r.Isolation)
 		if r.Submission == "b-late" && r.Status != statusPass {
 			t.Errorf("the correct submission failed beside the sprayer:\n%s", stdout.String())
 		}
+	}
+}
+
+// loopbackUp brings up lo, down in a new network namespace.
+func loopbackUp(t *testing.T) {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		t.Fatalf("SIOCGIFFLAGS lo: %v", err)
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+		t.Fatalf("SIOCSIFFLAGS lo: %v", err)
+	}
+}
+
+// sprayNetnsVar marks the child process of TestBatchConcurrentSpray, in
+// its own network namespace.
+const sprayNetnsVar = "SOCKSTEP_TEST_SPRAY_NETNS"
+
+// inOwnNetns runs the test named test again in a child test process with
+// a new network namespace (root only), its loopback brought up, and fails
+// t if the child fails. The child sees mark set in its environment.
+func inOwnNetns(t *testing.T, test, mark string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^"+test+"$", "-test.v")
+	cmd.Env = append(os.Environ(), mark+"=1", binsVar+"="+bins)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET}
+	out, err := cmd.CombinedOutput()
+	t.Logf("in a network namespace of its own:\n%s", out)
+	if err != nil {
+		t.Fatalf("the test in its own network namespace failed: %v", err)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+test) {
+		t.Fatalf("the child ran no test %s", test)
 	}
 }
 
