@@ -394,22 +394,7 @@ func TestColorProfile(t *testing.T) {
 // TestReadmeLessonExample runs the example lesson of the README's
 // "Writing a lesson" section, so that the example stays true.
 func TestReadmeLessonExample(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(readme)
-	i := strings.Index(s, "## Writing a lesson")
-	if i < 0 {
-		t.Fatal("README has no Writing a lesson section")
-	}
-	s = s[i:]
-	start := strings.Index(s, "```markdown\n")
-	end := strings.Index(s[start+1:], "\n```\n")
-	if start < 0 || end < 0 {
-		t.Fatal("no markdown example in the section")
-	}
-	lesson := s[start+len("```markdown\n") : start+1+end+1]
+	lesson := sockettest.ReadmeExample(t, "README.md")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "my-first-call.en.md")
 	os.WriteFile(file, []byte(lesson), 0o644)

@@ -44,25 +44,9 @@ func TestWireCaptured(t *testing.T) {
 		t.Errorf("the transcript lacks the captured packets (%v)", err)
 	}
 
-	f, err := os.Open(pcap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pr, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
 	syns := 0
-	for {
-		data, _, err := pr.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, data := range sockettest.PcapPackets(t, pcap) {
 		if seen[string(data)] {
 			t.Error("a packet is in the file twice")
 		}

@@ -3,35 +3,20 @@ package lessons_test
 import (
 	"io"
 	"net"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // readmeLesson is the example lesson of the README's "Writing a lesson"
 // section, as printed there.
 func readmeLesson(t *testing.T) *content.Lesson {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(readme)
-	i := strings.Index(s, "## Writing a lesson")
-	if i < 0 {
-		t.Fatal("README has no Writing a lesson section")
-	}
-	s = s[i:]
-	start := strings.Index(s, "```markdown\n")
-	end := strings.Index(s[start+1:], "\n```\n")
-	if start < 0 || end < 0 {
-		t.Fatal("no markdown example in the section")
-	}
-	l, err := content.Parse("README.md", []byte(s[start+len("```markdown\n"):start+1+end+1]))
+	l, err := content.Parse("README.md", []byte(sockettest.ReadmeExample(t, "../README.md")))
 	if err != nil {
 		t.Fatal(err)
 	}

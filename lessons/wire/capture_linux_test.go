@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
 // open starts a capture or fails the test: CI runs as root, where a
@@ -264,28 +264,12 @@ func TestPcapHoldsEachPacketOnce(t *testing.T) {
 	}
 	f.Close()
 
-	r, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	pr, err := pcapgo.NewReader(r)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]int{}
-	n := 0
-	for {
-		data, _, err := pr.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
+	packets := sockettest.PcapPackets(t, path)
+	for _, data := range packets {
 		seen[string(data)]++
 	}
+	n := len(packets)
 	if n != want || n < 8 {
 		t.Errorf("the pcap holds %d packets, the capture kept %d (at least 8 expected: 3 handshake, data, ACK, FIN, ACK, FIN, ACK)", n, want)
 	}
