@@ -272,6 +272,14 @@ func (s *Session) add(k *Socket) {
 	s.socks[k.Name] = k
 }
 
+// LastSeq is the Seq of the session's latest event (0 before the first):
+// the events a step adds are numbered after it.
+func (s *Session) LastSeq() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.tl)
+}
+
 func (s *Session) event(e Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

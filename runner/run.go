@@ -160,6 +160,10 @@ type stepRecord struct {
 	record  bytes.Buffer // the results for the transcript, recordWidth wide
 	ran     bool
 	values  map[string]string // what the step measured, for its prose
+	// firstSeq is the Seq of the first timeline event the step could
+	// add: a step's timeline that also draws earlier steps' calls (made
+	// before the lesson had two parties) says from which step.
+	firstSeq int
 }
 
 // Run runs a lesson from its first step (or from start, counted from 0).
@@ -278,10 +282,11 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		r.out = io.MultiWriter(out, &rec.results)
 		r.rec = &rec.record
 		r.values = nil
+		rec.firstSeq = sess.LastSeq() + 1
 		err = r.runStep(ctx, sess, st)
 		rec.values, r.values = r.values, nil
 		if err == nil {
-			r.stepTimeline(sess, &shown, &rec.results)
+			r.stepTimeline(sess, &shown, &rec.results, records, i)
 		}
 		r.out, r.rec = out, nil
 		if err == nil {
@@ -333,12 +338,14 @@ func (r *Runner) pagedTimeline(title, tl string) {
 	}
 }
 
-// stepTimeline prints the timeline rows a step added, under the column
-// headings.
+// stepTimeline prints the timeline rows step i added, under the column
+// headings. Calls of earlier steps that had only one party (a server
+// set up before any client) are drawn with it, and the title then names
+// the steps it covers.
 //
 // used is what the step printed so far, when known: in compact mode the
 // timeline is left out if it would push the screen past 24 rows.
-func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buffer) {
+func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buffer, records []stepRecord, i int) {
 	socks := sess.Sockets()
 	if !twoParty(socks) {
 		r.stepPackets(sess, used)
@@ -367,11 +374,24 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 		r.printf("  %s\n", r.paint(colorDim, r.cat.T("timeline.compact-later")))
 		return
 	}
-	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.title")), r.wireTitle(sess))
+	title := r.cat.T("timeline.title")
+	if from := stepOf(records, i, fresh[0].Seq); from < i {
+		title = r.cat.T("timeline.title-since", from+1, i+1)
+	}
+	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, title), r.wireTitle(sess))
 	r.emit(wrapTo(head, r.opts.Width)+tl, wrapTo(head, recordWidth)+r.timelineAt(fresh, socks, true, recordWidth))
 	if !sess.Captured() {
 		r.wireHint()
 	}
+}
+
+// stepOf is the index of the step, among the first i+1, in which the
+// event numbered seq happened.
+func stepOf(records []stepRecord, i, seq int) int {
+	for i > 0 && (records[i].firstSeq == 0 || records[i].firstSeq > seq) {
+		i--
+	}
+	return i
 }
 
 // fastForward runs the steps before StartStep without output or prompts,
@@ -399,10 +419,11 @@ func (r *Runner) runSilently(ctx context.Context, sess *lessons.Session, l *cont
 		}
 		rec.text = text
 		r.out, r.rec = &rec.results, &rec.record
+		rec.firstSeq = sess.LastSeq() + 1
 		if err := sess.RunStep(ctx, l.Steps[i].Directives); err != nil {
 			return r.stopErr(&StepError{Step: l.Steps[i].Title, Err: err})
 		}
-		r.stepTimeline(sess, shown, nil)
+		r.stepTimeline(sess, shown, nil, records, i)
 		rec.ran = true
 		r.recordStep(l, i, rec)
 	}
