@@ -211,7 +211,13 @@ var concurrencyExperiment = &Spec{Action: "concurrency",
 		return nil
 	}}
 
-// ms writes a duration in milliseconds with one decimal.
+// ms writes a duration in milliseconds with one decimal, or, below
+// 0.1 ms, to the microsecond ("0.042"): a measured wait never reads as
+// "0.0", which would say it took no time at all.
 func ms(d time.Duration) string {
-	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
+	v := float64(d.Microseconds()) / 1000
+	if d > 0 && d < 100*time.Microsecond {
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
 }

@@ -35,3 +35,23 @@ func TestIterativeVersusConcurrent(t *testing.T) {
 		})
 	}
 }
+
+// A wait too short for one decimal is written to the microsecond, never
+// as "0.0".
+func TestMs(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0.0"},
+		{42 * time.Microsecond, "0.042"},
+		{99 * time.Microsecond, "0.099"},
+		{100 * time.Microsecond, "0.1"},
+		{1234 * time.Microsecond, "1.2"},
+		{3 * time.Second, "3000.0"},
+	} {
+		if got := ms(c.d); got != c.want {
+			t.Errorf("ms(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+}
