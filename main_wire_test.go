@@ -108,6 +108,17 @@ func TestWireWithoutPrivilege(t *testing.T) {
 	if !strings.Contains(out, "(drawn from the calls, not captured)") || strings.Count(out, "sudo setcap cap_net_raw+ep ./sockstep") != 1 || !strings.Contains(out, "SYN-ACK") {
 		t.Errorf("the drawn timeline or the hint is missing:\n%s", tail(out))
 	}
+	// An experiment has no two-party timeline: its steps list packets
+	// when captured, and say once how to see them when not.
+	for _, lang := range []string{"en", "zh"} {
+		out, err = run("run", "refused", "--auto", "--lang", lang)
+		if err != nil {
+			t.Fatalf("refused, %s: %v\n%s", lang, err, tail(out))
+		}
+		if n := strings.Count(out, "sudo setcap cap_net_raw+ep ./sockstep"); n != 1 {
+			t.Errorf("refused, %s: the hint on setcap is there %d times, want once:\n%s", lang, n, tail(out))
+		}
+	}
 	out, err = run("run", "tcp-client", "--auto", "--lang", "zh", "--wire", "on", "--port", port)
 	if err == nil || !strings.Contains(out, "--wire on：sockstep 在这里无法抓包") || !strings.Contains(out, "CAP_NET_RAW") {
 		t.Errorf("--wire on as nobody: %v\n%s", err, out)

@@ -111,16 +111,22 @@ func (r *Runner) wireHint() {
 // stepPackets lists the packets captured during a step of a lesson that
 // has no two-party timeline (one side only, or an experiment), one line
 // each with its addresses.
+//
+// Without a capture there is nothing to list: the first step that made
+// calls says, once, how to see its packets.
 func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
-	if !sess.Captured() {
-		return
-	}
 	var fresh lessons.Timeline
 	for _, e := range sess.Timeline() {
 		if e.Seq > r.wireSeq {
 			fresh = append(fresh, e)
 			r.wireSeq = max(r.wireSeq, e.Seq)
 		}
+	}
+	if !sess.Captured() {
+		if len(fresh) > 0 {
+			r.wireHint()
+		}
+		return
 	}
 	if r.opts.Compact {
 		fresh = foldWire(fresh, compactWire)
