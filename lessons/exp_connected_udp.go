@@ -107,13 +107,12 @@ type refusedResult struct {
 // draws is reported on the second, and the third goes out again.
 func (l *lab) udpConnectedRefused(ctx context.Context) (refusedResult, error) {
 	var res refusedResult
-	// A bound, then closed, socket: its port is free, and nothing on
-	// this machine answers there.
-	probe, addr, err := l.bound(UDP)
+	// A port where nothing on this machine is bound (above the
+	// ephemeral range: see closedPort).
+	addr, err := closedPort(labHost)
 	if err != nil {
 		return res, err
 	}
-	l.forget(probe)
 	l.watch(UDP, addr.Port(), Server)
 	u, err := l.socket(UDP)
 	if err != nil {

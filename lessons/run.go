@@ -345,31 +345,6 @@ func freePort(proto Proto, addr netip.Addr) (uint16, error) {
 	return ap.Port(), nil
 }
 
-// closedPort finds a loopback port with nothing listening, by letting the
-// kernel pick a free one and giving it back.
-func closedPort(host netip.Addr) (netip.AddrPort, error) {
-	lo := loopbackFor(host)
-	if !lo.IsLoopback() {
-		lo = netip.MustParseAddr("127.0.0.1")
-	}
-	fam := familyOf(lo)
-	fd, err := sock.Socket(fam, unix.SOCK_STREAM, 0)
-	if err != nil {
-		return netip.AddrPort{}, os.NewSyscallError("socket", err)
-	}
-	defer unix.Close(fd)
-	sa, _ := sockaddr(fam, netip.AddrPortFrom(lo, 0))
-	if err := unix.Bind(fd, sa); err != nil {
-		return netip.AddrPort{}, os.NewSyscallError("bind", err)
-	}
-	got, err := unix.Getsockname(fd)
-	if err != nil {
-		return netip.AddrPort{}, os.NewSyscallError("getsockname", err)
-	}
-	ap, _ := addrPort(got)
-	return ap, nil
-}
-
 // askAddr lets the learner type the host and port, suggesting def.
 func (s *Session) askAddr(ctx context.Context, def netip.AddrPort) (netip.AddrPort, error) {
 	h, err := s.ui.Ask(ctx, Question{Key: "ask.host", Default: def.Addr().String()})
