@@ -150,6 +150,10 @@ type synResult struct {
 	Err     error         // what connect returned: EINPROGRESS
 	State   string        // the socket's state after connect gave up
 	Dropped int           // packets the link dropped, -1 unknown
+	// Captured counts the SYNs a capture on the namespace's loopback saw
+	// leave, and CapturedRetrans those among them sent again; -1
+	// without a capture.
+	Captured, CapturedRetrans int
 
 	nsThread <-chan struct{}
 }
@@ -237,9 +241,9 @@ func (s *Session) synTimeouts(ctx context.Context, l *lab, limit time.Duration, 
 			return res, err
 		}
 		s.ui.Note("exp.timeouts.fallback", ne.reason())
-		return synResult{Path: "none", Limit: limit, Reason: ne.reason(), Dropped: -1}, nil
+		return synResult{Path: "none", Limit: limit, Reason: ne.reason(), Dropped: -1, Captured: -1, CapturedRetrans: -1}, nil
 	}
-	return synResult{Path: "none", Limit: limit, Dropped: -1}, nil
+	return synResult{Path: "none", Limit: limit, Dropped: -1, Captured: -1, CapturedRetrans: -1}, nil
 }
 
 func synMeasurement(res synResult) Measurement {
@@ -262,5 +266,8 @@ func synMeasurement(res synResult) Measurement {
 	rows = append(rows,
 		Row{Key: "exp.timeouts.syn-end", Args: []any{seconds(res.Limit), ms(res.Elapsed), ErrnoName(ErrnoOf(res.Err)), res.State}},
 		Row{Key: "exp.timeouts.syn-dropped", Args: []any{res.Dropped}})
+	if res.Captured >= 0 {
+		rows = append(rows, Row{Key: "exp.timeouts.syn-captured", Args: []any{res.Captured, res.CapturedRetrans}})
+	}
 	return Measurement{Title: "exp.timeouts.title", Rows: rows}
 }

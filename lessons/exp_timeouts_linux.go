@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sockstep/sockstep/lessons/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,8 +19,17 @@ import (
 // with its time. The error wraps an *nsError where the machine does not
 // allow the namespace.
 func (l *lab) synDropped(ctx context.Context, limit time.Duration) (synResult, error) {
-	res := synResult{Path: "netns", Limit: limit, Dropped: -1}
-	link, err := newLossyLink(100, []Proto{TCP, TCP}, []bool{true, false})
+	res := synResult{Path: "netns", Limit: limit, Dropped: -1, Captured: -1, CapturedRetrans: -1}
+	link, err := newLossyLinkWire(100, []Proto{TCP, TCP}, []bool{true, false}, l.s.Captured())
+	if link != nil && link.Wire != nil {
+		// The drop rule is on the input hook: the capture on the
+		// namespace's loopback sees every SYN leave.
+		defer link.Wire.Close()
+		if sa, err := unix.Getsockname(link.FDs[0]); err == nil {
+			ap, _ := addrPort(sa)
+			link.Wire.Watch(wire.TCP, ap.Port())
+		}
+	}
 	if link != nil {
 		res.Namespace, res.nsThread = link.ID, link.Gone
 		for _, fd := range link.FDs {
@@ -108,5 +118,10 @@ func (l *lab) synDropped(ctx context.Context, limit time.Duration) (synResult, e
 	}
 	l.show(Client, fmt.Sprintf("connect(%d, %s)   # %s ms", c, sockaddrString(sa), ms(r.elapsed)), "-1", r.err, nil)
 	res.Dropped = link.dropped()
+	if link.Wire != nil {
+		b := link.Wire.Drain(0)
+		res.Captured, res.CapturedRetrans = len(b.Packets)+b.Skipped, b.Retransmits
+		l.s.addWire(b)
+	}
 	return res, nil
 }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"testing"
+	"time"
 
 	"github.com/sockstep/sockstep/lessons/wire"
 )
@@ -59,5 +60,40 @@ func TestLossyLinkCaptured(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("the namespace's packets did not join the step")
+	}
+}
+
+// TestTimeoutsSynCaptured: with a capture, the dropped SYNs of the
+// timeouts lesson are captured inside its namespace: every SYN the drop
+// rule counted left through the capture first (input hook), and the ones
+// sent again are the retransmissions TCP_INFO counted.
+func TestTimeoutsSynCaptured(t *testing.T) {
+	needLossyNamespace(t)
+	c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := NewSession(Config{Wire: c}, nil)
+	defer s.Close()
+	l := s.newLab()
+	res, err := l.synDropped(t.Context(), 3*time.Second)
+	l.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitNamespaceGone(t, lossyResult{Namespace: res.Namespace, nsThread: res.nsThread})
+	if res.Captured != res.Dropped || res.CapturedRetrans != len(res.Sends) || res.Captured != res.CapturedRetrans+1 {
+		t.Errorf("captured %d SYNs, %d sent again; the drop rule dropped %d, TCP_INFO counted %d retransmissions", res.Captured, res.CapturedRetrans, res.Dropped, len(res.Sends))
+	}
+	s.wireStep(0)
+	syns := 0
+	for _, e := range s.Timeline() {
+		if e.Kind == EventWire && e.Wire.Flags == "SYN" {
+			syns++
+		}
+	}
+	if syns != res.Captured {
+		t.Errorf("%d SYNs joined the step's timeline, %d captured", syns, res.Captured)
 	}
 }
