@@ -439,8 +439,28 @@ func TestLessonsDir(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Course lesson zh") {
 		t.Errorf("run from --lessons: exit %d\n%s%s", r.code, tail(r.stdout), r.stderr)
 	}
-	if r := sockstep(t, nil, "list", "--lessons", filepath.Join(dir, "missing")); r.code == 0 {
-		t.Error("a missing --lessons folder was accepted")
+	if r := sockstep(t, nil, "list", "--lessons", filepath.Join(dir, "missing"), "--lang", "zh"); r.code == 0 || !strings.Contains(r.stderr, "--lessons 需要一个文件夹") {
+		t.Errorf("a missing --lessons folder: exit %d, %s", r.code, r.stderr)
+	}
+
+	// A flat folder: NAME.zh.md and NAME.en.md are one lesson in two
+	// languages, NAME.md serves both; each language lists it once.
+	flat := t.TempDir()
+	for _, lang := range []string{"en", "zh"} {
+		os.WriteFile(filepath.Join(flat, "mine."+lang+".md"), []byte(fmt.Sprintf(lesson, "mine", "Flat lesson "+lang)), 0o644)
+	}
+	os.WriteFile(filepath.Join(flat, "both.md"), []byte(fmt.Sprintf(lesson, "both", "Both languages")), 0o644)
+	for _, lang := range []string{"en", "zh"} {
+		r := sockstep(t, nil, "list", "--lessons", flat, "--lang", lang)
+		if r.code != 0 || strings.Count(r.stdout, " mine ") != 1 || !strings.Contains(r.stdout, "Flat lesson "+lang) || strings.Count(r.stdout, "Both languages") != 1 {
+			t.Errorf("list --lessons (flat) --lang %s: exit %d\n%s%s", lang, r.code, r.stdout, r.stderr)
+		}
+	}
+	// Two files of one language with one id: an error naming both.
+	os.WriteFile(filepath.Join(flat, "again.en.md"), []byte(fmt.Sprintf(lesson, "mine", "Again")), 0o644)
+	r = sockstep(t, nil, "list", "--lessons", flat, "--lang", "en")
+	if r.code == 0 || !strings.Contains(r.stderr, "mine.en.md: this lesson has the id mine, as ") || !strings.Contains(r.stderr, "again.en.md already does") {
+		t.Errorf("two lessons with one id: exit %d, %s", r.code, r.stderr)
 	}
 }
 
