@@ -1,8 +1,6 @@
 package content
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -201,6 +199,11 @@ type ParseError struct {
 	// there is one, so that Text can say it in the learner's language.
 	Key  string
 	Args []any
+	// Gap is set when the lesson read lacks what this line meant to
+	// give it: a step directive that could not be read. Checks of the
+	// steps (a socket used before it is made, a translation's steps)
+	// would report what follows from the gap as mistakes of their own.
+	Gap bool
 }
 
 func (e *ParseError) Error() string { return e.at(e.Msg) }
@@ -224,8 +227,13 @@ func (e *ParseError) at(msg string) string {
 }
 
 // ErrorText says err in cat's language when it is (or wraps) a
-// ParseError with a catalog sentence, and as err.Error() otherwise.
+// ParseError with a catalog sentence, or a ParseErrors (every problem, one
+// a line), and as err.Error() otherwise.
 func ErrorText(cat *Catalog, err error) string {
+	var all ParseErrors
+	if errors.As(err, &all) {
+		return all.Text(cat)
+	}
 	var pe *ParseError
 	if errors.As(err, &pe) {
 		return pe.Text(cat)
@@ -314,26 +322,97 @@ func Depth(line string) int {
 	return depth
 }
 
-// Parse reads one lesson document. name is used in error messages.
+// MaxProblems is how many problems ParseAll lists for one file; a file
+// of 256 KiB could otherwise hold tens of thousands (a ">" too many on
+// every line), and a list that long helps nobody. The rest are counted
+// in one last problem.
+const MaxProblems = 50
+
+// ParseErrors is every problem found in one lesson file, in the order of
+// their lines. Error writes them one a line, in English; ErrorText says
+// them in the learner's language.
+type ParseErrors []*ParseError
+
+func (es ParseErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap gives each problem, so that errors.As finds the first.
+func (es ParseErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// Text is every problem in cat's language, one a line.
+func (es ParseErrors) Text(cat *Catalog) string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Text(cat)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Parse reads one lesson document. name is used in error messages. A
+// lesson with any problem is refused: the error is a ParseErrors holding
+// every problem ParseAll found (errors.As finds the first *ParseError).
 func Parse(name string, data []byte) (*Lesson, error) {
-	l := &Lesson{Source: name, Kind: KindLesson}
-	if len(data) > MaxFileBytes {
-		return nil, &ParseError{File: name, Line: 1,
-			Msg: fmt.Sprintf("the file holds %d bytes; a lesson file is at most %d", len(data), MaxFileBytes),
-			Key: "lesson.file-too-long", Args: []any{len(data), MaxFileBytes}}
+	l, probs := ParseAll(name, data)
+	if len(probs) > 0 {
+		return nil, ParseErrors(probs)
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	lineNo := 0
-	var lines []string
-	for sc.Scan() {
-		lines = append(lines, cleanLine(strings.TrimRight(sc.Text(), "\r")))
+	return l, nil
+}
+
+// ParseAll reads one lesson document and lists every problem in it, each
+// at its line with a catalog key, instead of stopping at the first: a
+// front matter line that is not key: value, an unknown key, a bad id,
+// pair, kind, role or order, a key given twice, a directive that cannot
+// be read or stands outside a step, a misplaced <!-- after -->, nesting
+// too deep, a step too long. The lesson it returns is what could be read
+// (a problem's line is left out; a directive before the first step is
+// read as that step's), for lint's further checks; only a lesson without
+// problems may be run or shown. The lesson is nil when
+// nothing can be trusted: a file too long, or a front matter that is
+// never closed (every line after it would be read as front matter).
+func ParseAll(name string, data []byte) (*Lesson, []*ParseError) {
+	var probs []*ParseError
+	more := 0 // problems past MaxProblems, counted only
+	add := func(pe *ParseError) {
+		pe.File = name
+		if len(probs) < MaxProblems {
+			probs = append(probs, pe)
+		} else {
+			more++
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, &ParseError{File: name, Msg: err.Error()}
+	done := func(l *Lesson) (*Lesson, []*ParseError) {
+		if more > 0 {
+			probs = append(probs, &ParseError{File: name, Line: probs[len(probs)-1].Line,
+				Msg: fmt.Sprintf("%d more problems are not listed; fix these first", more),
+				Key: "lesson.more-problems", Args: []any{more}})
+		}
+		return l, probs
 	}
 
+	l := &Lesson{Source: name, Kind: KindLesson}
+	if len(data) > MaxFileBytes {
+		add(&ParseError{Line: 1,
+			Msg: fmt.Sprintf("the file holds %d bytes; a lesson file is at most %d", len(data), MaxFileBytes),
+			Key: "lesson.file-too-long", Args: []any{len(data), MaxFileBytes}})
+		return done(nil)
+	}
+	lines := splitLines(data)
+
 	// Front matter: "---", key: value lines, "---".
+	lineNo := 0
+	idLine := 0 // the line of id:, when there is one
 	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
 		end := -1
 		for i := 1; i < len(lines); i++ {
@@ -341,15 +420,37 @@ func Parse(name string, data []byte) (*Lesson, error) {
 				end = i
 				break
 			}
+		}
+		if end < 0 {
+			add(&ParseError{Line: 1,
+				Msg: "the front matter that starts here (the key: value lines after ---) is not closed with a line ---, so nothing after it was read: more problems may be hidden there",
+				Key: "lesson.front-open"})
+			return done(nil)
+		}
+		seen := map[string]int{} // key → its first line
+		for i := 1; i < end; i++ {
+			line := i + 1
 			k, v, ok := strings.Cut(lines[i], ":")
 			if !ok {
-				return nil, &ParseError{File: name, Line: i + 1, Msg: "front matter lines are written key: value"}
+				add(&ParseError{Line: line,
+					Msg: "a front matter line is written key: value (title: My lesson); this one has no colon",
+					Key: "lesson.front-line"})
+				continue
 			}
-			v = strings.TrimSpace(v)
-			switch strings.TrimSpace(k) {
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if first, twice := seen[k]; twice && frontKeys[k] {
+				add(&ParseError{Line: line,
+					Msg: fmt.Sprintf("%s: is given twice in the front matter (line %d gives it already)", k, first),
+					Key: "lesson.front-twice", Args: []any{escape.String(k), first}})
+				continue
+			}
+			seen[k] = line
+			switch k {
 			case "id":
+				idLine = line
 				if !ValidID(v) {
-					return nil, badID(name, i+1, "id", v)
+					add(badID(name, line, "id", v))
+					continue
 				}
 				l.ID = v
 			case "title":
@@ -357,47 +458,61 @@ func Parse(name string, data []byte) (*Lesson, error) {
 			case "summary":
 				l.Summary = v
 			case "kind":
-				l.Kind = v
+				switch v {
+				case KindLesson, KindExperiment, KindExercise:
+					l.Kind = v
+				default:
+					add(&ParseError{Line: line,
+						Msg: fmt.Sprintf("kind: %q is not a kind of document: it is lesson, experiment or exercise", v),
+						Key: "lesson.bad-kind", Args: []any{v}})
+				}
 			case "role":
 				if v != "server" && v != "client" {
-					return nil, &ParseError{File: name, Line: i + 1, Msg: fmt.Sprintf("role is server or client, not %q", v)}
+					add(&ParseError{Line: line,
+						Msg: fmt.Sprintf("role: %q names no role: it is server or client", v),
+						Key: "lesson.bad-role", Args: []any{v}})
+					continue
 				}
 				l.Role = v
 			case "pair":
 				if !ValidID(v) {
-					return nil, badID(name, i+1, "pair", v)
+					add(badID(name, line, "pair", v))
+					continue
 				}
 				l.Pair = v
 			case "order":
 				n, err := strconv.Atoi(v)
 				if err != nil {
-					return nil, &ParseError{File: name, Line: i + 1, Msg: "order must be a whole number"}
+					add(&ParseError{Line: line,
+						Msg: fmt.Sprintf("order: %q is not a whole number (the lesson's place in the menu, such as order: 40)", v),
+						Key: "lesson.bad-order", Args: []any{v}})
+					continue
 				}
 				l.Order = n
 			default:
-				return nil, &ParseError{File: name, Line: i + 1, Msg: fmt.Sprintf("unknown front matter key %q", strings.TrimSpace(k))}
+				add(&ParseError{Line: line,
+					Msg: fmt.Sprintf("unknown front matter key %q (the keys are id, title, summary, order, kind, role and pair)", k),
+					Key: "lesson.front-unknown", Args: []any{k}})
 			}
-		}
-		if end < 0 {
-			return nil, &ParseError{File: name, Line: 1, Msg: "front matter is not closed with ---"}
 		}
 		lineNo = end + 1
 	}
-	if l.ID == "" {
-		return nil, &ParseError{File: name, Line: 1, Msg: "the lesson has no id in its front matter"}
-	}
-	switch l.Kind {
-	case KindLesson, KindExperiment, KindExercise:
-	default:
-		return nil, &ParseError{File: name, Line: 1, Msg: fmt.Sprintf("unknown kind %q (lesson, experiment or exercise)", l.Kind)}
+	if l.ID == "" && idLine == 0 {
+		add(&ParseError{Line: 1,
+			Msg: "the lesson has no id: the front matter (between two lines --- at the top of the file) needs a line such as id: my-first-call",
+			Key: "lesson.no-id"})
 	}
 
 	var cur *Step
 	var body, after []string
-	inAfter := false
+	// Directives before the first step are a problem, and are read as
+	// the first step's, where the author most likely meant them: the
+	// checks of the steps then see the sockets they make.
+	var stray []Directive
+	afterLine := 0      // the line of this step's <!-- after -->, or 0
 	var fence string    // the opening fence of the code block we are in, or ""
 	fenceAtTop := false // that fence starts at the left margin
-	flush := func() error {
+	flush := func() {
 		text := strings.Trim(strings.Join(body, "\n"), "\n")
 		size, line := len(text), lineNo+1
 		if cur == nil {
@@ -408,13 +523,12 @@ func Parse(name string, data []byte) (*Lesson, error) {
 			size, line = len(cur.Title)+len(cur.Body)+len(cur.After), cur.Line
 			l.Steps = append(l.Steps, *cur)
 		}
-		body, after, inAfter = nil, nil, false
+		body, after, afterLine = nil, nil, 0
 		if size > MaxStepBytes {
-			return &ParseError{File: name, Line: line,
+			add(&ParseError{Line: line,
 				Msg: fmt.Sprintf("this section holds %d bytes; a step is at most %d (split it into steps)", size, MaxStepBytes),
-				Key: "lesson.step-too-long", Args: []any{size, MaxStepBytes}}
+				Key: "lesson.step-too-long", Args: []any{size, MaxStepBytes}})
 		}
-		return nil
 	}
 	for i := lineNo; i < len(lines); i++ {
 		line := lines[i]
@@ -431,34 +545,47 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		// so what follows it is not surely code.
 		if !inFence || !fenceAtTop {
 			if d := Depth(line); d > MaxDepth {
-				return nil, &ParseError{File: name, Line: i + 1,
+				add(&ParseError{Line: i + 1,
 					Msg: fmt.Sprintf("block quotes and lists are nested %d deep here; at most %d", d, MaxDepth),
-					Key: "lesson.too-deep", Args: []any{d, MaxDepth}}
+					Key: "lesson.too-deep", Args: []any{d, MaxDepth}})
 			}
 		}
 		if !inFence && strings.HasPrefix(line, "## ") {
-			if err := flush(); err != nil {
-				return nil, err
-			}
+			flush()
 			cur = &Step{Title: strings.TrimSpace(line[3:]), Line: i + 1}
+			cur.Directives, stray = stray, nil
 			continue
 		}
 		if !inFence && afterRE.MatchString(line) {
-			if cur == nil || inAfter {
-				return nil, &ParseError{File: name, Line: i + 1, Msg: "<!-- after --> must be inside a \"## \" section, once"}
+			switch {
+			case cur == nil:
+				add(&ParseError{Line: i + 1,
+					Msg: `<!-- after --> must be inside a "## " section`,
+					Key: "lesson.after-outside"})
+			case afterLine > 0:
+				add(&ParseError{Line: i + 1,
+					Msg: fmt.Sprintf("<!-- after --> comes once in a step, and this step has one already (line %d)", afterLine),
+					Key: "lesson.after-twice", Args: []any{afterLine}})
+			default:
+				afterLine = i + 1
 			}
-			inAfter = true
 			continue
 		}
 		if !inFence {
 			if m := directiveRE.FindStringSubmatch(line); m != nil {
-				d, err := parseDirective(m[1])
-				if err != nil {
-					return nil, &ParseError{File: name, Line: i + 1, Msg: err.Error()}
+				d, pe := parseDirective(m[1])
+				if pe != nil {
+					pe.Line, pe.Gap = i+1, true
+					add(pe)
+					continue
 				}
 				d.Line = i + 1
 				if cur == nil {
-					return nil, &ParseError{File: name, Line: i + 1, Msg: "a step directive must be inside a \"## \" section"}
+					add(&ParseError{Line: i + 1,
+						Msg: `a step directive must be inside a "## " section, and this one comes before the first`,
+						Key: "lesson.step-outside"})
+					stray = append(stray, d)
+					continue
 				}
 				cur.Directives = append(cur.Directives, d)
 				continue
@@ -467,19 +594,35 @@ func Parse(name string, data []byte) (*Lesson, error) {
 		if cur == nil && l.Title == "" && strings.HasPrefix(line, "# ") {
 			l.Title = strings.TrimSpace(line[2:])
 		}
-		if inAfter {
+		if afterLine > 0 {
 			after = append(after, line)
 			continue
 		}
 		body = append(body, line)
 	}
-	if err := flush(); err != nil {
-		return nil, err
-	}
+	flush()
 	if l.Title == "" {
 		l.Title = l.ID
 	}
-	return l, nil
+	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Line < probs[j].Line })
+	return done(l)
+}
+
+// frontKeys are the keys a front matter may give, each once.
+var frontKeys = map[string]bool{"id": true, "title": true, "summary": true, "kind": true, "role": true, "pair": true, "order": true}
+
+// splitLines cuts a lesson into lines as bufio.ScanLines would (no empty
+// line after a final newline), each made safe to print by cleanLine.
+func splitLines(data []byte) []string {
+	if len(data) == 0 {
+		return nil
+	}
+	raw := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	lines := make([]string, len(raw))
+	for i, s := range raw {
+		lines[i] = cleanLine(strings.TrimRight(s, "\r"))
+	}
+	return lines
 }
 
 // charRef is a numeric character reference (&#27; or &#x1b;), which the
@@ -551,28 +694,37 @@ var (
 	keyRE    = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 )
 
-func parseDirective(s string) (Directive, error) {
+// parseDirective reads the words of a directive. A mistake comes back as
+// a ParseError with its catalog key; the caller sets its line.
+func parseDirective(s string) (Directive, *ParseError) {
 	words, err := shellquote.Split(s)
 	if err != nil {
-		return Directive{}, fmt.Errorf("cannot read the step directive %q: %w", s, err)
+		key, why := "lesson.directive-quote", "a quote (\" or ') is not closed"
+		if errors.Is(err, shellquote.UnterminatedEscapeError) {
+			key, why = "lesson.directive-escape", "it ends with a lone backslash"
+		}
+		return Directive{}, &ParseError{Msg: fmt.Sprintf("cannot read the step directive %q: %s", s, why), Key: key, Args: []any{s}}
 	}
 	if len(words) == 0 {
-		return Directive{}, fmt.Errorf("the step directive names no action")
+		return Directive{}, &ParseError{Msg: "the step directive names no action (such as <!-- step: bind rx -->)", Key: "lesson.directive-empty"}
 	}
 	if !actionRE.MatchString(words[0]) {
-		return Directive{}, fmt.Errorf("the step directive's action %q is not a word such as bind or send", words[0])
+		return Directive{}, &ParseError{Msg: fmt.Sprintf("the step directive's action %q is not a word such as bind or send", words[0]),
+			Key: "lesson.directive-action", Args: []any{words[0]}}
 	}
 	d := Directive{Action: words[0], Args: map[string]string{}}
 	for _, w := range words[1:] {
 		if k, v, ok := strings.Cut(w, "="); ok && keyRE.MatchString(k) {
 			if _, dup := d.Args[k]; dup {
-				return Directive{}, fmt.Errorf("argument %q is given twice", k)
+				return Directive{}, &ParseError{Msg: fmt.Sprintf("argument %q is given twice", k),
+					Key: "lesson.directive-twice", Args: []any{k}}
 			}
 			d.Args[k] = v
 			continue
 		}
 		if len(d.Args) > 0 {
-			return Directive{}, fmt.Errorf("positional word %q comes after key=value arguments", w)
+			return Directive{}, &ParseError{Msg: fmt.Sprintf("positional word %q comes after key=value arguments: put it before them", w),
+				Key: "lesson.directive-order", Args: []any{w}}
 		}
 		d.Pos = append(d.Pos, w)
 	}

@@ -171,25 +171,30 @@ func TestParseErrors(t *testing.T) {
 		name string
 		src  string
 		line int
-		msg  string
+		key  string
+		msg  string // part of the English sentence
 	}{
-		{"no front matter", "# Title\n## S\n", 1, "no id"},
-		{"no id", "---\ntitle: T\n---\n", 1, "no id"},
-		{"front matter not closed", "---\nid: x\n## S\n", 3, "key: value"},
-		{"front matter not closed at all", "---\nid: x\n", 1, "not closed"},
-		{"not key: value", "---\nid: x\njust words\n---\n", 3, "key: value"},
-		{"unknown key", "---\nid: x\nauthor: me\n---\n", 3, `unknown front matter key "author"`},
-		{"order not a number", "---\nid: x\norder: first\n---\n", 3, "whole number"},
-		{"unknown kind", "---\nid: x\nkind: quiz\n---\n", 1, `unknown kind "quiz"`},
-		{"directive outside a section", "---\nid: x\n---\nintro\n<!-- step: socket a udp -->\n## S\n", 5, `inside a "## " section`},
-		{"bad quoting", "---\nid: x\n---\n## S\n\n<!-- step: send c text=\"unclosed -->\n", 6, "cannot read the step directive"},
-		{"empty directive", "---\nid: x\n---\n## S\n<!-- step: -->\n", 5, "names no action"},
-		{"argument twice", "---\nid: x\n---\n## S\n<!-- step: bind a port=1 port=2 -->\n", 5, `argument "port" is given twice`},
-		{"positional after key=value", "---\nid: x\n---\n## S\n<!-- step: bind port=1 a -->\n", 5, `positional word "a" comes after`},
-		{"bad role", "---\nid: x\nrole: boss\n---\n", 3, `role is server or client`},
-		{"after outside a step", "---\nid: x\n---\nintro\n<!-- after -->\n## S\n", 5, `inside a "## " section, once`},
-		{"after twice", "---\nid: x\n---\n## S\n<!-- after -->\na\n<!-- after -->\n", 7, `once`},
+		{"no front matter", "# Title\n## S\n", 1, "lesson.no-id", "no id"},
+		{"no id", "---\ntitle: T\n---\n", 1, "lesson.no-id", "no id"},
+		{"front matter not closed", "---\nid: x\n## S\n", 1, "lesson.front-open", "not closed"},
+		{"front matter not closed at all", "---\nid: x\n", 1, "lesson.front-open", "not closed"},
+		{"not key: value", "---\nid: x\njust words\n---\n", 3, "lesson.front-line", "key: value"},
+		{"unknown key", "---\nid: x\nauthor: me\n---\n", 3, "lesson.front-unknown", `unknown front matter key "author"`},
+		{"key twice", "---\nid: x\ntitle: a\ntitle: b\n---\n", 4, "lesson.front-twice", "title: is given twice"},
+		{"order not a number", "---\nid: x\norder: first\n---\n", 3, "lesson.bad-order", "whole number"},
+		{"unknown kind", "---\nid: x\nkind: quiz\n---\n", 3, "lesson.bad-kind", `kind: "quiz"`},
+		{"directive outside a section", "---\nid: x\n---\nintro\n<!-- step: socket a udp -->\n## S\n", 5, "lesson.step-outside", `inside a "## " section`},
+		{"bad quoting", "---\nid: x\n---\n## S\n\n<!-- step: send c text=\"unclosed -->\n", 6, "lesson.directive-quote", "cannot read the step directive"},
+		{"lone backslash", "---\nid: x\n---\n## S\n<!-- step: send c \\ -->\n", 5, "lesson.directive-escape", "lone backslash"},
+		{"empty directive", "---\nid: x\n---\n## S\n<!-- step: -->\n", 5, "lesson.directive-empty", "names no action"},
+		{"action not a word", "---\nid: x\n---\n## S\n<!-- step: Bind a -->\n", 5, "lesson.directive-action", `"Bind"`},
+		{"argument twice", "---\nid: x\n---\n## S\n<!-- step: bind a port=1 port=2 -->\n", 5, "lesson.directive-twice", `argument "port" is given twice`},
+		{"positional after key=value", "---\nid: x\n---\n## S\n<!-- step: bind port=1 a -->\n", 5, "lesson.directive-order", `positional word "a" comes after`},
+		{"bad role", "---\nid: x\nrole: boss\n---\n", 3, "lesson.bad-role", `server or client`},
+		{"after outside a step", "---\nid: x\n---\nintro\n<!-- after -->\n## S\n", 5, "lesson.after-outside", `inside a "## " section`},
+		{"after twice", "---\nid: x\n---\n## S\n<!-- after -->\na\n<!-- after -->\n", 7, "lesson.after-twice", `once`},
 	}
+	en, zh := content.Text(content.English), content.Text(content.Chinese)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -198,13 +203,96 @@ func TestParseErrors(t *testing.T) {
 			if !errors.As(err, &pe) {
 				t.Fatalf("Parse = %+v, %v; want a *ParseError", l, err)
 			}
-			if pe.File != "bad.md" || pe.Line != tt.line || !strings.Contains(pe.Msg, tt.msg) {
-				t.Errorf("error = %q (line %d), want line %d with %q", err, pe.Line, tt.line, tt.msg)
+			if l != nil {
+				t.Errorf("Parse returned a lesson with its error")
+			}
+			if pe.File != "bad.md" || pe.Line != tt.line || pe.Key != tt.key || !strings.Contains(pe.Msg, tt.msg) {
+				t.Errorf("error = %q (line %d, key %s), want line %d, key %s, with %q", err, pe.Line, pe.Key, tt.line, tt.key, tt.msg)
 			}
 			if want := "bad.md:" + strconv.Itoa(tt.line) + ": "; !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("Error() = %q, want it to start %q", err, want)
 			}
+			// Said in each language by the catalog, the English as Msg says it.
+			me, mz := content.ErrorText(en, err), content.ErrorText(zh, err)
+			if me != err.Error()+"." {
+				t.Errorf("English catalog text %q differs from Error() %q", me, err)
+			}
+			if !en.Has(tt.key) || !zh.Has(tt.key) || mz == me || !containsHan(mz) {
+				t.Errorf("%s is not said in Chinese: %q", tt.key, mz)
+			}
 		})
+	}
+}
+
+// containsHan reports whether s has a Chinese character.
+func containsHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// A lesson with several problems has them all reported, each at its line,
+// in the order of the lines, and Parse refuses it with all of them.
+func TestParseAll(t *testing.T) {
+	t.Parallel()
+	src := "---\nid: Bad One\norder: abc\nrole: boss\ncolour: red\nkind: quiz\nno colon here\n---\n# T\n" +
+		"<!-- step: socket rx udp -->\n<!-- after -->\n## S\n<!-- step: send rx text=\"open -->\n<!-- step: bind rx -->\n"
+	want := []struct {
+		line int
+		key  string
+	}{
+		{2, "lesson.bad-id"}, {3, "lesson.bad-order"}, {4, "lesson.bad-role"}, {5, "lesson.front-unknown"},
+		{6, "lesson.bad-kind"}, {7, "lesson.front-line"}, {10, "lesson.step-outside"}, {11, "lesson.after-outside"},
+		{13, "lesson.directive-quote"},
+	}
+	l, probs := content.ParseAll("bad.md", []byte(src))
+	var got []string
+	for _, p := range probs {
+		got = append(got, fmt.Sprintf("%d %s", p.Line, p.Key))
+	}
+	var exp []string
+	for _, w := range want {
+		exp = append(exp, fmt.Sprintf("%d %s", w.line, w.key))
+	}
+	if !reflect.DeepEqual(got, exp) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(exp, "\n"))
+	}
+	// What could be read is kept: the stray socket as step S's first
+	// directive, the bind after the unreadable send.
+	if l == nil || len(l.Steps) != 1 || len(l.Steps[0].Directives) != 2 || l.Steps[0].Directives[0].Action != "socket" || l.Steps[0].Directives[1].Action != "bind" {
+		t.Errorf("lesson read = %+v", l)
+	}
+	for _, p := range probs {
+		if p.Gap != (p.Key == "lesson.directive-quote") {
+			t.Errorf("%s: Gap = %v", p.Key, p.Gap)
+		}
+	}
+	// Parse refuses the lesson with every problem, one a line.
+	_, err := content.Parse("bad.md", []byte(src))
+	if lines := strings.Split(content.ErrorText(content.Text(content.Chinese), err), "\n"); len(lines) != len(want) {
+		t.Errorf("Parse error has %d lines, want %d: %v", len(lines), len(want), err)
+	}
+	// Unclosed front matter: nothing after it is read, one problem.
+	if l, probs := content.ParseAll("open.md", []byte("---\nid: x\norder: abc\n## S\n")); l != nil || len(probs) != 1 || probs[0].Key != "lesson.front-open" {
+		t.Errorf("unclosed front matter: %+v, %+v", l, probs)
+	}
+}
+
+// However many mistakes a file holds, at most MaxProblems are listed,
+// then one line counts the rest.
+func TestParseAllBounded(t *testing.T) {
+	t.Parallel()
+	src := "---\nid: x\n---\n## S\n" + strings.Repeat(strings.Repeat(">", 20)+"\n", 1000)
+	_, probs := content.ParseAll("deep.md", []byte(src))
+	if len(probs) != content.MaxProblems+1 {
+		t.Fatalf("%d problems, want %d", len(probs), content.MaxProblems+1)
+	}
+	last := probs[len(probs)-1]
+	if last.Key != "lesson.more-problems" || last.Args[0] != 1000-content.MaxProblems {
+		t.Errorf("last problem = %+v", last)
 	}
 }
 

@@ -70,9 +70,10 @@ func collapseBlank(s string) string {
 }
 
 // RoleMarkProblems lists what is wrong with the role markers of a
-// lesson's text: a block left open, an end with nothing to end.
-func RoleMarkProblems(text string) []string {
-	var out []string
+// lesson's text: a block left open, an end with nothing to end. Each is
+// a ParseError with its catalog key; the caller gives it a file and line.
+func RoleMarkProblems(text string) []*ParseError {
+	var out []*ParseError
 	open, fence := "", ""
 	for _, line := range strings.Split(text, "\n") {
 		inFence := fence != ""
@@ -86,7 +87,7 @@ func RoleMarkProblems(text string) []string {
 		}
 		switch {
 		case m[1] == "end" && open == "":
-			out = append(out, "<!-- end --> with no <!-- alone --> or <!-- paired --> before it")
+			out = append(out, &ParseError{Msg: "<!-- end --> with no <!-- alone --> or <!-- paired --> before it", Key: "lesson.role-end"})
 		case m[1] == "end":
 			open = ""
 		default:
@@ -94,7 +95,15 @@ func RoleMarkProblems(text string) []string {
 		}
 	}
 	if open != "" {
-		out = append(out, "<!-- "+open+" --> is not closed with <!-- end -->")
+		out = append(out, &ParseError{Msg: "<!-- " + open + " --> is not closed with <!-- end -->", Key: "lesson.role-open", Args: []any{open}})
 	}
 	return out
+}
+
+// RoleMarksAlone is the problem of a lesson without a two-terminal mode
+// (no role:) whose text has <!-- alone --> or <!-- paired --> blocks:
+// only the alone text would ever be shown.
+func RoleMarksAlone() *ParseError {
+	return &ParseError{Msg: "<!-- alone --> and <!-- paired --> need a lesson with a two-terminal mode (role: and pair: in its front matter); this one is only ever run alone",
+		Key: "lesson.role-alone"}
 }

@@ -565,11 +565,13 @@ func Check(l *content.Lesson) []error {
 		}{st.Line, st.Body + "\n" + st.After})
 	}
 	for _, x := range texts {
-		for _, p := range content.RoleMarkProblems(x.text) {
-			errs = append(errs, &content.ParseError{File: l.Source, Line: x.line, Msg: fmt.Errorf("%s: %w", p, ErrLesson).Error()})
-		}
+		probs := content.RoleMarkProblems(x.text)
 		if l.Role == "" && content.ChooseRoleText(x.text, true) != content.ChooseRoleText(x.text, false) {
-			errs = append(errs, &content.ParseError{File: l.Source, Line: x.line, Msg: fmt.Errorf("<!-- alone --> and <!-- paired --> need a lesson with a two-terminal mode (role: and pair: in its front matter); this one is only ever run alone: %w", ErrLesson).Error()})
+			probs = append(probs, content.RoleMarksAlone())
+		}
+		for _, p := range probs {
+			p.File, p.Line = l.Source, x.line
+			errs = append(errs, p)
 		}
 	}
 	made := map[string]bool{} // created by an earlier directive

@@ -31,22 +31,39 @@ type Problem struct {
 	Detail string
 }
 
-// File checks one lesson file and its translation.
+// File checks one lesson file and its translation, and reports every
+// problem, in the order of their lines. When a directive could not be
+// read (content.ParseError.Gap), the steps are checked without what the
+// sockets it might have made would change (a socket used before it is
+// made, a port= or to= naming no socket), and not against the
+// translation: those would be reported as mistakes of their own.
 func File(path string) []Problem {
-	l, probs := parse(path)
+	l, probs, gap := parse(path)
 	if l == nil {
 		return probs
 	}
 	for _, err := range lessons.Check(l) {
-		probs = append(probs, fromErr(path, err))
+		p := fromErr(path, err)
+		if gap && gapKeys[p.Key] {
+			continue
+		}
+		probs = append(probs, p)
 	}
 	data, err := readLesson(path)
 	probs = append(probs, front(path, l, data)...)
 	if err == nil {
 		probs = append(probs, Markdown(path, data)...)
 	}
-	return append(probs, translation(path, l)...)
+	if !gap {
+		probs = append(probs, translation(path, l)...)
+	}
+	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Line < probs[j].Line })
+	return probs
 }
+
+// gapKeys are the mistakes of lessons.Check that a directive which could
+// not be read may cause: it might have made the socket they miss.
+var gapKeys = map[string]bool{"lint.d.before": true, "lint.d.port": true, "lint.d.to": true}
 
 // Expand turns the paths given to lint into lesson files: a folder stands
 // for every .md file in it and in its subfolders (zh/, en/), in order.
@@ -190,20 +207,24 @@ func Markdown(path string, data []byte) []Problem {
 	return probs
 }
 
-func parse(path string) (*content.Lesson, []Problem) {
+// parse reads path with content.ParseAll: the lesson as far as it could
+// be read (nil when nothing can be trusted), every problem the parser
+// found, and whether the lesson lacks a directive (content.ParseError.Gap).
+func parse(path string) (l *content.Lesson, probs []Problem, gap bool) {
 	data, err := readLesson(path)
 	var pe *content.ParseError
 	if errors.As(err, &pe) {
-		return nil, []Problem{{File: path, Key: pe.Key, Args: pe.Args}}
+		return nil, []Problem{{File: path, Key: pe.Key, Args: pe.Args}}, true
 	}
 	if err != nil {
-		return nil, []Problem{{File: path, Key: "lint.unreadable", Detail: err.Error()}}
+		return nil, []Problem{{File: path, Key: "lint.unreadable", Detail: err.Error()}}, true
 	}
-	l, err := content.Parse(path, data)
-	if err != nil {
-		return nil, []Problem{fromErr(path, err)}
+	l, pes := content.ParseAll(path, data)
+	for _, pe := range pes {
+		probs = append(probs, fromErr(path, pe))
+		gap = gap || pe.Gap
 	}
-	return l, nil
+	return l, probs, gap
 }
 
 // readLesson reads a lesson file as sockstep's loader does: a regular
@@ -259,11 +280,16 @@ func translation(path string, l *content.Lesson) []Problem {
 	if _, err := os.Stat(other); err != nil {
 		return []Problem{{File: path, Line: 1, Key: "lint.missing-translation", Args: []any{lang, other}}}
 	}
-	o, probs := parse(other)
-	if o == nil {
+	data, err := readLesson(other)
+	if err != nil {
 		return nil // reported when that file is checked itself
 	}
-	if o.ID != l.ID {
+	o, err := content.Parse(other, data)
+	if err != nil {
+		return nil // the same
+	}
+	var probs []Problem
+	if l.ID != "" && o.ID != l.ID { // no id: reported by the parser
 		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.id-differs", Args: []any{l.ID, other, o.ID}})
 	}
 	if len(o.Steps) != len(l.Steps) {
