@@ -42,8 +42,23 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	en := content.Text(content.English)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Every problem has a catalog sentence and a line of the file,
+		// and there are at most MaxProblems and a count of the rest.
+		_, probs := content.ParseAll("fuzz.md", data)
+		if len(probs) > content.MaxProblems+1 {
+			t.Fatalf("%d problems", len(probs))
+		}
+		for _, p := range probs {
+			if !en.Has(p.Key) || p.Line < 1 || p.Line > strings.Count(string(data), "\n")+1 {
+				t.Fatalf("problem %+v: no catalog key, or a line outside the file", p)
+			}
+		}
 		l, err := content.Parse("fuzz.md", data)
+		if (err == nil) != (len(probs) == 0) {
+			t.Fatalf("Parse error %v, ParseAll found %d problems", err, len(probs))
+		}
 		if err != nil {
 			if l != nil {
 				t.Fatalf("Parse returned a lesson and an error %v", err)

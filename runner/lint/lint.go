@@ -57,7 +57,31 @@ func File(path string) []Problem {
 	if !gap {
 		probs = append(probs, translation(path, l)...)
 	}
+	return bounded(probs)
+}
+
+// bounded sorts problems by line and keeps the first content.MaxProblems,
+// with one last problem counting the rest (the parser's count of those it
+// left out included): a file of 256 KiB can hold thousands of mistakes.
+func bounded(probs []Problem) []Problem {
+	more, kept := 0, probs[:0]
+	for _, p := range probs {
+		if p.Key == "lesson.more-problems" {
+			more += p.Args[0].(int)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	probs = kept
 	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Line < probs[j].Line })
+	if len(probs) > content.MaxProblems {
+		more += len(probs) - content.MaxProblems
+		probs = probs[:content.MaxProblems]
+	}
+	if more > 0 && len(probs) > 0 {
+		probs = append(probs, Problem{File: probs[len(probs)-1].File, Line: probs[len(probs)-1].Line,
+			Key: "lesson.more-problems", Args: []any{more}})
+	}
 	return probs
 }
 
@@ -98,50 +122,76 @@ func Expand(paths []string) ([]string, error) {
 }
 
 // front checks what the front matter and the sections give a lesson: a
-// title and a summary for the menu, at least one step, and a pair: that
-// names a lesson that exists.
+// title and a summary for the menu, at least one step, and for a
+// two-terminal lesson both role: and pair:, the pair a lesson that exists
+// and plays the other role with this one as its pair. Each problem is
+// at the line of its key when there is one.
 func front(path string, l *content.Lesson, data []byte) []Problem {
 	var probs []Problem
+	at := func(key string) int { return frontLine(data, key) }
 	if strings.TrimSpace(l.Title) == "" || emptyTitle.Match(data) {
-		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-title"})
+		probs = append(probs, Problem{File: path, Line: at("title"), Key: "lint.no-title"})
 	}
 	if strings.TrimSpace(l.Summary) == "" && l.Kind != content.KindExercise {
-		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-summary"})
+		probs = append(probs, Problem{File: path, Line: at("summary"), Key: "lint.no-summary"})
 	}
 	if len(l.Steps) == 0 && l.Kind != content.KindExercise {
 		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-steps"})
 	}
-	if l.Pair != "" && !knownLesson(path, l.Pair) {
-		probs = append(probs, Problem{File: path, Line: 1, Key: "lint.no-pair", Args: []any{l.Pair}})
+	switch {
+	case l.Role != "" && l.Pair == "" && at("pair") == 1:
+		probs = append(probs, Problem{File: path, Line: at("role"), Key: "lint.role-no-pair", Args: []any{l.Role}})
+	case l.Pair != "" && l.Role == "" && at("role") == 1:
+		probs = append(probs, Problem{File: path, Line: at("pair"), Key: "lint.pair-no-role", Args: []any{l.Pair}})
+	}
+	if l.Pair != "" {
+		switch p := findLesson(path, l.Pair); {
+		case p == nil:
+			probs = append(probs, Problem{File: path, Line: at("pair"), Key: "lint.no-pair", Args: []any{l.Pair}})
+		case l.Role != "" && (p.Pair != l.ID || p.Role == l.Role):
+			probs = append(probs, Problem{File: path, Line: at("pair"), Key: "lint.pair-mismatch",
+				Args: []any{l.Pair, l.Role, p.Role, p.Pair, l.ID}})
+		}
 	}
 	return probs
+}
+
+// frontLine is the line of the front matter that gives key ("title:"),
+// or 1 when none does.
+func frontLine(data []byte, key string) int {
+	lines := strings.Split(string(data), "\n")
+	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
+		return 1
+	}
+	for i := 1; i < len(lines) && strings.TrimSpace(lines[i]) != "---"; i++ {
+		if k, _, ok := strings.Cut(lines[i], ":"); ok && strings.TrimSpace(k) == key {
+			return i + 1
+		}
+	}
+	return 1
 }
 
 // emptyTitle is a front matter line "title:" with nothing after it (the
 // menu would show the lesson's id, or its first heading).
 var emptyTitle = regexp.MustCompile(`(?m)^title:\s*(""|'')?\s*$`)
 
-// knownLesson reports whether id is a built-in lesson or one in the same
-// folder as path.
-func knownLesson(path, id string) bool {
+// findLesson is the lesson called id: a built-in one, or one in the same
+// folder as path that parses; nil when there is none.
+func findLesson(path, id string) *content.Lesson {
 	for _, lang := range content.Langs {
-		if ls, err := content.Builtin(lang, ""); err == nil {
-			for _, l := range ls {
-				if l.ID == id {
-					return true
-				}
-			}
+		if l, err := content.BuiltinByID(lang, id); err == nil && l != nil {
+			return l
 		}
 	}
 	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*.md"))
 	for _, n := range names {
 		if data, err := readLesson(n); err == nil {
 			if l, err := content.Parse(n, data); err == nil && l.ID == id {
-				return true
+				return l
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // misspelled is an HTML comment that starts like a directive, "<!-- word:".
@@ -216,7 +266,12 @@ func parse(path string) (l *content.Lesson, probs []Problem, gap bool) {
 	if errors.As(err, &pe) {
 		return nil, []Problem{{File: path, Key: pe.Key, Args: pe.Args}}, true
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, []Problem{{File: path, Key: "lint.not-found"}}, true
+	case errors.Is(err, fs.ErrPermission):
+		return nil, []Problem{{File: path, Key: "lint.no-permission"}}, true
+	case err != nil:
 		return nil, []Problem{{File: path, Key: "lint.unreadable", Detail: err.Error()}}, true
 	}
 	l, pes := content.ParseAll(path, data)

@@ -75,6 +75,7 @@ func TestFile(t *testing.T) {
 		{"code inside bold, with an escape sequence", both(strings.Replace(good, "# Demo\n", "# Demo\n\n- **call `b\x1b[2J`**: or else\n", 1)),
 			"en/demo.md", "lint.code-in-bold", false, 8, `\x1b[2J`},
 		{"missing translation", map[string]string{"en/demo.md": good}, "en/demo.md", "lint.missing-translation", false, 1, "zh"},
+		{"no such file", both(good), "en/missing.md", "lint.not-found", false, 0, "no such file"},
 		{"translation with another step", map[string]string{"en/demo.md": good, "zh/demo.md": strings.Replace(good, "bind rx", "bind rx port=9000", 1)},
 			"en/demo.md", "lint.step-differs", false, 11, "port=9000"},
 		{"translation with fewer steps", map[string]string{"en/demo.md": good, "zh/demo.md": strings.SplitAfter(good, "socket rx udp -->\n")[0]},

@@ -1,9 +1,12 @@
 package lint
 
 import (
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/sockstep/sockstep/content"
 )
@@ -28,10 +31,28 @@ func TestMistakes(t *testing.T) {
 		{"destination not loopback", both(good + "\n## Send\n<!-- step: socket tx udp -->\n<!-- step: sendto tx to=192.0.2.1:9 text=hi -->\n"), "lint.d.remote", 16, "192.0.2.1:9"},
 		{"misspelled step comment", both(good + "\n## Typo\n<!-- setp: bind rx -->\n"), "lint.misspelled", 15, "setp"},
 		{"socket created twice", both(good + "\n## Again\n<!-- step: socket rx udp -->\n"), "lint.d.twice", 15, `"rx"`},
-		{"pair names no lesson", both(strings.Replace(good, "summary: a demo\n", "summary: a demo\npair: nosuchlesson\n", 1)), "lint.no-pair", 1, "nosuchlesson"},
-		{"empty title", both(strings.Replace(good, "title: Demo\n", "title:\n", 1)), "lint.no-title", 1, ""},
-		{"empty summary", both(strings.Replace(good, "summary: a demo\n", "summary:\n", 1)), "lint.no-summary", 1, ""},
+		{"pair names no lesson", both(strings.Replace(good, "summary: a demo\n", "summary: a demo\nrole: server\npair: nosuchlesson\n", 1)), "lint.no-pair", 6, "nosuchlesson"},
+		{"empty title", both(strings.Replace(good, "title: Demo\n", "title:\n", 1)), "lint.no-title", 3, ""},
+		{"empty summary", both(strings.Replace(good, "summary: a demo\n", "summary:\n", 1)), "lint.no-summary", 4, ""},
 		{"no steps", both(strings.SplitAfter(good, "# Demo\n")[0]), "lint.no-steps", 1, ""},
+		// The parser's own mistakes (content.ParseAll).
+		{"order not a number", both(strings.Replace(good, "id: demo\n", "id: demo\norder: abc\n", 1)), "lesson.bad-order", 3, "abc"},
+		{"role neither server nor client", both(strings.Replace(good, "id: demo\n", "id: demo\nrole: boss\n", 1)), "lesson.bad-role", 3, "boss"},
+		{"unknown front matter key", both(strings.Replace(good, "id: demo\n", "id: demo\ncolour: red\n", 1)), "lesson.front-unknown", 3, "colour"},
+		{"front matter line without a colon", both(strings.Replace(good, "id: demo\n", "id: demo\njust words\n", 1)), "lesson.front-line", 3, "key: value"},
+		{"front matter key twice", both(strings.Replace(good, "title: Demo\n", "title: Demo\ntitle: Again\n", 1)), "lesson.front-twice", 4, "title:"},
+		{"unknown kind", both(strings.Replace(good, "id: demo\n", "id: demo\nkind: quiz\n", 1)), "lesson.bad-kind", 3, "quiz"},
+		{"an id a shell would read", both(strings.Replace(good, "id: demo", "id: Demo One", 1)), "lesson.bad-id", 2, "Demo One"},
+		{"no id", both(strings.Replace(good, "id: demo\n", "", 1)), "lesson.no-id", 1, "id: my-first-call"},
+		{"front matter not closed", both(strings.Replace(good, "summary: a demo\n---\n", "summary: a demo\n", 1)), "lesson.front-open", 1, "---"},
+		{"directive before the first step", both(strings.Replace(good, "# Demo\n", "# Demo\n<!-- step: addrs -->\n", 1)), "lesson.step-outside", 7, `"## "`},
+		{"directive with an open quote", both(good + "<!-- step: sendto rx to=rx text=\"hi -->\n"), "lesson.directive-quote", 13, "text="},
+		{"directive argument twice", both(strings.Replace(good, "bind rx", "bind rx port=1 port=2", 1)), "lesson.directive-twice", 12, `"port"`},
+		{"after outside a step", both(strings.Replace(good, "# Demo\n", "# Demo\n<!-- after -->\n", 1)), "lesson.after-outside", 7, "<!-- after -->"},
+		{"role text in a lesson run alone", both(good + "<!-- paired -->\nthe other terminal\n<!-- end -->\n"), "lesson.role-alone", 11, "<!-- paired -->"},
+		{"role text left open", withPartner(strings.Replace(good, "summary: a demo\n", "summary: a demo\nrole: server\npair: partner\n", 1) + "<!-- paired -->\nx\n"), "lesson.role-open", 13, "paired"},
+		{"role without pair", both(strings.Replace(good, "id: demo\n", "id: demo\nrole: server\n", 1)), "lint.role-no-pair", 3, "server"},
+		{"pair that does not answer", both(strings.Replace(good, "summary: a demo\n", "summary: a demo\nrole: client\npair: tcp-client\n", 1)), "lint.pair-mismatch", 6, "tcp-client"},
 		{"translation differs", map[string]string{"en/demo.md": tcp + "\n## Listen\n<!-- step: listen rx -->\n", "zh/demo.md": tcp},
 			"lint.step-count-at", 14, "3"},
 	}
@@ -63,8 +84,88 @@ func TestMistakes(t *testing.T) {
 			if strings.Contains(me+mz, "the lesson text has a mistake") {
 				t.Errorf("a redundant tail: %s / %s", me, mz)
 			}
+			checkSaid(t, *found)
 		})
 	}
+}
+
+// checkSaid fails unless p is said in each language by that language's
+// catalog sentence, whole: no English sentence of the parser or the
+// checker under --lang zh.
+func checkSaid(t *testing.T, p Problem) {
+	t.Helper()
+	for _, lang := range content.Langs {
+		cat := content.Text(lang)
+		got := Format(cat, p)
+		want := fmt.Sprintf("%s:%d: %s", p.File, p.Line, cat.T(p.Key, p.Args...))
+		if p.Key == "" || !cat.Has(p.Key) || p.Detail != "" || got != want {
+			t.Errorf("%s: %q is not the catalog's sentence %q (key %q, detail %q)", lang, got, want, p.Key, p.Detail)
+		}
+		if lang == content.Chinese && !hasHan(got) {
+			t.Errorf("zh: %q has no Chinese", got)
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEveryProblemOfAFile: a file with many mistakes, most in its front
+// matter, has every one reported, each at its line, in the order of the
+// lines, and each said in both languages by the catalog (zh output holds
+// no English parser sentence).
+func TestEveryProblemOfAFile(t *testing.T) {
+	text := `---
+id: Bad One
+order: abc
+role: boss
+colour: red
+kind: quiz
+no colon here
+title: Demo
+title: Again
+summary: a demo
+---
+# Demo
+<!-- step: socket rx udp -->
+
+## Make it
+<!-- step: socket rx udp -->
+<!-- step: bind rx port=abc -->
+<!-- setp: close rx -->
+`
+	want := []string{
+		"2 lesson.bad-id", "3 lesson.bad-order", "4 lesson.bad-role", "5 lesson.front-unknown",
+		"6 lesson.bad-kind", "7 lesson.front-line", "9 lesson.front-twice", "13 lesson.step-outside",
+		"16 lint.d.twice", "17 lint.d.port", "18 lint.misspelled",
+	}
+	dir := write(t, both(text))
+	probs := File(filepath.Join(dir, "en", "demo.md"))
+	var got []string
+	for _, p := range probs {
+		got = append(got, fmt.Sprintf("%d %s", p.Line, p.Key))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, p := range probs {
+		checkSaid(t, p)
+	}
+}
+
+// withPartner is a two-terminal lesson in both languages, with the lesson
+// "partner" that plays the client beside it.
+func withPartner(text string) map[string]string {
+	partner := "---\nid: partner\ntitle: P\nsummary: p\nrole: client\npair: demo\n---\n## S\n<!-- step: socket a udp -->\n"
+	files := both(text)
+	files["en/partner.md"], files["zh/partner.md"] = partner, partner
+	return files
 }
 
 // TestAllReported: several mistakes in one file are all reported, not
@@ -79,6 +180,27 @@ func TestAllReported(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("not reported: %v (got %d problems)", want, len(probs))
+	}
+}
+
+// TestBounded: a file with hundreds of mistakes, of the parser and of the
+// steps, gets content.MaxProblems lines in the order of the lines, then
+// one that counts the rest.
+func TestBounded(t *testing.T) {
+	text := strings.Replace(good, "# Demo\n", "# Demo\n"+strings.Repeat(strings.Repeat(">", 20)+"\n", 100), 1) +
+		strings.Repeat("<!-- step: bnid rx -->\n", 200)
+	dir := write(t, both(text))
+	probs := File(filepath.Join(dir, "en", "demo.md"))
+	if len(probs) != content.MaxProblems+1 {
+		t.Fatalf("%d problems, want %d", len(probs), content.MaxProblems+1)
+	}
+	for i := 1; i < content.MaxProblems; i++ {
+		if probs[i].Line < probs[i-1].Line || probs[i].Key != "lesson.too-deep" {
+			t.Fatalf("problem %d: %+v", i, probs[i])
+		}
+	}
+	if last := probs[content.MaxProblems]; last.Key != "lesson.more-problems" || last.Args[0] != 300-content.MaxProblems {
+		t.Errorf("last problem = %+v, want %d more", last, 300-content.MaxProblems)
 	}
 }
 
