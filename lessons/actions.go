@@ -547,7 +547,9 @@ func Signature(d content.Directive) string {
 // after a step creates it, and not created twice while it is open; listen
 // and accept only on TCP sockets; a port a whole number in 0..65535 or a
 // socket of the lesson; a destination a socket of the lesson or a
-// loopback HOST:PORT (a run refuses any other). Every mistake is reported,
+// loopback HOST:PORT (a run refuses any other); listen only after a bind
+// (listen.go refuses to let the kernel bind every address); states only
+// of TCP sockets. Every mistake is reported,
 // each at its line, with a catalog key (Mistake) for the learner's
 // language.
 func Check(l *content.Lesson) []error {
@@ -577,6 +579,7 @@ func Check(l *content.Lesson) []error {
 	made := map[string]bool{} // created by an earlier directive
 	open := map[string]bool{} // created and not closed since
 	proto := map[string]string{}
+	bound := map[string]bool{} // given an address by a bind (or a connect)
 	for _, st := range l.Steps {
 		for _, d := range st.Directives {
 			at := func(err error) error {
@@ -604,6 +607,19 @@ func Check(l *content.Lesson) []error {
 			if (d.Action == "listen" || d.Action == "accept") && proto[a.get("name")] == string(UDP) {
 				errs = append(errs, at(mistake("lint.d.udp-stream", "step %q needs a TCP socket, and %q is UDP (listen and accept are for connections)", d.Action, a.get("name"))))
 			}
+			if n := a.get("name"); d.Action == "listen" && proto[n] == string(TCP) && !bound[n] {
+				errs = append(errs, at(mistake("lint.d.listen-unbound", "socket %q is listened on before a bind gives it an address (the kernel would bind it to every address of the machine)", n)))
+			}
+			if d.Action == "states" {
+				for _, n := range a.list("name") {
+					if proto[n] == string(UDP) {
+						errs = append(errs, at(mistake("lint.d.udp-states", "socket %q is UDP, which has no connection states to draw", n)))
+					}
+				}
+			}
+			if _, fails := d.Args["expect"]; (d.Action == "bind" && !fails) || d.Action == "connect" {
+				bound[a.get("name")] = true
+			}
 			if v := a.get("port"); v != "" && d.Action == "bind" {
 				if n, err := strconv.Atoi(v); err == nil && (n < 0 || n > 65535) || err != nil && !made[v] {
 					errs = append(errs, at(mistake("lint.d.port", "port=%s is neither a port number from 0 to 65535 nor a socket of the lesson", v)))
@@ -629,6 +645,7 @@ func Check(l *content.Lesson) []error {
 					errs = append(errs, at(mistake("lint.d.twice", "socket %q is created again while it is still open (close it first, or pick another name)", n)))
 				}
 				made[n], open[n] = true, true
+				bound[n] = d.Action != "socket" // accept's socket is connected
 				if d.Action == "socket" {
 					proto[n] = a.get("proto")
 				}

@@ -154,7 +154,7 @@ func holdOf(a args) (time.Duration, error) {
 	v := a.get("hold")
 	hold, err := time.ParseDuration(v)
 	if err != nil || hold < 10*time.Millisecond || hold > 10*time.Second {
-		return 0, fmt.Errorf("hold=%q must be a duration from 10ms to 10s: %w", v, ErrLesson)
+		return 0, mistake("lint.d.duration", "%s=%q must be a duration from %s to %s", "hold", v, "10ms", "10s")
 	}
 	return hold, nil
 }

@@ -295,12 +295,24 @@ func (l *lab) loopClientsRun(ctx context.Context, clients map[string]int, hold t
 	return nil
 }
 
+// nonblockingHold reads hold=, how long the poll case's first client
+// stays connected.
+func nonblockingHold(a args) (time.Duration, error) {
+	v := a.get("hold")
+	hold, err := time.ParseDuration(v)
+	if err != nil || hold < 10*time.Millisecond || hold > 5*time.Second {
+		return 0, mistake("lint.d.duration", "%s=%q must be a duration from %s to %s", "hold", v, "10ms", "5s")
+	}
+	return hold, nil
+}
+
 var nonblockingExperiment = &Spec{Action: "nonblocking",
 	Example: "experiment nonblocking case=poll hold=300ms",
 	Params: []Param{
 		{Name: "case", Required: true, Values: []string{"eagain", "poll"}},
 		{Name: "hold", Default: "300ms"},
 	},
+	check: func(a args) error { _, err := nonblockingHold(a); return err },
 	preview: func(s *Session, a args) string {
 		if a.get("case") == "eagain" {
 			return "fcntl(srv, F_SETFL, O_NONBLOCK); accept(srv)\nfcntl(conn, F_SETFL, O_NONBLOCK); recv(conn, 1024, 0)"
@@ -323,10 +335,9 @@ var nonblockingExperiment = &Spec{Action: "nonblocking",
 			}})
 			return nil
 		}
-		v := a.get("hold")
-		hold, err := time.ParseDuration(v)
-		if err != nil || hold < 10*time.Millisecond || hold > 5*time.Second {
-			return fmt.Errorf("hold=%q must be a duration from 10ms to 5s: %w", v, ErrLesson)
+		hold, err := nonblockingHold(a)
+		if err != nil {
+			return err
 		}
 		res, err := l.pollServer(ctx, hold)
 		if err != nil {

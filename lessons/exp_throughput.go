@@ -235,7 +235,7 @@ func throughputSeconds(a args) (time.Duration, error) {
 	s := a.get("seconds")
 	sec, err := strconv.ParseFloat(s, 64)
 	if err != nil || sec < 0.1 || sec > 30 {
-		return 0, fmt.Errorf("seconds=%s must be a number from 0.1 to 30: %w", s, ErrLesson)
+		return 0, mistake("lint.d.number", "%s=%s must be a number from %s to %s", "seconds", s, "0.1", "30")
 	}
 	return time.Duration(sec * float64(time.Second)), nil
 }

@@ -35,6 +35,11 @@ func TestMistakes(t *testing.T) {
 		{"empty title", both(strings.Replace(good, "title: Demo\n", "title:\n", 1)), "lint.no-title", 3, ""},
 		{"empty summary", both(strings.Replace(good, "summary: a demo\n", "summary:\n", 1)), "lint.no-summary", 4, ""},
 		{"no steps", both(strings.SplitAfter(good, "# Demo\n")[0]), "lint.no-steps", 1, ""},
+		{"listen before bind", both(good + "\n## Listen\n<!-- step: socket s tcp -->\n<!-- step: listen s -->\n"), "lint.d.listen-unbound", 16, `"s"`},
+		{"states of a UDP socket", both(good + "\n## States\n<!-- step: states rx -->\n"), "lint.d.udp-states", 15, `"rx"`},
+		{"experiment hold not a duration", both(good + "\n## Exp\n<!-- step: experiment concurrency server=both hold=forever -->\n"), "lint.d.duration", 15, "forever"},
+		{"nonblocking hold out of range", both(good + "\n## Exp\n<!-- step: experiment nonblocking case=poll hold=9s -->\n"), "lint.d.duration", 15, "9s"},
+		{"throughput seconds out of range", both(good + "\n## Exp\n<!-- step: experiment throughput seconds=99 -->\n"), "lint.d.number", 15, "99"},
 		// The parser's own mistakes (content.ParseAll).
 		{"order not a number", both(strings.Replace(good, "id: demo\n", "id: demo\norder: abc\n", 1)), "lesson.bad-order", 3, "abc"},
 		{"role neither server nor client", both(strings.Replace(good, "id: demo\n", "id: demo\nrole: boss\n", 1)), "lesson.bad-role", 3, "boss"},
