@@ -464,6 +464,21 @@ func TestLessonsDir(t *testing.T) {
 	}
 }
 
+// TestLessonsDirProblems: a lesson of the folder with mistakes is refused
+// with every one of them, at its path in the folder, in the learner's
+// language.
+func TestLessonsDirProblems(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "zh"), 0o755)
+	os.WriteFile(filepath.Join(dir, "zh", "bad.md"), []byte("---\nid: bad\norder: abc\nrole: boss\n---\n## S\n<!-- step: socket rx udp -->\n"), 0o644)
+	r := sockstep(t, nil, "run", "bad", "--lessons", dir, "--lang", "zh", "--auto")
+	for _, want := range []string{filepath.Join(dir, "zh", "bad.md") + ":3: order: \"abc\" 不是整数", filepath.Join(dir, "zh", "bad.md") + ":4: role: \"boss\" 不是角色"} {
+		if r.code == 0 || !strings.Contains(r.stderr, want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", r.code, want, r.stderr)
+		}
+	}
+}
+
 func hasRoutable(addrs []net.Addr) bool {
 	for _, a := range addrs {
 		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
