@@ -21,7 +21,7 @@ func allLessons(lang content.Lang, dir string) ([]*content.Lesson, error) {
 	}
 	own, err := folderLessons(lang, dir)
 	if err != nil {
-		return nil, content.InDir(dir, err)
+		return nil, err
 	}
 	byID := map[string]bool{}
 	for _, l := range own {

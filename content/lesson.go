@@ -226,23 +226,6 @@ func (e *ParseError) at(msg string) string {
 	return fmt.Sprintf("%s:%d: %s", escape.String(e.File), e.Line, msg)
 }
 
-// InDir names the files of err's problems (a ParseError or ParseErrors)
-// as paths under dir, where LoadDir named them within its file system,
-// so that an instructor is told which file of the folder to open.
-func InDir(dir string, err error) error {
-	var all ParseErrors
-	var one *ParseError
-	switch {
-	case errors.As(err, &all):
-	case errors.As(err, &one):
-		all = ParseErrors{one}
-	}
-	for _, pe := range all {
-		pe.File = filepath.Join(dir, pe.File)
-	}
-	return err
-}
-
 // ErrorText says err in cat's language when it is (or wraps) a
 // ParseError with a catalog sentence, or a ParseErrors (every problem, one
 // a line), and as err.Error() otherwise.
