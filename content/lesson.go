@@ -788,10 +788,8 @@ func ReadPath(p string) ([]byte, error) {
 	return ReadFile(os.DirFS(filepath.Dir(p)), filepath.Base(p))
 }
 
-// LoadDir parses every *.md file of a directory tree (an instructor's own
-// lessons), with the same rules as the built-in ones.
-func LoadDir(fsys fs.FS, dir string) ([]*Lesson, error) { return loadDir(fsys, dir) }
-
+// loadDir parses every *.md file of one folder of fsys (the embedded
+// exercises of a language), sorted as menus list them.
 func loadDir(fsys fs.FS, dir string) ([]*Lesson, error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "*.md"))
 	if err != nil {
