@@ -18,8 +18,12 @@ func cmdLint(_ context.Context, c *cli, files []string) int {
 	if all, err := lint.Expand(files); err == nil {
 		files = all // a folder: every lesson in it
 	}
+	same := map[string][]lint.Problem{}
+	for _, p := range lint.SameIDs(files) {
+		same[p.File] = append(same[p.File], p)
+	}
 	for _, f := range files {
-		ps := lint.File(f)
+		ps := append(lint.File(f), same[f]...)
 		for _, p := range ps {
 			fmt.Fprintln(c.stdout, lint.Format(c.cat, p))
 		}

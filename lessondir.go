@@ -70,7 +70,7 @@ func folderLessons(lang content.Lang, dir string) ([]*content.Lesson, error) {
 		}
 		if first, ok := seen[l.ID]; ok {
 			return nil, &content.ParseError{File: l.Source, Msg: "this lesson has the id " + l.ID + ", as " + first + " already does",
-				Key: "cli.lessons-same-id", Args: []any{l.ID, first}}
+				Key: "lesson.same-id", Args: []any{l.ID, first}}
 		}
 		seen[l.ID] = l.Source
 		l.Lang = lang

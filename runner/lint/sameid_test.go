@@ -1,0 +1,46 @@
+package lint
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Two lessons of one language in one course with the same id: the later
+// is reported at its id: line, naming the earlier. Two languages of one
+// lesson, and lessons in different folders, are not.
+func TestSameIDs(t *testing.T) {
+	other := strings.Replace(good, "title: Demo", "title: Other", 1)
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  []string // "file:earlier" of each problem
+	}{
+		{"zh/ and en/ of one lesson", both(good), nil},
+		{"NAME.zh.md and NAME.en.md", map[string]string{"demo.zh.md": good, "demo.en.md": good}, nil},
+		{"two files of one language", map[string]string{"en/demo.md": good, "en/other.md": other}, []string{"en/other.md:en/demo.md"}},
+		{"flat, one language", map[string]string{"a.en.md": good, "b.en.md": other, "b.zh.md": other}, []string{"b.en.md:a.en.md"}},
+		{"a file for both languages and one for English", map[string]string{"a.md": good, "b.en.md": other}, []string{"b.en.md:a.md"}},
+		{"two folders, two courses", map[string]string{"one/a.md": good, "two/a.md": good}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := write(t, c.files)
+			files, err := Expand([]string{dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range SameIDs(files) {
+				rel, _ := filepath.Rel(dir, p.File)
+				prev, _ := filepath.Rel(dir, p.Args[1].(string))
+				if p.Key != "lesson.same-id" || p.Line != 2 || p.Args[0] != "demo" {
+					t.Errorf("problem %+v", p)
+				}
+				got = append(got, rel+":"+prev)
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}
