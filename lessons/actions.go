@@ -200,7 +200,7 @@ var directives = []*Spec{
 			texts := strings.Split(a.get("text"), "|")
 			out := fmt.Sprintf("sendto(%s, %s, 0, %s)", a.fd("name", s), quoteData([]byte(texts[0])), s.previewTarget(a.get("to")))
 			if a.get("repeat") == "yes" {
-				out = "loop until exit: " + out
+				out = s.text("call.repeat", out)
 			}
 			return out
 		},
@@ -241,7 +241,7 @@ var directives = []*Spec{
 	{Action: "inspect", Example: "inspect srv conn",
 		Params: []Param{{Name: "name", Positional: true, Required: true, Variadic: true, Socket: SocketUsed}},
 		preview: func(s *Session, a args) string {
-			return "# inspect " + strings.Join(a.list("name"), " ")
+			return "# " + s.text("call.inspect", strings.Join(a.list("name"), " "))
 		},
 		run: func(ctx context.Context, s *Session, a args) error {
 			for _, n := range a.list("name") {

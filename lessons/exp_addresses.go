@@ -271,7 +271,7 @@ var addressesExperiment = &Spec{Action: "addresses",
 		case "tuple":
 			return "bind(srv, 127.0.0.1:0); listen(srv)\nconnect(a); connect(b); accept(srv) × 2\ngetsockname(conn); getpeername(conn)"
 		case "ports":
-			return "bind(tcp, 127.0.0.1:0)\nbind(udp, the same); bind(tcp2, the same)"
+			return "bind(tcp, 127.0.0.1:0)\nbind(udp, " + s.text("exp.addresses.call.same") + "); bind(tcp2, " + s.text("exp.addresses.call.same") + ")"
 		}
 		return "cat /proc/sys/net/ipv4/ip_local_port_range\nconnect(c, srv); getsockname(c)\nsendto(u, rx); getsockname(u)"
 	},

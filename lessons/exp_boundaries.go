@@ -135,7 +135,7 @@ func (l *lab) tcpBigWrite(ctx context.Context, size, bufSize int) (bigWriteResul
 	if err := <-sent; err != nil {
 		return res, err
 	}
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, size), strconv.Itoa(size), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(size)), strconv.Itoa(size), nil, nil)
 	l.show(Server, fmt.Sprintf("recv(%d, %d, 0) × %d", srv, bufSize, res.Pieces), fmt.Sprintf("%d … %d", res.Smallest, res.Largest), nil, nil)
 	res.Intact = bytes.Equal(got, data)
 	return res, nil
@@ -223,7 +223,7 @@ var boundariesExperiment = &Spec{Action: "boundaries",
 		case "tcp":
 			return "send(c, \"one\"); send(c, \"two\"); send(c, \"three\")\nrecv(conn, 1024, 0) …"
 		case "big":
-			return "send(c, <1048576 bytes>)\nrecv(conn, 65536, 0) …"
+			return "send(c, " + s.data(1048576) + ")\nrecv(conn, 65536, 0) …"
 		case "length":
 			return "send(c, len1 + msg1 + len2 + msg2 + len3 + msg3)\nrecv(conn, 5, 0) …"
 		}

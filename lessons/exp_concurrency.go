@@ -141,7 +141,7 @@ func (l *lab) twoClients(ctx context.Context, concurrent bool, hold time.Duratio
 	r := <-got
 	if r.err != nil {
 		if errors.Is(r.err, errLabTimeout) {
-			return res, fmt.Errorf("client B never got its reply: %w", r.err)
+			return res, labFailed(r.err, "exp.concurrency.err.no-reply", "client B never got its reply")
 		}
 		return res, r.err
 	}

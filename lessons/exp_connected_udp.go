@@ -67,13 +67,13 @@ func (l *lab) udpConnectedFilter(ctx context.Context) (filterResult, error) {
 		return res, os.NewSyscallError("sendto", err)
 	}
 	res.StrangerSent = len(msg)
-	l.show(Client, fmt.Sprintf("sendto(%d, %q, 0, %s)   # stranger", stranger, msg, rxAddr), strconv.Itoa(len(msg)), nil, nil)
+	l.show(Client, fmt.Sprintf("sendto(%d, %q, 0, %s)", stranger, msg, rxAddr)+l.s.comment("exp.connected-udp.call.stranger"), strconv.Itoa(len(msg)), nil, nil)
 	n, err := unix.Write(tx, []byte("from the peer"))
 	if err != nil {
 		return res, os.NewSyscallError("send", err)
 	}
 	res.PeerSent = n
-	l.show(Client, fmt.Sprintf("send(%d, %q, 0)   # no address", tx, "from the peer"), strconv.Itoa(n), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %q, 0)", tx, "from the peer")+l.s.comment("exp.connected-udp.call.no-address"), strconv.Itoa(n), nil, nil)
 	if err := l.wait(ctx, rx, unix.POLLIN, labWait); err != nil {
 		return res, err
 	}
@@ -83,7 +83,7 @@ func (l *lab) udpConnectedFilter(ctx context.Context) (filterResult, error) {
 		return res, os.NewSyscallError("recvfrom", err)
 	}
 	res.Got, res.From = string(buf[:n]), sockaddrString(from)
-	l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)   # from %s", rx, res.From), strconv.Itoa(n), nil, buf[:n])
+	l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)", rx)+l.s.comment("exp.connected-udp.call.from", res.From), strconv.Itoa(n), nil, buf[:n])
 	more, err := l.ready(ctx, rx, unix.POLLIN, quietWait)
 	if err != nil {
 		return res, err
@@ -122,7 +122,7 @@ func (l *lab) udpConnectedRefused(ctx context.Context) (refusedResult, error) {
 	if err := unix.Connect(u, to); err != nil {
 		return res, os.NewSyscallError("connect", err)
 	}
-	l.show(Client, fmt.Sprintf("connect(%d, %s)   # nobody there", u, addr), "0", nil, nil)
+	l.show(Client, fmt.Sprintf("connect(%d, %s)", u, addr)+l.s.comment("exp.connected-udp.call.nobody"), "0", nil, nil)
 	for i := range res.Errs {
 		msg := "datagram " + strconv.Itoa(i+1)
 		n, err := unix.Write(u, []byte(msg))
@@ -179,7 +179,7 @@ func (l *lab) zeroLength(ctx context.Context) (emptyResult, error) {
 		if err != nil {
 			return res, os.NewSyscallError("recvfrom", err)
 		}
-		l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)   # from %s", rx, sockaddrString(from)), strconv.Itoa(n), nil, buf[:n])
+		l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)", rx)+l.s.comment("exp.connected-udp.call.from", sockaddrString(from)), strconv.Itoa(n), nil, buf[:n])
 		if i == 0 {
 			res.UDPLen, res.UDPFrom = n, sockaddrString(from)
 		} else {
@@ -247,7 +247,7 @@ var connectedUDPExperiment = &Spec{Action: "connected-udp",
 		case "filter":
 			return "connect(rx, tx); connect(tx, rx)\nsendto(stranger, \"from a stranger\", rx)\nsend(tx, \"from the peer\")\nrecvfrom(rx, 1024, 0) …"
 		case "refused":
-			return "connect(u, closed port)\nsend(u, \"datagram 1\"); send(u, \"datagram 2\"); send(u, \"datagram 3\")"
+			return "connect(u, " + s.text("exp.connected-udp.call.closed") + ")\nsend(u, \"datagram 1\"); send(u, \"datagram 2\"); send(u, \"datagram 3\")"
 		}
 		return "sendto(tx, \"\", rx); sendto(tx, \"still here\", rx)\nrecvfrom(rx, 1024, 0) × 2\nsend(c, \"\"); close(c); recv(conn, 1024, 0)"
 	},

@@ -70,7 +70,7 @@ func (l *lab) tcpWindow(ctx context.Context, bufSize, chunk int) (windowResult, 
 				return res, perr
 			} else if !ok {
 				res.Blocked = true
-				l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, chunk), "-1", unix.EAGAIN, nil)
+				l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(chunk)), "-1", unix.EAGAIN, nil)
 				break
 			}
 			continue
@@ -84,7 +84,7 @@ func (l *lab) tcpWindow(ctx context.Context, bufSize, chunk int) (windowResult, 
 			nextSample *= 4
 		}
 		if res.Sent > 64<<20 {
-			return res, fmt.Errorf("64 MiB went in and send never refused: %w", errLabTimeout)
+			return res, labFailed(errLabTimeout, "exp.flow.err.never-full", "64 MiB went in and send never refused")
 		}
 	}
 	res.RecvQ, res.SendQ, res.Unsent = inQueue(srv), outQueue(c), unsentQueue(c)
@@ -107,7 +107,7 @@ func (l *lab) tcpWindow(ctx context.Context, bufSize, chunk int) (windowResult, 
 		return res, fmt.Errorf("send: %w", err)
 	}
 	res.SentAfter = n
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, chunk), strconv.Itoa(n), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(chunk)), strconv.Itoa(n), nil, nil)
 	return res, nil
 }
 
@@ -139,7 +139,7 @@ func (l *lab) udpOverflow(ctx context.Context, count, size, bufSize int) (overfl
 		}
 		res.Sent++
 	}
-	l.show(Client, fmt.Sprintf("sendto(%d, <%d bytes>, 0, %s) × %d", tx, size, addr, count), strconv.Itoa(size), nil, nil)
+	l.show(Client, fmt.Sprintf("sendto(%d, %s, 0, %s) × %d", tx, l.s.data(size), addr, count), strconv.Itoa(size), nil, nil)
 	if after := udpRcvbufErrors(); before >= 0 && after >= 0 {
 		res.RcvbufErrors = after - before
 	}
@@ -164,7 +164,7 @@ func (l *lab) udpOverflow(ctx context.Context, count, size, bufSize int) (overfl
 var tcpWindowExperiment = &Spec{Action: "tcp-window",
 	Example: "experiment tcp-window",
 	preview: func(s *Session, a args) string {
-		return "send(c, <4096 bytes>, MSG_DONTWAIT) …   # → EAGAIN\nrecv(conn, 65536, 0) …\nsend(c, <4096 bytes>, MSG_DONTWAIT)"
+		return "send(c, " + s.data(4096) + ", MSG_DONTWAIT) …   # → EAGAIN\nrecv(conn, 65536, 0) …\nsend(c, " + s.data(4096) + ", MSG_DONTWAIT)"
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		l := s.newLab()
@@ -194,7 +194,7 @@ var udpOverflowExperiment = &Spec{Action: "udp-overflow",
 	Example: "experiment udp-overflow count=2000",
 	Params:  []Param{{Name: "count", Default: "2000", Min: 1, Max: 100000}},
 	preview: func(s *Session, a args) string {
-		return fmt.Sprintf("sendto(tx, <200 bytes>, 0, rx) × %s\nrecvfrom(rx, 2048, MSG_DONTWAIT) …", a.get("count"))
+		return fmt.Sprintf("sendto(tx, %s, 0, rx) × %s\nrecvfrom(rx, 2048, MSG_DONTWAIT) …", s.data(200), a.get("count"))
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		count := a.int("count")

@@ -156,13 +156,15 @@ func IPv6Loopback() bool {
 
 // checkIPv6 reports why ::1 cannot be used here, or "".
 func (l *lab) checkIPv6() string {
+	// The call and the errno's name: words that read the same in every
+	// language.
 	fd, err := l.socket6(TCP)
 	if err != nil {
-		return err.Error()
+		return "socket(AF_INET6): " + errName(err)
 	}
 	defer l.forget(fd)
 	if err := unix.Bind(fd, &unix.SockaddrInet6{Addr: ipv6Loopback.As16()}); err != nil {
-		return os.NewSyscallError("bind([::1]:0)", err).Error()
+		return "bind([::1]:0): " + errName(err)
 	}
 	return ""
 }
@@ -196,7 +198,7 @@ func (l *lab) loopback6(ctx context.Context) (v6Result, error) {
 	if sa, err := unix.Getsockname(c); err == nil {
 		res.Client = rawAddrPort(sa)
 	}
-	l.show(Server, fmt.Sprintf("accept(%d)   # peer %s", lfd, res.Peer), "fd "+strconv.Itoa(conn), nil, nil)
+	l.show(Server, fmt.Sprintf("accept(%d)", lfd)+l.s.comment("exp.ipv6.call.peer", res.Peer), "fd "+strconv.Itoa(conn), nil, nil)
 	msg := []byte("hello over IPv6")
 	if err := sendAll(c, msg); err != nil {
 		return res, err
@@ -259,7 +261,7 @@ func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
 		return res, os.NewSyscallError("getsockname", err)
 	}
 	res.MappedPeer, res.MappedLocal = rawAddrPort(pa), rawAddrPort(sa)
-	l.show(Server, fmt.Sprintf("accept(%d)   # peer %s", lfd, res.MappedPeer), "fd "+strconv.Itoa(conn), nil, nil)
+	l.show(Server, fmt.Sprintf("accept(%d)", lfd)+l.s.comment("exp.ipv6.call.peer", res.MappedPeer), "fd "+strconv.Itoa(conn), nil, nil)
 	l.forget(lfd)
 	only, addr6, err := l.listen6(netip.IPv6Unspecified(), 1)
 	if err != nil {
@@ -270,7 +272,7 @@ func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
 	c2, err := l.connectTo(ctx, to4)
 	res.V6onlyErr = err
 	if err == nil || !errors.Is(err, unix.ECONNREFUSED) {
-		return res, fmt.Errorf("an IPv4 connect to a listener with IPV6_V6ONLY on returned %v, not ECONNREFUSED: %w", err, errLabTimeout)
+		return res, labFailed(errLabTimeout, "exp.ipv6.err.v6only", "an IPv4 connect to a listener with IPV6_V6ONLY on returned %s, not ECONNREFUSED", errName(err))
 	}
 	l.show(Client, fmt.Sprintf("connect(%d, %s)", c2, to4), "-1", err, nil)
 	return res, nil
@@ -289,7 +291,11 @@ func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
 			}
 		}
 	}
-	l.show(Client, fmt.Sprintf("read %s: localhost → %s", hosts, joinAddrs(res.Hosts)), strconv.Itoa(len(res.Hosts)), nil, nil)
+	found := joinAddrs(res.Hosts)
+	if found == "" {
+		found = l.s.text("exp.ipv6.call.nothing")
+	}
+	l.show(Client, l.s.text("exp.ipv6.call.read", hosts, found), strconv.Itoa(len(res.Hosts)), nil, nil)
 	if res.Missing = l.checkIPv6(); res.Missing != "" {
 		return res, nil
 	}
@@ -297,7 +303,7 @@ func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
 	if err != nil {
 		return res, err
 	}
-	l.show(Server, fmt.Sprintf("bind(%d, %s); listen(%d)   # ::1 only", lfd, addr, lfd), "0", nil, nil)
+	l.show(Server, fmt.Sprintf("bind(%d, %s); listen(%d)", lfd, addr, lfd)+l.s.comment("exp.ipv6.call.only"), "0", nil, nil)
 	for _, a := range res.Hosts {
 		to := netip.AddrPortFrom(a, addr.Port())
 		fd, err := l.connectTo(ctx, to)
@@ -317,10 +323,8 @@ func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
 	return res, nil
 }
 
+// joinAddrs is as, comma-separated; "" for none.
 func joinAddrs(as []netip.Addr) string {
-	if len(as) == 0 {
-		return "(nothing)"
-	}
 	s := make([]string, len(as))
 	for i, a := range as {
 		s[i] = a.String()
@@ -363,7 +367,11 @@ func hostsEntries(path, name string) []netip.Addr {
 func v6Measurement(c string, res v6Result) Measurement {
 	m := Measurement{Title: "exp.ipv6.title"}
 	if c == "resolve" {
-		m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts", Args: []any{joinAddrs(res.Hosts)}})
+		if len(res.Hosts) == 0 {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts-none"})
+		} else {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts", Args: []any{joinAddrs(res.Hosts)}})
+		}
 		has6 := false
 		for _, a := range res.Hosts {
 			if a.Is6() {
@@ -418,9 +426,9 @@ var ipv6Experiment = &Spec{Action: "ipv6",
 			return "setsockopt(srv, IPV6_V6ONLY 0, SO_BINDTODEVICE \"lo\")\n" +
 				"bind(srv, [::]:0); listen(srv)\n" +
 				"socket(AF_INET, SOCK_STREAM); connect(c, 127.0.0.1:port); accept(srv)\n" +
-				"… again with IPV6_V6ONLY 1"
+				s.text("exp.ipv6.call.again")
 		}
-		return "read /etc/hosts: the addresses of localhost\nbind(srv, [::1]:0); listen(srv)\nconnect(c, each address of localhost, port) …"
+		return s.text("exp.ipv6.call.read-hosts") + "\nbind(srv, [::1]:0); listen(srv)\nconnect(c, " + s.text("exp.ipv6.call.each") + ", port) …"
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		l := s.newLab()

@@ -40,10 +40,14 @@ func (e *nsError) Error() string {
 func (e *nsError) Unwrap() []error { return []error{errNoNamespace, e.Err} }
 
 // reason is the step and the errno's name: words that read the same in
-// every language.
-func (e *nsError) reason() string {
+// every language (an operation this system does not have is said in the
+// session's).
+func (e *nsError) reason(s *Session) string {
 	if n := ErrnoOf(e.Err); n != 0 {
 		return e.Step + ": " + ErrnoName(n)
+	}
+	if errors.Is(e.Err, errors.ErrUnsupported) {
+		return e.Step + ": " + s.text("exp.err.unsupported")
 	}
 	return e.Step + ": " + e.Err.Error()
 }
@@ -175,7 +179,7 @@ func (l *lab) udpAcross(ctx context.Context, tx, rx int, res *lossyResult) error
 			return fmt.Errorf("sendto: %w", err)
 		}
 		if i == 0 {
-			l.show(Client, fmt.Sprintf("sendto(%d, <%d bytes>, 0, %s) × %d", tx, lossyMessageSize, sockaddrString(sa), res.Count), strconv.Itoa(lossyMessageSize), nil, nil)
+			l.show(Client, fmt.Sprintf("sendto(%d, %s, 0, %s) × %d", tx, l.s.data(lossyMessageSize), sockaddrString(sa), res.Count), strconv.Itoa(lossyMessageSize), nil, nil)
 		}
 	}
 	buf := make([]byte, 2048)
@@ -265,7 +269,7 @@ func (l *lab) tcpAcross(ctx context.Context, c, lfd int, res *lossyResult) error
 			unix.Shutdown(c, unix.SHUT_RDWR) // unblocks the sender
 			<-sent
 			if err == nil {
-				err = errors.New("the connection ended early")
+				err = labFailed(nil, "exp.err.ended-early", "the connection ended early")
 			}
 			return err
 		}
@@ -280,7 +284,7 @@ func (l *lab) tcpAcross(ctx context.Context, c, lfd int, res *lossyResult) error
 	if err := <-sent; err != nil {
 		return err
 	}
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0) × %d", c, lossyMessageSize, res.Count), strconv.Itoa(lossyMessageSize), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %s, 0) × %d", c, l.s.data(lossyMessageSize), res.Count), strconv.Itoa(lossyMessageSize), nil, nil)
 	l.show(Server, fmt.Sprintf("recv(%d, 65536, 0) …", conn), strconv.Itoa(res.Bytes)+" B", nil, nil)
 	a, segs := tcpSegments(c)
 	if b, _ := tcpSegments(conn); a >= 0 && b >= 0 {
@@ -335,7 +339,7 @@ func (l *lab) lossyRelay(ctx context.Context, loss, count int, seed int64) (loss
 		res.Received++
 	}
 	res.Elapsed = time.Since(start)
-	l.show(Client, fmt.Sprintf("sendto(%d, <%d bytes>, 0, %s) × %d", tx, lossyMessageSize, raddr, count), strconv.Itoa(lossyMessageSize), nil, nil)
+	l.show(Client, fmt.Sprintf("sendto(%d, %s, 0, %s) × %d", tx, l.s.data(lossyMessageSize), raddr, count), strconv.Itoa(lossyMessageSize), nil, nil)
 	l.show(Server, fmt.Sprintf("recvfrom(%d, 2048, 0) …", rx), strconv.Itoa(res.Received)+" ×", nil, nil)
 	return res, nil
 }
@@ -374,9 +378,9 @@ var lossyLinkExperiment = &Spec{Action: "lossy-link",
 		p := fmt.Sprintf("unshare(CLONE_NEWNET)\nioctl(SIOCSIFMTU, lo, %d); ioctl(SIOCSIFFLAGS, lo, IFF_UP)\n", lossyMTU) +
 			"nftables: numgen random mod 100 < " + loss + " counter drop\n"
 		if a.get("proto") == "tcp" {
-			return p + fmt.Sprintf("connect(c, srv)\nsend(c, <%d bytes>, 0) × %s; recv(conn, 65536, 0) …\ngetsockopt(c, IPPROTO_TCP, TCP_INFO)", lossyMessageSize, count)
+			return p + fmt.Sprintf("connect(c, srv)\nsend(c, %s, 0) × %s; recv(conn, 65536, 0) …\ngetsockopt(c, IPPROTO_TCP, TCP_INFO)", s.data(lossyMessageSize), count)
 		}
-		return p + fmt.Sprintf("sendto(tx, <%d bytes>, 0, rx) × %s; recvfrom(rx, 2048, 0) …", lossyMessageSize, count)
+		return p + fmt.Sprintf("sendto(tx, %s, 0, rx) × %s; recvfrom(rx, 2048, 0) …", s.data(lossyMessageSize), count)
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		res, err := s.lossyLink(ctx, Proto(a.get("proto")), a.int("loss"), a.int("count"), a.get("mode"))
@@ -397,7 +401,7 @@ func (s *Session) lossyLink(ctx context.Context, proto Proto, loss, count int, m
 		if err == nil || mode == "netns" || !errors.As(err, &ne) {
 			return res, err
 		}
-		s.ui.Note("exp.lossy.fallback", ne.reason())
+		s.ui.Note("exp.lossy.fallback", ne.reason(s))
 		l.close()
 	}
 	if proto == TCP {

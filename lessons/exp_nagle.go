@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -110,7 +109,7 @@ func (l *lab) nagleRounds(ctx context.Context, how string, rounds int) (nagleRun
 					return
 				}
 				if n == 0 {
-					done <- errors.New("the client closed in the middle of a request")
+					done <- labFailed(nil, "exp.nagle.err.client-closed", "the client closed in the middle of a request")
 					return
 				}
 				got += n
@@ -134,7 +133,7 @@ func (l *lab) nagleRounds(ctx context.Context, how string, rounds int) (nagleRun
 		for got < len(nagleReply) {
 			n, err := l.recv(ctx, c, buf, 0, labWait)
 			if err == nil && n == 0 {
-				err = errors.New("the server closed in the middle of a round")
+				err = labFailed(nil, "exp.nagle.err.server-closed", "the server closed in the middle of a round")
 			}
 			if err != nil {
 				runErr = err
@@ -234,7 +233,7 @@ var nagleExperiment = &Spec{Action: "nagle",
 		r := a.get("rounds")
 		if a.get("case") == "small" {
 			return fmt.Sprintf("send(c, %q); send(c, %q); recv(c)   × %s\n", nagleHeader, nagleBody, r) +
-				"setsockopt(c, IPPROTO_TCP, TCP_NODELAY, 1)\n… the same " + r + " rounds again"
+				"setsockopt(c, IPPROTO_TCP, TCP_NODELAY, 1)\n" + s.text("exp.nagle.call.again", r)
 		}
 		return "setsockopt(c, IPPROTO_TCP, TCP_CORK, 1)\n" +
 			fmt.Sprintf("send(c, %q); send(c, %q)\n", nagleHeader, nagleBody) +

@@ -41,10 +41,10 @@ func (l *lab) nonblockingCalls(ctx context.Context) (eagainResult, error) {
 	res.AcceptTook = time.Since(start)
 	if err == nil {
 		unix.Close(fd)
-		return res, errors.New("accept on a listener nobody called returned a connection")
+		return res, labFailed(nil, "exp.nonblocking.err.accepted", "accept on a listener nobody called returned a connection")
 	}
 	res.AcceptErr = err
-	l.show(Server, fmt.Sprintf("accept(%d)   # %d µs", lfd, res.AcceptTook.Microseconds()), "-1", err, nil)
+	l.show(Server, fmt.Sprintf("accept(%d)", lfd)+l.s.comment("exp.call.us", res.AcceptTook.Microseconds()), "-1", err, nil)
 	c, err := l.dial(ctx, addr, labWait)
 	if err != nil {
 		return res, err
@@ -63,10 +63,10 @@ func (l *lab) nonblockingCalls(ctx context.Context) (eagainResult, error) {
 	_, _, err = unix.Recvfrom(srv, buf, 0)
 	res.RecvTook = time.Since(start)
 	if err == nil {
-		return res, errors.New("recv on a connection nobody wrote to returned data")
+		return res, labFailed(nil, "exp.nonblocking.err.data", "recv on a connection nobody wrote to returned data")
 	}
 	res.RecvErr = err
-	l.show(Server, fmt.Sprintf("recv(%d, 1024, 0)   # %d µs", srv, res.RecvTook.Microseconds()), "-1", err, nil)
+	l.show(Server, fmt.Sprintf("recv(%d, 1024, 0)", srv)+l.s.comment("exp.call.us", res.RecvTook.Microseconds()), "-1", err, nil)
 	return res, nil
 }
 
@@ -140,7 +140,7 @@ func (l *lab) pollServer(ctx context.Context, hold time.Duration) (loopResult, e
 			break
 		}
 		if time.Now().After(deadline) {
-			serr = fmt.Errorf("the event loop: %w", errLabTimeout)
+			serr = labFailed(errLabTimeout, "exp.nonblocking.err.loop", "the event loop did not serve every client in time")
 			break
 		}
 		n, err := unix.Poll(fds, 50)
@@ -269,7 +269,7 @@ func (l *lab) loopClientsRun(ctx context.Context, clients map[string]int, hold t
 				return err
 			}
 			if n == 0 {
-				return errors.New("the server hung up")
+				return labFailed(nil, "exp.nonblocking.err.hung-up", "the server hung up")
 			}
 			got += n
 		}
@@ -318,7 +318,7 @@ var nonblockingExperiment = &Spec{Action: "nonblocking",
 			return "fcntl(srv, F_SETFL, O_NONBLOCK); accept(srv)\nfcntl(conn, F_SETFL, O_NONBLOCK); recv(conn, 1024, 0)"
 		}
 		return "while clients: poll([srv, conn…]) → accept / recv + send / close\n" +
-			"A, B, C connect; B and C ask; A asks " + a.get("hold") + " later"
+			s.text("exp.nonblocking.call.clients", a.get("hold"))
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		l := s.newLab()

@@ -49,7 +49,7 @@ func (l *lab) nonblockingSend(ctx context.Context, size int) (partialResult, err
 		return res, fmt.Errorf("send: %w", err)
 	}
 	res.Took = n
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, size), strconv.Itoa(n), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(size)), strconv.Itoa(n), nil, nil)
 	// Keep sending the rest until the kernel refuses for good: between
 	// calls it may move bytes on to the receiver and make room.
 	for sent := n; ; {
@@ -64,7 +64,7 @@ func (l *lab) nonblockingSend(ctx context.Context, size int) (partialResult, err
 				continue
 			}
 			res.AgainErr = err
-			l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, size-sent), "-1", err, nil)
+			l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(size-sent)), "-1", err, nil)
 			break
 		}
 		if err != nil {
@@ -74,7 +74,7 @@ func (l *lab) nonblockingSend(ctx context.Context, size int) (partialResult, err
 		res.More += m
 		res.MoreCalls++
 		if sent == size {
-			return res, fmt.Errorf("the buffers took all %d bytes: %w", size, errLabTimeout)
+			return res, labFailed(errLabTimeout, "exp.partial.err.took-all", "the buffers took all %d bytes", size)
 		}
 	}
 	n += res.More
@@ -148,7 +148,7 @@ func (l *lab) sendall(ctx context.Context, size int) (sendallResult, error) {
 		for res.Read < size {
 			n, err := l.recv(ctx, srv, buf, 0, labWait)
 			if err == nil && n == 0 {
-				err = errors.New("the connection ended early")
+				err = labFailed(nil, "exp.err.ended-early", "the connection ended early")
 			}
 			if err != nil {
 				read <- err
@@ -183,7 +183,7 @@ func (l *lab) sendall(ctx context.Context, size int) (sendallResult, error) {
 		return res, serr
 	}
 	for i, n := range res.Calls[:min(len(res.Calls), 3)] {
-		l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, size-sum(res.Calls[:i])), strconv.Itoa(n), nil, nil)
+		l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(size-sum(res.Calls[:i]))), strconv.Itoa(n), nil, nil)
 	}
 	if len(res.Calls) > 3 {
 		l.show(Client, fmt.Sprintf("send(%d, …) × %d", c, len(res.Calls)-3), "…", nil, nil)
@@ -228,7 +228,7 @@ func (l *lab) readLoop(ctx context.Context, parts []int, buffer int, pause time.
 		if err := sendAll(c, payload(p)); err != nil {
 			return res, err
 		}
-		l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, p), strconv.Itoa(p), nil, nil)
+		l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(p)), strconv.Itoa(p), nil, nil)
 		// Read what has arrived of this part before the next is sent.
 		for got < sum(parts[:i+1]) {
 			n, err := l.recv(ctx, srv, buf, 0, labWait)
@@ -236,7 +236,7 @@ func (l *lab) readLoop(ctx context.Context, parts []int, buffer int, pause time.
 				return res, err
 			}
 			if n == 0 {
-				return res, errors.New("the connection ended early")
+				return res, labFailed(nil, "exp.err.ended-early", "the connection ended early")
 			}
 			got += n
 			res.Reads = append(res.Reads, n)
@@ -257,15 +257,16 @@ var partialSendExperiment = &Spec{Action: "partial-send",
 	preview: func(s *Session, a args) string {
 		switch a.get("case") {
 		case "nonblocking":
-			return fmt.Sprintf("setsockopt(c, SOL_SOCKET, SO_SNDBUF, %d); fcntl(c, F_SETFL, O_NONBLOCK)\nsend(c, <%s bytes>, 0); send(c, <the rest>, 0) …", partialSendBuf, a.get("size"))
+			return fmt.Sprintf("setsockopt(c, SOL_SOCKET, SO_SNDBUF, %d); fcntl(c, F_SETFL, O_NONBLOCK)\nsend(c, %s, 0); send(c, %s, 0) …", partialSendBuf, s.data(a.get("size")), s.text("exp.partial.call.rest"))
 		case "signal":
-			return "send(c, <" + a.get("size") + " bytes>, 0)   # blocks\ntgkill(pid, tid, SIGURG) every 50 ms"
+			return "send(c, " + s.data(a.get("size")) + ", 0)" + s.comment("exp.partial.call.blocks") + "\n" +
+				"tgkill(pid, tid, SIGURG)" + s.comment("exp.partial.call.every", 50)
 		case "sendall":
 			return "while sent < " + a.get("size") + ": sent += send(c, data[sent:])"
 		case "read":
-			return "send(c, <" + a.get("size") + " bytes>)\nwhile got < " + a.get("size") + ": got += recv(conn, 1024)"
+			return "send(c, " + s.data(a.get("size")) + ")\nwhile got < " + a.get("size") + ": got += recv(conn, 1024)"
 		}
-		return "send(c, <4000 bytes>); recv(conn, 16384)\nsend(c, <6000 bytes>); recv(conn, 16384)"
+		return "send(c, " + s.data(4000) + "); recv(conn, 16384)\nsend(c, " + s.data(6000) + "); recv(conn, 16384)"
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		l := s.newLab()

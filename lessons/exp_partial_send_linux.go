@@ -4,7 +4,6 @@ package lessons
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -66,16 +65,16 @@ func (l *lab) interruptedSend(ctx context.Context, size int) (signalResult, erro
 		case <-limit.C:
 			unix.Shutdown(c, unix.SHUT_RDWR)
 			<-done
-			return res, fmt.Errorf("a blocking send was not ended by %d signals: %w", res.Signals, errLabTimeout)
+			return res, labFailed(errLabTimeout, "exp.partial.err.not-ended", "a blocking send was not ended by %d signals", res.Signals)
 		}
 	}
 	if r.err != nil {
 		return res, fmt.Errorf("send: %w", r.err)
 	}
 	res.Took, res.Elapsed = r.n, r.elapsed
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)   # %s ms, SIGURG × %d", c, size, ms(r.elapsed), res.Signals), strconv.Itoa(r.n), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(size))+l.s.comment("exp.partial.call.signals", ms(r.elapsed), res.Signals), strconv.Itoa(r.n), nil, nil)
 	if res.Took >= size {
-		return res, errors.New("the buffers took everything: nothing for a signal to interrupt")
+		return res, labFailed(nil, "exp.partial.err.took-everything", "the buffers took everything: nothing for a signal to interrupt")
 	}
 	return res, nil
 }

@@ -168,7 +168,7 @@ func (l *lab) writeAfterClose(ctx context.Context) (pipeResult, error) {
 	signal.Stop(sig)
 	res.Second = err
 	if err == nil || !errors.Is(err, unix.EPIPE) {
-		return res, fmt.Errorf("a second send after the peer's RST returned %v, not EPIPE: %w", err, errLabTimeout)
+		return res, labFailed(errLabTimeout, "exp.reset.err.epipe", "a second send after the peer's RST returned %s, not EPIPE", errName(err))
 	}
 	l.show(Client, fmt.Sprintf("send(%d, \"second\", 0)", c), "-1", err, nil)
 	return res, nil
@@ -204,7 +204,7 @@ func (l *lab) forgetfulServer(ctx context.Context, clients int) (closeWaitResult
 		l.forget(c)
 	}
 	l.show(Client, fmt.Sprintf("connect(c, %s); close(c)   × %d", addr, clients), "0", nil, nil)
-	l.show(Server, fmt.Sprintf("accept(%d) × %d   # and never close", lfd, clients), "fd", nil, nil)
+	l.show(Server, fmt.Sprintf("accept(%d) × %d", lfd, clients)+l.s.comment("exp.reset.call.never-close"), "fd", nil, nil)
 	for _, conn := range conns {
 		if err := l.wait(ctx, conn, unix.POLLIN, labWait); err != nil { // the FIN
 			return res, err
@@ -217,7 +217,7 @@ func (l *lab) forgetfulServer(ctx context.Context, clients int) (closeWaitResult
 	for _, conn := range conns {
 		l.forget(conn)
 	}
-	l.show(Server, fmt.Sprintf("close(conn) × %d   # the fix", clients), "0", nil, nil)
+	l.show(Server, fmt.Sprintf("close(conn) × %d", clients)+l.s.comment("exp.reset.call.fix"), "0", nil, nil)
 	res.AfterFix = countStates(addr.Port(), "CLOSE_WAIT")
 	return res, nil
 }
@@ -231,16 +231,16 @@ var resetExperiment = &Spec{Action: "reset",
 	preview: func(s *Session, a args) string {
 		switch a.get("case") {
 		case "unread":
-			return "send(c, \"GET /\"); recv(conn); close(conn); recv(c)\nsend(c, \"GET /\"); close(conn)   # unread; recv(c)"
+			return "send(c, \"GET /\"); recv(conn); close(conn); recv(c)\nsend(c, \"GET /\"); close(conn)" + s.comment("exp.reset.call.unread") + "\nrecv(c)"
 		case "linger":
 			return "setsockopt(conn, SOL_SOCKET, SO_LINGER, {on, 0 s}); close(conn)\nrecv(c, 1024, 0)"
 		case "epipe":
 			return "close(conn)\nsend(c, \"first\"); send(c, \"second\")"
 		case "close-wait":
-			return "connect(c, srv); accept(srv); close(c)   × " + a.get("clients") + "\n… the server never calls close(conn)"
+			return "connect(c, srv); accept(srv); close(c)   × " + a.get("clients") + "\n" + s.text("exp.reset.call.server-never")
 		}
 		return "getsockopt(c, SOL_SOCKET, SO_KEEPALIVE); getsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE) …\n" +
-			"setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, 1); TCP_KEEPIDLE 1; TCP_KEEPINTVL 1; TCP_KEEPCNT 3\n… an idle connection, watched with TCP_INFO"
+			"setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, 1); TCP_KEEPIDLE 1; TCP_KEEPINTVL 1; TCP_KEEPCNT 3\n" + s.text("exp.reset.call.idle")
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		m := Measurement{Title: "exp.reset.title"}

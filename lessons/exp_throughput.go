@@ -146,7 +146,7 @@ func (l *lab) tcpThroughput(ctx context.Context, d time.Duration) (tcpRate, erro
 	if err := errors.Join(r.err, rerr); err != nil {
 		return res, err
 	}
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0) × %d", c, tcpChunk, res.Writes), strconv.Itoa(tcpChunk), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %s, 0) × %d", c, l.s.data(tcpChunk), res.Writes), strconv.Itoa(tcpChunk), nil, nil)
 	l.show(Server, fmt.Sprintf("recv(%d, %d, 0) × %d", srv, tcpReadSize, res.Reads), strconv.FormatInt(res.Received, 10)+" B", nil, nil)
 	return res, nil
 }
@@ -225,7 +225,7 @@ func (l *lab) udpThroughput(ctx context.Context, d time.Duration, size int) (udp
 	if err := errors.Join(serr, r.err); err != nil {
 		return res, err
 	}
-	l.show(Client, fmt.Sprintf("sendto(%d, <%d bytes>, 0, %s) × %d", tx, size, addr, res.Sent), strconv.Itoa(size), nil, nil)
+	l.show(Client, fmt.Sprintf("sendto(%d, %s, 0, %s) × %d", tx, l.s.data(size), addr, res.Sent), strconv.Itoa(size), nil, nil)
 	l.show(Server, fmt.Sprintf("recvfrom(%d, %d, 0) × %d", rx, udpReadSize, res.Received), strconv.Itoa(size), nil, nil)
 	return res, nil
 }
@@ -247,8 +247,8 @@ var throughputExperiment = &Spec{Action: "throughput",
 	check: func(a args) error { _, err := throughputSeconds(a); return err },
 	preview: func(s *Session, a args) string {
 		sec := a.get("seconds")
-		tcp := fmt.Sprintf("send(c, <%d bytes>, 0) …   # %s s\nrecv(conn, %d, 0) …", tcpChunk, sec, tcpReadSize)
-		udp := fmt.Sprintf("sendto(tx, <%s bytes>, 0, rx) …   # %s s\nrecvfrom(rx, %d, 0) …", a.get("size"), sec, udpReadSize)
+		tcp := fmt.Sprintf("send(c, %s, 0) …%s\nrecv(conn, %d, 0) …", s.data(tcpChunk), s.comment("exp.call.s", sec), tcpReadSize)
+		udp := fmt.Sprintf("sendto(tx, %s, 0, rx) …%s\nrecvfrom(rx, %d, 0) …", s.data(a.get("size")), s.comment("exp.call.s", sec), udpReadSize)
 		switch a.get("proto") {
 		case "tcp":
 			return tcp

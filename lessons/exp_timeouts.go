@@ -96,10 +96,10 @@ func (l *lab) udpBlocks(ctx context.Context, wait time.Duration) (blockResult, e
 	if early {
 		// Another program sent to this port: the wait shown would be
 		// a lie.
-		return res, fmt.Errorf("recvfrom returned %d bytes nobody in the lesson sent, after %s ms: %w", n, ms(elapsed), errLabTimeout)
+		return res, labFailed(errLabTimeout, "exp.timeouts.err.early", "recvfrom returned %d bytes nobody in the lesson sent, after %s ms", n, ms(elapsed))
 	}
-	l.show(Client, fmt.Sprintf("sendto(%d, \"late\", 0, %s)   # %s ms", tx, addr, ms(wait)), strconv.Itoa(len(late)), nil, nil)
-	l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)   # %s ms", rx, ms(elapsed)), strconv.Itoa(n), nil, buf[:n])
+	l.show(Client, fmt.Sprintf("sendto(%d, \"late\", 0, %s)", tx, addr)+l.s.msComment(ms(wait)), strconv.Itoa(len(late)), nil, nil)
+	l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)", rx)+l.s.msComment(ms(elapsed)), strconv.Itoa(n), nil, buf[:n])
 	return res, nil
 }
 
@@ -127,9 +127,9 @@ func (l *lab) udpTimeout(ctx context.Context, timeout time.Duration) (blockResul
 		return res, ctx.Err()
 	}
 	if !early || !errors.Is(err, unix.EAGAIN) {
-		return res, fmt.Errorf("recvfrom with SO_RCVTIMEO returned %v after %s ms: %w", err, ms(elapsed), errLabTimeout)
+		return res, labFailed(errLabTimeout, "exp.timeouts.err.rcvtimeo", "recvfrom with SO_RCVTIMEO returned %s after %s ms, not EAGAIN", errName(err), ms(elapsed))
 	}
-	l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)   # %s ms", rx, ms(elapsed)), "-1", err, nil)
+	l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)", rx)+l.s.msComment(ms(elapsed)), "-1", err, nil)
 	return res, nil
 }
 
@@ -190,11 +190,12 @@ var timeoutsExperiment = &Spec{Action: "timeouts",
 	preview: func(s *Session, a args) string {
 		switch a.get("case") {
 		case "block":
-			return "recvfrom(rx, 1024, 0)   # no datagram comes\n… " + a.get("wait") + " s later: sendto(tx, \"late\", rx)"
+			return "recvfrom(rx, 1024, 0)" + s.comment("exp.timeouts.call.none") + "\n" +
+				s.text("exp.timeouts.call.later", a.get("wait"), `sendto(tx, "late", rx)`)
 		case "rcvtimeo":
 			return "setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, " + a.get("wait") + " s)\nrecvfrom(rx, 1024, 0)"
 		}
-		return "unshare(CLONE_NEWNET); nftables: drop every packet\n" +
+		return "unshare(CLONE_NEWNET); " + s.text("exp.timeouts.call.drop-all") + "\n" +
 			"setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, " + a.get("wait") + " s)\nconnect(c, srv)\n" +
 			"getsockopt(c, IPPROTO_TCP, TCP_INFO) …"
 	},
@@ -240,8 +241,8 @@ func (s *Session) synTimeouts(ctx context.Context, l *lab, limit time.Duration, 
 		if err == nil || mode == "netns" || !errors.As(err, &ne) {
 			return res, err
 		}
-		s.ui.Note("exp.timeouts.fallback", ne.reason())
-		return synResult{Path: "none", Limit: limit, Reason: ne.reason(), Dropped: -1, Captured: -1, CapturedRetrans: -1}, nil
+		s.ui.Note("exp.timeouts.fallback", ne.reason(s))
+		return synResult{Path: "none", Limit: limit, Reason: ne.reason(s), Dropped: -1, Captured: -1, CapturedRetrans: -1}, nil
 	}
 	return synResult{Path: "none", Limit: limit, Dropped: -1, Captured: -1, CapturedRetrans: -1}, nil
 }

@@ -116,7 +116,7 @@ func (l *lab) synDropped(ctx context.Context, limit time.Duration) (synResult, e
 	if !errors.Is(r.err, unix.EINPROGRESS) && !errors.Is(r.err, unix.ETIMEDOUT) {
 		return res, fmt.Errorf("connect: %w", r.err)
 	}
-	l.show(Client, fmt.Sprintf("connect(%d, %s)   # %s ms", c, sockaddrString(sa), ms(r.elapsed)), "-1", r.err, nil)
+	l.show(Client, fmt.Sprintf("connect(%d, %s)", c, sockaddrString(sa))+l.s.msComment(ms(r.elapsed)), "-1", r.err, nil)
 	res.Dropped = link.dropped()
 	if link.Wire != nil {
 		b := link.Wire.Drain(0)

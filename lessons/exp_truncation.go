@@ -35,7 +35,7 @@ func (l *lab) udpTruncation(ctx context.Context, size, bufSize int) (truncResult
 	if err := unix.Sendto(tx, big, 0, to); err != nil {
 		return res, fmt.Errorf("sendto: %w", err)
 	}
-	l.show(Client, fmt.Sprintf("sendto(%d, <%d bytes>, 0, %s)", tx, size, addr), strconv.Itoa(size), nil, nil)
+	l.show(Client, fmt.Sprintf("sendto(%d, %s, 0, %s)", tx, l.s.data(size), addr), strconv.Itoa(size), nil, nil)
 	if err := unix.Sendto(tx, []byte("next"), 0, to); err != nil {
 		return res, fmt.Errorf("sendto: %w", err)
 	}
@@ -71,7 +71,7 @@ func (l *lab) tcpNoTruncation(ctx context.Context, size, bufSize int) (readsResu
 		return res, err
 	}
 	res.Sent = size
-	l.show(Client, fmt.Sprintf("send(%d, <%d bytes>, 0)", c, size), strconv.Itoa(size), nil, nil)
+	l.show(Client, fmt.Sprintf("send(%d, %s, 0)", c, l.s.data(size)), strconv.Itoa(size), nil, nil)
 	buf := make([]byte, bufSize)
 	for res.Total() < size {
 		n, err := l.recv(ctx, srv, buf, 0, labWait)
@@ -95,9 +95,9 @@ var truncationExperiment = &Spec{Action: "truncation",
 	preview: func(s *Session, a args) string {
 		size, buffer := a.get("size"), a.get("buffer")
 		if a.get("proto") == "udp" {
-			return fmt.Sprintf("sendto(tx, <%s bytes>); sendto(tx, \"next\")\nrecvfrom(rx, %s, MSG_TRUNC); recvfrom(rx, %s, 0)", size, buffer, buffer)
+			return fmt.Sprintf("sendto(tx, %s); sendto(tx, \"next\")\nrecvfrom(rx, %s, MSG_TRUNC); recvfrom(rx, %s, 0)", s.data(size), buffer, buffer)
 		}
-		return fmt.Sprintf("send(c, <%s bytes>)\nrecv(conn, %s, 0) …", size, buffer)
+		return fmt.Sprintf("send(c, %s)\nrecv(conn, %s, 0) …", s.data(size), buffer)
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		size, buffer := a.int("size"), a.int("buffer")

@@ -3,7 +3,6 @@ package lessons
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/netip"
 	"os"
 	"sync"
@@ -199,7 +198,7 @@ var errLabTimeout = errors.New("nothing happened within the experiment's time li
 func (l *lab) wait(ctx context.Context, fd int, events int16, limit time.Duration) error {
 	ready, err := l.ready(ctx, fd, events, limit)
 	if err == nil && !ready {
-		err = fmt.Errorf("waited %s: %w", limit, errLabTimeout)
+		err = labFailed(errLabTimeout, "exp.err.waited", "waited %s s", seconds(limit))
 	}
 	return err
 }

@@ -29,9 +29,9 @@ func (s *Session) previewTarget(to string) string {
 			lo = netip.MustParseAddr("127.0.0.1")
 		}
 		if lo.Is6() {
-			return "[" + lo.String() + "]:<closed>"
+			return "[" + lo.String() + "]:" + s.text("call.closed")
 		}
-		return lo.String() + ":<closed>"
+		return lo.String() + ":" + s.text("call.closed")
 	}
 	if addr, err := s.target(to); err == nil {
 		return addr.String()

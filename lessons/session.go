@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sockstep/sockstep/content"
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 	"github.com/sockstep/sockstep/lessons/wire"
 )
@@ -92,6 +93,10 @@ type Config struct {
 	// step's timeline then shows them instead of the packets drawn from
 	// the calls. The caller opens and closes it (lessons/wire).
 	Wire Capture
+	// Lang is the language of the words a session writes itself into the
+	// calls it shows and previews (an experiment's comments, a
+	// placeholder such as <1000 bytes>); English when empty.
+	Lang content.Lang
 }
 
 // Question is something a step asks the learner.

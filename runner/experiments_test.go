@@ -46,7 +46,7 @@ var experimentFacts = []struct {
 	}},
 	{id: "connected-udp", facts: []factsPattern{
 		{"the peer's datagram, from the peer", `recvfrom returned "from the peer", from 127\.0\.0\.1:\d+`, true},
-		{"the stranger's sendto succeeded", `sendto\(\d+, "from a stranger", 0, 127\.0\.0\.1:\d+\)   # stranger = 15`, false},
+		{"the stranger's sendto succeeded", `sendto\(\d+, "from a stranger", 0, 127\.0\.0\.1:\d+\)   # (?:stranger|陌生人) = 15`, false},
 		{"the stranger's datagram filtered", `the stranger.s datagram never came`, true},
 		{"no socket took it", `Udp NoPorts \(datagrams that found no socket\) grew by [1-9]\d*`, true},
 		{"refused once, on the next send", `the three sends returned: 10, ECONNREFUSED, 10`, true},
@@ -56,7 +56,7 @@ var experimentFacts = []struct {
 		{"tcp eof only at close", `after the client's close, recv returned 0: end of stream`, true},
 	}},
 	{id: "flow-control", facts: []factsPattern{
-		{"send refused", `send\(\d+, <4096 bytes>, 0\) → EAGAIN`, false},
+		{"send refused", `send\(\d+, <4096 (?:bytes|字节)>, 0\) → EAGAIN`, false},
 		{"queues grew", `receiver +[1-9]\d* B, sender +[1-9]\d* B \(never sent +\d+ B\)`, true},
 		// SIOCOUTQ == SIOCOUTQNSD on a zero window is checked against the
 		// kernel by lessons.TestClaimSendQueueOnZeroWindowIsUnsent.
@@ -83,7 +83,7 @@ var experimentFacts = []struct {
 	}},
 	{id: "lossy-link", facts: []factsPattern{
 		{"udp lost some", `UDP: 1000 messages sent, 9\d\d arrived, [1-9]\d* lost; every sendto succeeded`, true},
-		{"udp call", `sendto\(\d+, <1000 bytes>, 0, 127\.0\.0\.1:\d+\) × 1000 = 1000`, false},
+		{"udp call", `sendto\(\d+, <1000 (?:bytes|字节)>, 0, 127\.0\.0\.1:\d+\) × 1000 = 1000`, false},
 		{"udp numbers", `UDP\S* 1000 \D+ 9\d\d \D+ [1-9]\d*`, false},
 	}, here: func(t *testing.T) []factsPattern {
 		// Where the machine allows it (root on Linux, as CI here) the
@@ -169,7 +169,7 @@ var experimentFacts = []struct {
 	}},
 	{id: "timeouts", facts: []factsPattern{
 		{"recvfrom blocked until the late datagram", `kept waiting; it returned only\s+after [\d.]+ ms, with the datagram the lesson sent then: "late"`, true},
-		{"SO_RCVTIMEO gives EAGAIN", `recvfrom\(\d+, 1024, 0\)   # [\d.]+ ms → EAGAIN`, false},
+		{"SO_RCVTIMEO gives EAGAIN", `recvfrom\(\d+, 1024, 0\)   # [\d.]+ (?:ms|毫秒) → EAGAIN`, false},
 	}, here: func(t *testing.T) []factsPattern {
 		// Where the SYNs can really be dropped (root on Linux, as CI
 		// here), they are resent on the kernel's timer, which doubles
@@ -185,8 +185,8 @@ var experimentFacts = []struct {
 		return []factsPattern{{"explained without root", `dropping SYNs takes root on Linux`, true}}
 	}},
 	{id: "partial-send", facts: []factsPattern{
-		{"a non-blocking send takes part", `send\(\d+, <1048576 bytes>, 0\) = \d+\n`, false},
-		{"then EAGAIN", `send\(\d+, <\d+ bytes>, 0\) → EAGAIN`, false},
+		{"a non-blocking send takes part", `send\(\d+, <1048576 (?:bytes|字节)>, 0\) = \d+\n`, false},
+		{"then EAGAIN", `send\(\d+, <\d+ (?:bytes|字节)>, 0\) → EAGAIN`, false},
 		{"the number shown", `given 1048576 bytes and took \d+`, true},
 		{"a signal cuts a blocking send short", `after [1-9]\d* signal\(s\) it returned: 1048576 bytes\s+asked, [1-9]\d* taken`, true},
 		{"sendall is a loop", `1048576 bytes sent completely by \d+ send calls`, true},
@@ -202,8 +202,8 @@ var experimentFacts = []struct {
 		{"the ephemeral port", `got port \d+ at connect`, true},
 	}},
 	{id: "nonblocking", facts: []factsPattern{
-		{"accept returns EAGAIN", `accept\(\d+\)   # \d+ µs → EAGAIN`, false},
-		{"recv returns EAGAIN", `recv\(\d+, 1024, 0\)   # \d+ µs → EAGAIN`, false},
+		{"accept returns EAGAIN", `accept\(\d+\)   # \d+ (?:µs|微秒) → EAGAIN`, false},
+		{"recv returns EAGAIN", `recv\(\d+, 1024, 0\)   # \d+ (?:µs|微秒) → EAGAIN`, false},
 		{"B and C served before A speaks", `recv\(\d+\); send\(\d+\) = 12 \(B\)(.|\n)*\(C\)(.|\n)*= 12 \(A\)`, false},
 		{"one goroutine, three clients", `one goroutine served 3 clients with \d+ calls to poll`, true},
 	}},
@@ -243,6 +243,10 @@ func TestExperiments(t *testing.T) {
 	}
 }
 
+// callLineRE is a call as a plain run shows it: "  ▶ [who] call = ret",
+// with ✓ or ✗ for an error, or "  … call" while it waits.
+var callLineRE = regexp.MustCompile(`(?m)^  (?:[▶✓✗] \[[^\]\n]*\]|…) (.*)$`)
+
 // experimentEndToEnd runs an experiment lesson in both languages without a
 // terminal, as CI and --auto do, and checks the measured facts it prints.
 // TestExperiments calls it with each row of experimentFacts.
@@ -267,6 +271,19 @@ func experimentEndToEnd(t *testing.T, id string, pats []factsPattern) {
 			}
 			if strings.Contains(out, "«") {
 				t.Errorf("a message key is missing from the %s catalog:\n%s", lang, tail(out, 3000))
+			}
+			// The calls as they ran: code, and words in the lesson's
+			// language (issue 16).
+			names := lessonSockets(l)
+			for _, m := range callLineRE.FindAllStringSubmatch(out, -1) {
+				// The call, then what it returned (a number, fd N, an
+				// errno's name and its note).
+				call, ret := m[1], ""
+				if i := max(strings.LastIndex(call, " = "), strings.LastIndex(call, " → ")); i >= 0 {
+					call, ret = call[:i], strings.ReplaceAll(call[i:], "#", "")
+				}
+				checkCallLine(t, lang, id, call, names)
+				checkCallLine(t, lang, id, ret, names)
 			}
 			for _, p := range pats {
 				if lang != content.English && p.label {

@@ -83,6 +83,11 @@ func (o *Options) fill() {
 	if o.Lang == "" {
 		o.Lang = content.English
 	}
+	if o.Session.Lang == "" {
+		// The session's own words (an experiment's comments) are in
+		// the learner's language too.
+		o.Session.Lang = o.Lang
+	}
 	if o.Width <= 0 || o.Compact && o.Width > 80 {
 		o.Width = 80
 	}

@@ -195,9 +195,14 @@ func (r *Runner) explainFor(err error, proto lessons.Proto) []string {
 
 // ErrorText says one of the lessons package's errors in the learner's
 // language: the catalog's sentence, then, for a lesson author's mistake,
-// the detail (in English, as the author's tools write it). ok is false for
-// any other error.
+// the detail (in English, as the author's tools write it); an experiment
+// that could not measure (lessons.LabError) in its own sentence. ok is
+// false for any other error.
 func ErrorText(cat *content.Catalog, err error) (lines []string, ok bool) {
+	var le *lessons.LabError
+	if errors.As(err, &le) {
+		return []string{cat.T("err.lab"), cat.T(le.Key, le.Args...)}, true
+	}
 	for _, e := range []struct {
 		err    error
 		key    string
