@@ -160,11 +160,11 @@ func (l *lab) checkIPv6() string {
 	// language.
 	fd, err := l.socket6(TCP)
 	if err != nil {
-		return "socket(AF_INET6): " + errName(err)
+		return "socket(AF_INET6): " + l.s.errName(err)
 	}
 	defer l.forget(fd)
 	if err := unix.Bind(fd, &unix.SockaddrInet6{Addr: ipv6Loopback.As16()}); err != nil {
-		return "bind([::1]:0): " + errName(err)
+		return "bind([::1]:0): " + l.s.errName(err)
 	}
 	return ""
 }
@@ -272,7 +272,7 @@ func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
 	c2, err := l.connectTo(ctx, to4)
 	res.V6onlyErr = err
 	if err == nil || !errors.Is(err, unix.ECONNREFUSED) {
-		return res, labFailed(errLabTimeout, "exp.ipv6.err.v6only", "an IPv4 connect to a listener with IPV6_V6ONLY on returned %s, not ECONNREFUSED", errName(err))
+		return res, labFailed(errLabTimeout, "exp.ipv6.err.v6only", "an IPv4 connect to a listener with IPV6_V6ONLY on returned %s, not ECONNREFUSED", l.s.errName(err))
 	}
 	l.show(Client, fmt.Sprintf("connect(%d, %s)", c2, to4), "-1", err, nil)
 	return res, nil

@@ -39,18 +39,8 @@ func (e *nsError) Error() string {
 
 func (e *nsError) Unwrap() []error { return []error{errNoNamespace, e.Err} }
 
-// reason is the step and the errno's name: words that read the same in
-// every language (an operation this system does not have is said in the
-// session's).
-func (e *nsError) reason(s *Session) string {
-	if n := ErrnoOf(e.Err); n != 0 {
-		return e.Step + ": " + ErrnoName(n)
-	}
-	if errors.Is(e.Err, errors.ErrUnsupported) {
-		return e.Step + ": " + s.text("exp.err.unsupported")
-	}
-	return e.Step + ": " + e.Err.Error()
-}
+// reason is the step and the errno's name (Session.errName).
+func (e *nsError) reason(s *Session) string { return e.Step + ": " + s.errName(e.Err) }
 
 const (
 	// lossyMessageSize is the size of each message.

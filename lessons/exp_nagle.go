@@ -198,11 +198,11 @@ func (l *lab) showRounds(how string, c int, r nagleRun) {
 	l.show(Client, fmt.Sprintf("%s   × %d", calls, len(r.Rounds)), "2", nil, nil)
 }
 
-func nagleMeasurement(runs []nagleRun) Measurement {
+func nagleMeasurement(s *Session, runs []nagleRun) Measurement {
 	m := Measurement{Title: "exp.nagle.title"}
 	for _, r := range runs {
 		if r.Err != nil {
-			m.Rows = append(m.Rows, Row{Key: "exp.nagle.unsupported." + r.How, Args: []any{r.Err.Error()}})
+			m.Rows = append(m.Rows, Row{Key: "exp.nagle.unsupported." + r.How, Args: []any{"setsockopt(TCP_CORK): " + s.errName(r.Err)}})
 			continue
 		}
 		m.Rows = append(m.Rows, Row{Key: "exp.nagle.row." + r.How, Args: []any{
@@ -258,6 +258,6 @@ var nagleExperiment = &Spec{Action: "nagle",
 			}
 			runs = append(runs, r)
 		}
-		s.measure(nagleMeasurement(runs))
+		s.measure(nagleMeasurement(s, runs))
 		return nil
 	}}

@@ -168,7 +168,7 @@ func (l *lab) writeAfterClose(ctx context.Context) (pipeResult, error) {
 	signal.Stop(sig)
 	res.Second = err
 	if err == nil || !errors.Is(err, unix.EPIPE) {
-		return res, labFailed(errLabTimeout, "exp.reset.err.epipe", "a second send after the peer's RST returned %s, not EPIPE", errName(err))
+		return res, labFailed(errLabTimeout, "exp.reset.err.epipe", "a second send after the peer's RST returned %s, not EPIPE", l.s.errName(err))
 	}
 	l.show(Client, fmt.Sprintf("send(%d, \"second\", 0)", c), "-1", err, nil)
 	return res, nil

@@ -127,7 +127,7 @@ func (l *lab) udpTimeout(ctx context.Context, timeout time.Duration) (blockResul
 		return res, ctx.Err()
 	}
 	if !early || !errors.Is(err, unix.EAGAIN) {
-		return res, labFailed(errLabTimeout, "exp.timeouts.err.rcvtimeo", "recvfrom with SO_RCVTIMEO returned %s after %s ms, not EAGAIN", errName(err), ms(elapsed))
+		return res, labFailed(errLabTimeout, "exp.timeouts.err.rcvtimeo", "recvfrom with SO_RCVTIMEO returned %s after %s ms, not EAGAIN", l.s.errName(err), ms(elapsed))
 	}
 	l.show(Server, fmt.Sprintf("recvfrom(%d, 1024, 0)", rx)+l.s.msComment(ms(elapsed)), "-1", err, nil)
 	return res, nil

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/sockstep/sockstep/content"
@@ -59,14 +60,18 @@ func labFailed(err error, key, format string, args ...any) error {
 	return &LabError{Key: key, Args: args, Msg: fmt.Sprintf(format, args...), Err: err}
 }
 
-// errName is how an error a lesson did not expect is named in a LabError:
-// its errno's name, "0" for no error, or its text.
-func errName(err error) string {
+// errName names an error in words that read the same in every language,
+// for a LabError or a measurement: its errno's name, "0" for no error;
+// an operation this system does not have is said in the session's
+// language, and anything else as its text.
+func (s *Session) errName(err error) string {
 	switch n := ErrnoOf(err); {
 	case err == nil:
 		return "0"
 	case n != 0:
 		return ErrnoName(n)
+	case errors.Is(err, errors.ErrUnsupported):
+		return s.text("exp.err.unsupported")
 	}
 	return err.Error()
 }

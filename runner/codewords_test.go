@@ -94,19 +94,19 @@ func socketName(w string) bool {
 func TestProseWords(t *testing.T) {
 	t.Parallel()
 	for line, want := range map[string]string{
-		`recvfrom(rx, 1024, 0)   # 没有数据报到来`:                    "",
-		`recvfrom(rx, 1024, 0)   # no datagram comes`:             "no datagram comes",
-		`send(c, <1048576 字节>, 0)`:                              "",
-		`send(c, <1048576 bytes>, 0)`:                             "bytes",
+		`recvfrom(rx, 1024, 0)   # 没有数据报到来`:                         "",
+		`recvfrom(rx, 1024, 0)   # no datagram comes`:               "no datagram comes",
+		`send(c, <1048576 字节>, 0)`:                                  "",
+		`send(c, <1048576 bytes>, 0)`:                               "bytes",
 		`sendto(12, "from a stranger", 0, 127.0.0.1:48349)   # 陌生人`: "",
-		`connect(c, 127.0.0.1:<closed>)   # → ECONNREFUSED`:      "closed",
-		`… 3 s later: sendto(tx, "late", rx)`:                     "later",
-		`setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, 2 s)`:            "",
-		`connect(c1, srv) … connect(c4, srv)   # O_NONBLOCK`:      "",
-		`accept(9)   # peer [::ffff:127.0.0.1]:49008`:             "peer",
-		`# TCP_INFO tcpi_state: srv c conn2`:                      "",
-		`while sent < 1048576: sent += send(c, data[sent:])`:      "",
-		`close(conn) × 3   # the fix`:                             "the fix",
+		`connect(c, 127.0.0.1:<closed>)   # → ECONNREFUSED`:         "closed",
+		`… 3 s later: sendto(tx, "late", rx)`:                       "later",
+		`setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, 2 s)`:              "",
+		`connect(c1, srv) … connect(c4, srv)   # O_NONBLOCK`:        "",
+		`accept(9)   # peer [::ffff:127.0.0.1]:49008`:               "peer",
+		`# TCP_INFO tcpi_state: srv c conn2`:                        "",
+		`while sent < 1048576: sent += send(c, data[sent:])`:        "",
+		`close(conn) × 3   # the fix`:                               "the fix",
 	} {
 		if got := strings.Join(proseWords(line), " "); got != want {
 			t.Errorf("proseWords(%q) = %q, want %q", line, got, want)

@@ -23,6 +23,10 @@ func TestErrorText(t *testing.T) {
 		{fmt.Errorf("port=%q: %w", "x", lessons.ErrBadPort), 1, false},
 		{fmt.Errorf("binding 10.0.0.1: %w", lessons.ErrNotLocal), 1, false},
 		{fmt.Errorf("socket %q is already closed: %w", "c", lessons.ErrLesson), 2, true},
+		// An experiment that could not measure says why in the
+		// learner's words, not in the English of its Error.
+		{fmt.Errorf("experiment: %w", &lessons.LabError{Key: "exp.timeouts.err.early", Args: []any{4, "3.2"},
+			Msg: "recvfrom returned 4 bytes nobody in the lesson sent, after 3.2 ms"}), 2, false},
 	}
 	for _, tt := range tests {
 		lines, ok := ErrorText(zh, tt.err)
@@ -41,3 +45,4 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("an unknown error was claimed: %q", lines)
 	}
 }
+
