@@ -60,8 +60,14 @@ func (r *Runner) whoFacts(f lessons.Facts) (who, external string) {
 
 func (r *Runner) printCall(c lessons.Call) {
 	tag := r.paint(colorDim, "["+r.who(c.Peer)+"]")
+	// A call's comment ("sendto(…)   # stranger") goes after what the
+	// call returned, as in code: "sendto(…) = 15   # stranger".
+	call, comment, _ := strings.Cut(c.Text, "   # ")
+	if comment != "" {
+		comment = r.paint(colorDim, "   # "+comment)
+	}
 	if c.Err == nil {
-		r.printf("  %s %s %s = %s\n", r.paint(colorOK, "▶"), tag, r.paint(colorCode, c.Text), c.Ret)
+		r.printf("  %s %s %s = %s%s\n", r.paint(colorOK, "▶"), tag, r.paint(colorCode, call), c.Ret, comment)
 	} else {
 		name := lessons.ErrnoName(lessons.ErrnoOf(c.Err))
 		mark, col := "✗", colorErr
@@ -73,7 +79,7 @@ func (r *Runner) printCall(c lessons.Call) {
 		if name == "" {
 			name = c.Err.Error()
 		}
-		r.printf("  %s %s %s → %s%s\n", r.paint(col, mark), tag, r.paint(colorCode, c.Text), r.paint(colorErr, name), suffix)
+		r.printf("  %s %s %s → %s%s%s\n", r.paint(col, mark), tag, r.paint(colorCode, call), r.paint(colorErr, name), comment, suffix)
 		lines := r.explainFor(c.Err, c.Proto)
 		if c.Expected && len(lines) > 1 {
 			lines = lines[:1] // what it means; what to do about it is not needed
