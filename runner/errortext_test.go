@@ -45,4 +45,3 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("an unknown error was claimed: %q", lines)
 	}
 }
-

@@ -20,6 +20,7 @@ import (
 //     the lesson), never in a sentence: a sentence about the lesson's port
 //     says {{port}}.
 //   - Every {{name}} the prose used was filled by the run.
+//
 // defaultPortRE finds 7788 as a number of its own, not inside another
 // (an ephemeral port such as 57788 is a measurement, not the notes' port).
 var defaultPortRE = regexp.MustCompile(`(^|[^0-9])7788($|[^0-9])`)
