@@ -12,6 +12,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// defaultPortRE finds 7788 as a number of its own, not inside another
+// (an ephemeral port such as 57788 is a measurement, not the notes' port).
+var defaultPortRE = regexp.MustCompile(`(^|[^0-9])7788($|[^0-9])`)
+
 // checkProse is called on every plain run of a lesson (plainRun, which
 // every lesson and experiment test uses, in both languages, on a port
 // other than 7788): the prose follows the run.
@@ -20,11 +24,6 @@ import (
 //     the lesson), never in a sentence: a sentence about the lesson's port
 //     says {{port}}.
 //   - Every {{name}} the prose used was filled by the run.
-//
-// defaultPortRE finds 7788 as a number of its own, not inside another
-// (an ephemeral port such as 57788 is a measurement, not the notes' port).
-var defaultPortRE = regexp.MustCompile(`(^|[^0-9])7788($|[^0-9])`)
-
 func checkProse(t *testing.T, l *content.Lesson, r *Runner, out string) {
 	t.Helper()
 	if r.port() == lessons.DefaultPort {
