@@ -268,6 +268,7 @@ func (l *lab) showOn(proto Proto, side Side, text, ret string, err error, data [
 	c := Call{Side: side, Text: text, Ret: ret, Data: data, Peer: side == Server, Proto: proto}
 	if err != nil {
 		c.Err, c.Expected = err, true
+		l.s.shownFailing(err)
 	}
 	l.s.ui.Call(c)
 }

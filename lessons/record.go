@@ -51,6 +51,9 @@ func (s *Session) done(c *call, ret string, err error) (Call, error) {
 		p.At = c.start
 		s.event(p)
 	}
+	if err != nil {
+		s.shownFailing(err)
+	}
 	s.ui.Call(out)
 	return out, err
 }

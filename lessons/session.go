@@ -179,6 +179,33 @@ type Session struct {
 	// confirmed at a prompt in a classroom session: connect and sendto
 	// may reach it (allowed).
 	typed netip.Addr
+	// shown are the errnos of the calls shown failing in this step:
+	// an error the step ends with is explained with its call only if
+	// its call was shown (Explained).
+	shown map[unix.Errno]bool
+}
+
+// shownFailing records that a call was shown failing with err.
+func (s *Session) shownFailing(err error) {
+	if e := ErrnoOf(err); e != 0 {
+		s.mu.Lock()
+		if s.shown == nil {
+			s.shown = map[unix.Errno]bool{}
+		}
+		s.shown[e] = true
+		s.mu.Unlock()
+	}
+}
+
+// Explained reports whether err, the error a step ended with, was already
+// shown and explained with the call that failed with it. An experiment's
+// own calls are not all shown: when one of them fails, err must be
+// explained on its own.
+func (s *Session) Explained(err error) bool {
+	e := ErrnoOf(err)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return e != 0 && s.shown[e]
 }
 
 // NewSession starts an empty session. Close it to release every socket.

@@ -72,6 +72,7 @@ func (s *Session) unwatch(proto Proto, port uint16) {
 func (s *Session) stepStart() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.shown = nil
 	return len(s.tl)
 }
 

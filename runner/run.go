@@ -657,7 +657,7 @@ func (r *Runner) runStep(ctx context.Context, sess *lessons.Session, st content.
 		if errors.Is(err, context.Canceled) || errors.Is(err, ErrInterrupted) {
 			return err
 		}
-		if lessons.ErrnoOf(err) == 0 { // not already explained with its call
+		if !sess.Explained(err) { // not already explained with its call
 			r.printf("  %s\n", r.paint(colorErr, r.cat.T("step.failed")))
 			for _, line := range r.explain(err) {
 				r.printf("      %s\n", line)
