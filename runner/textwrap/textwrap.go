@@ -24,9 +24,10 @@ import (
 // listMarker is the start of a rendered list item: "• " or "12. ".
 var listMarker = regexp.MustCompile(`^(?:• |[0-9]{1,3}\. )`)
 
-// escapeRE matches the terminal escape sequences glamour emits: CSI (colour
-// and style) and OSC (hyperlinks). They take no columns.
-var escapeRE = regexp.MustCompile(`\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
+// escapeRE matches, at the start of a string, the terminal escape
+// sequences glamour emits: CSI (colour and style) and OSC (hyperlinks).
+// They take no columns.
+var escapeRE = regexp.MustCompile(`^(?:\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\))`)
 
 // noBreakBefore lists characters a line must not start with, and
 // noBreakAfter the ones it must not end with (opening brackets and quotes).
@@ -48,10 +49,15 @@ func tokenize(line string) []token {
 	var toks []token
 	glue := false // the last token ends with an opening bracket
 	for len(line) > 0 {
-		if loc := escapeRE.FindStringIndex(line); loc != nil && loc[0] == 0 {
-			toks = append(toks, token{text: line[:loc[1]]})
-			line = line[loc[1]:]
-			continue
+		// An escape sequence is a token of its own. Tried only where one
+		// starts: searching the rest of the line at every character made
+		// a long line quadratic.
+		if line[0] == '\x1b' {
+			if esc := escapeRE.FindString(line); esc != "" {
+				toks = append(toks, token{text: esc})
+				line = line[len(esc):]
+				continue
+			}
 		}
 		r, size := utf8.DecodeRuneInString(line)
 		w := runewidth.RuneWidth(r)
