@@ -26,7 +26,7 @@ func init() {
 	register(&exercise{
 		id:        "tcp-client",
 		replyLast: true,
-		stdin:     []byte(tcpClientMessage + "\n"),
+		stdin:     input(tcpClientMessage + "\n"),
 		newPeer:   func() peer { return &oneShotServer{} },
 		want: func(o *Observation) Facts {
 			return Facts{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,10 +16,11 @@ import (
 // server's whole reply to standard output, reading until the server
 // closes. verify is the server: it reads until the program's FIN, then
 // answers in pieces of uneven size with pauses between them, so that one
-// recv gets only part of the reply, and closes.
+// recv gets only part of the reply, and closes. The upload and the reply
+// are made the first time they are used, not at every start of sockstep.
 var (
-	sendallData  = makeFileData(200000)
-	sendallReply = makeSendallReply()
+	sendallData  = sync.OnceValue(func() []byte { return makeFileData(200000) })
+	sendallReply = sync.OnceValue(func() []byte { return makeSendallReply(sendallData()) })
 )
 
 // sendallChunks are the sizes verify answers in, in turn, repeated.
@@ -31,10 +33,10 @@ const sendallPause = 10 * time.Millisecond
 // byte has come: on loopback a shutdown follows the last send at once.
 const sendallEOFWait = time.Second
 
-func makeSendallReply() []byte {
+func makeSendallReply(data []byte) []byte {
 	var b bytes.Buffer
-	sum := sha256.Sum256(sendallData)
-	fmt.Fprintf(&b, "received %d bytes, sha256 %s\n", len(sendallData), hex.EncodeToString(sum[:8]))
+	sum := sha256.Sum256(data)
+	fmt.Fprintf(&b, "received %d bytes, sha256 %s\n", len(data), hex.EncodeToString(sum[:8]))
 	for i := 1; i <= 300; i++ {
 		fmt.Fprintf(&b, "line %03d of 300: 你好, the reply goes on until the server closes\n", i)
 	}
@@ -56,8 +58,8 @@ func init() {
 		want: func(o *Observation) Facts {
 			return Facts{
 				Conns:  []ConnFacts{{Closed: true, Upload: true}},
-				File:   sendallFacts(sendallData),
-				Stdout: lines(sendallReply),
+				File:   sendallFacts(sendallData()),
+				Stdout: lines(sendallReply()),
 				Exit:   exitOK,
 			}
 		},
@@ -89,11 +91,11 @@ func (p *sendallServer) play(s *session) {
 	if c == nil {
 		return
 	}
-	if !c.readUntil(len(sendallData), idleWait) {
+	if !c.readUntil(len(sendallData()), idleWait) {
 		if s.over() {
 			s.gaveUp(waitData)
 		}
-		if c.rec().Closed && len(c.rec().Received) < len(sendallData) {
+		if c.rec().Closed && len(c.rec().Received) < len(sendallData()) {
 			// A short upload that ended with a FIN: answer anyway,
 			// so the program's output shows what it read.
 			p.reply(s, c)
@@ -114,7 +116,7 @@ func (p *sendallServer) play(s *session) {
 // reply sends the answer in uneven pieces with pauses, then closes.
 func (p *sendallServer) reply(s *session, c *tcpConn) {
 	defer c.close()
-	rest := sendallReply
+	rest := sendallReply()
 	for i := 0; len(rest) > 0; i++ {
 		n := min(sendallChunks[i%len(sendallChunks)], len(rest))
 		if !c.send(rest[:n]) {
@@ -144,19 +146,20 @@ func diagnoseSendall(o *Observation, want, got Facts) []Hint {
 	}
 	r := o.Conns[0].Received
 	out := string(o.Stdout)
+	data, reply := sendallData(), sendallReply()
 	switch {
 	case len(r) == 0:
 		hs = append(hs, hint("nothing_sent_tcp"))
-	case len(r) < len(sendallData) && bytes.HasPrefix(sendallData, r):
-		hs = append(hs, hint("truncated", len(r), len(sendallData)))
-	case !bytes.Equal(r, sendallData):
+	case len(r) < len(data) && bytes.HasPrefix(data, r):
+		hs = append(hs, hint("truncated", len(r), len(data)))
+	case !bytes.Equal(r, data):
 		hs = append(hs, hint("stdin_binary"))
 	case o.WaitedFor == waitClose:
 		hs = append(hs, hint("no_half_close"))
 	case out == "":
 		hs = append(hs, hint("closed_before_reply"))
-	case len(out) < len(sendallReply) && strings.HasPrefix(string(sendallReply), out):
-		hs = append(hs, hint("reply_truncated", len(out), len(sendallReply)))
+	case len(out) < len(reply) && strings.HasPrefix(string(reply), out):
+		hs = append(hs, hint("reply_truncated", len(out), len(reply)))
 	}
 	return hs
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 )
 
 // tcp-file: the program uploads its whole stdin (binary) as a 4-byte
@@ -18,16 +19,16 @@ import (
 //
 // The file is 100 000 bytes with every byte value, CRLFs, NULs, Chinese
 // and invalid UTF-8 in it, so that reading stdin as text, sending it
-// without a loop, or forgetting the prefix all show.
-var tcpFileData = makeFileData(100000)
+// without a loop, or forgetting the prefix all show. It is made the first
+// time it is used: most runs of sockstep never verify tcp-file.
+var tcpFileData = sync.OnceValue(func() []byte { return makeFileData(100000) })
 
 // maxUpload bounds what verify reads when the prefix is not a sane length.
 const maxUpload = 4 << 20
 
 func makeFileData(n int) []byte {
-	// Appended to a slice of the final size: this runs at every start of
-	// sockstep (package initialisation), and a bytes.Buffer written byte
-	// by byte took 0.7 ms of it.
+	// Appended to a slice of the final size: a bytes.Buffer written byte
+	// by byte took 0.7 ms.
 	b := make([]byte, 0, n+32)
 	x := uint32(2463534242)
 	for len(b) < n {
@@ -59,12 +60,13 @@ func init() {
 		decodeHint: "stdin_binary",
 		newPeer:    func() peer { return &fileServer{} },
 		want: func(o *Observation) Facts {
+			data := tcpFileData()
 			var prefix [4]byte
-			binary.BigEndian.PutUint32(prefix[:], uint32(len(tcpFileData)))
+			binary.BigEndian.PutUint32(prefix[:], uint32(len(data)))
 			return Facts{
 				Conns:  []ConnFacts{{Closed: true, Upload: true}},
-				File:   fileFacts(append(prefix[:], tcpFileData...)),
-				Stdout: []string{fmt.Sprintf("OK %d", len(tcpFileData))},
+				File:   fileFacts(append(prefix[:], data...)),
+				Stdout: []string{fmt.Sprintf("OK %d", len(data))},
 				Exit:   exitOK,
 			}
 		},
@@ -149,8 +151,9 @@ func diagnoseTCPFile(o *Observation, want, got Facts) []Hint {
 		return hs
 	}
 	r := o.Conns[0].Received
+	data := tcpFileData()
 	var prefix [4]byte
-	binary.BigEndian.PutUint32(prefix[:], uint32(len(tcpFileData)))
+	binary.BigEndian.PutUint32(prefix[:], uint32(len(data)))
 	body := r[min(4, len(r)):]
 	// A prefix that matches what was sent after it frames the upload
 	// correctly, even if the content itself is wrong.
@@ -160,17 +163,17 @@ func diagnoseTCPFile(o *Observation, want, got Facts) []Hint {
 		hs = append(hs, hint("nothing_sent_tcp"))
 	case len(r) >= 4 && bytes.Equal(r[:4], []byte{prefix[3], prefix[2], prefix[1], prefix[0]}):
 		hs = append(hs, hint("byte_order"))
-	case bytes.HasPrefix(r, tcpFileData[:4]):
+	case bytes.HasPrefix(r, data[:4]):
 		hs = append(hs, hint("no_prefix"))
-	case bytes.HasPrefix(r, fmt.Appendf(nil, "%d", len(tcpFileData))):
+	case bytes.HasPrefix(r, fmt.Appendf(nil, "%d", len(data))):
 		hs = append(hs, hint("prefix_as_text"))
 	case !consistent && !bytes.Equal(r[:min(4, len(r))], prefix[:min(4, len(r))]):
 		hs = append(hs, hint("bad_prefix"))
 	}
 	switch {
-	case len(r) < 4 || bytes.Equal(body, tcpFileData):
-	case len(body) < len(tcpFileData) && bytes.HasPrefix(tcpFileData, body):
-		hs = append(hs, hint("truncated", len(body), len(tcpFileData)))
+	case len(r) < 4 || bytes.Equal(body, data):
+	case len(body) < len(data) && bytes.HasPrefix(data, body):
+		hs = append(hs, hint("truncated", len(body), len(data)))
 	case consistent || bytes.Equal(r[:4], prefix[:]):
 		hs = append(hs, hint("text_mode"))
 	}

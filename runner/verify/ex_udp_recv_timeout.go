@@ -24,7 +24,7 @@ func init() {
 	register(&exercise{
 		id:      "udp-recv-timeout",
 		binds:   true,
-		stdin:   []byte("0.5\n"),
+		stdin:   input("0.5\n"),
 		newPeer: func() peer { return &udpTimedSender{} },
 		want: func(o *Observation) Facts {
 			return Facts{Stdout: append(slices.Clone(udpTimeoutMessages), "timeout"), Exit: exitOK}

@@ -20,7 +20,7 @@ func init() {
 	in := strings.Join(udpSendLines, "\n") + "\nexit\n" + udpSendAfterExit + "\n"
 	register(&exercise{
 		id:      "udp-send",
-		stdin:   []byte(in),
+		stdin:   input(in),
 		newPeer: func() peer { return &udpReceiver{} },
 		want: func(o *Observation) Facts {
 			return Facts{Datagrams: udpSendLines, Exit: exitOK}

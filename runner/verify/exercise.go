@@ -6,9 +6,12 @@ import "sort"
 // and what the contract expects. The words are in content/exercises.
 type exercise struct {
 	id     string
-	binds  bool   // the program binds HOST:PORT itself (verify picks a free port)
-	server bool   // the program should still be serving when verify stops it
-	stdin  []byte // fed to the program; nil for none
+	binds  bool // the program binds HOST:PORT itself (verify picks a free port)
+	server bool // the program should still be serving when verify stops it
+	// stdin makes what the program is fed; nil for nothing. A function,
+	// so that the large inputs are made only when they are used, not at
+	// every start of sockstep (see input for a fixed text).
+	stdin func() []byte
 	// replyLast: the program prints the server's reply as its last line;
 	// what it printed before (a prompt, a "connected") is ignored.
 	replyLast bool
@@ -38,6 +41,9 @@ type peer interface {
 var registry = map[string]*exercise{}
 
 func register(e *exercise) { registry[e.id] = e }
+
+// input is an exercise's stdin that is a fixed text.
+func input(s string) func() []byte { return func() []byte { return []byte(s) } }
 
 // IDs lists the exercises verify can check, sorted.
 func IDs() []string {

@@ -137,12 +137,16 @@ func runOnce(parent context.Context, ex *exercise, argv []string, opt Options) *
 	s.port, o.Port = port, port
 
 	args := append(append([]string(nil), argv[1:]...), host, strconv.Itoa(port))
+	var stdin []byte
+	if ex.stdin != nil {
+		stdin = ex.stdin()
+	}
 	pr, err := proc.Start(proc.Spec{
 		Path:  argv[0],
 		Args:  args,
 		Dir:   opt.Dir,
 		Env:   programEnv(opt.Env),
-		Stdin: ex.stdin,
+		Stdin: stdin,
 	})
 	if err != nil {
 		o.StartErr = err
