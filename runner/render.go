@@ -105,7 +105,7 @@ func fitWidth(s string, width int) string {
 	blank := 0
 	for _, line := range lines {
 		line = trimRightSpaces(line)
-		if ansi.Strip(line) == "" {
+		if emptyLine(line) {
 			if blank++; blank > 1 {
 				continue
 			}
@@ -116,6 +116,16 @@ func fitWidth(s string, width int) string {
 		out = append(out, wrapLine(line, width)...)
 	}
 	return strings.Join(out, "\n")
+}
+
+// emptyLine reports whether line shows nothing: it is empty, or holds only
+// escape sequences. Without an ESC there is nothing to strip (ansi.Strip
+// would return the line as it is), and most lines have none.
+func emptyLine(line string) bool {
+	if !strings.Contains(line, "\x1b") {
+		return line == ""
+	}
+	return ansi.Strip(line) == ""
 }
 
 // trimRightSpaces drops the padding glamour adds to fill each line; it is

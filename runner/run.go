@@ -89,11 +89,9 @@ func (r *Runner) emit(screen, record string) {
 	}
 }
 
-// wrapTo wraps every line of s wider than width.
+// wrapTo wraps every line of s wider than width. (Each line is measured
+// by wrapLine; measuring all of s first cost as much again for a lesson.)
 func wrapTo(s string, width int) string {
-	if ansi.StringWidth(s) <= width {
-		return s
-	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.Join(wrapLine(l, width), "\n")

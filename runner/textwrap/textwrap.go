@@ -46,52 +46,56 @@ type token struct {
 }
 
 func tokenize(line string) []token {
-	var toks []token
+	// Room for every token at once: a word and its space take 4 bytes
+	// or more, a Chinese character 3.
+	toks := make([]token, 0, len(line)/2+1)
 	glue := false // the last token ends with an opening bracket
-	for len(line) > 0 {
+	for i := 0; i < len(line); {
 		// An escape sequence is a token of its own. Tried only where one
 		// starts: searching the rest of the line at every character made
 		// a long line quadratic.
-		if line[0] == '\x1b' {
-			if esc := escapeRE.FindString(line); esc != "" {
+		if line[i] == '\x1b' {
+			if esc := escapeRE.FindString(line[i:]); esc != "" {
 				toks = append(toks, token{text: esc})
-				line = line[len(esc):]
+				i += len(esc)
 				continue
 			}
 		}
-		r, size := utf8.DecodeRuneInString(line)
+		r, size := utf8.DecodeRuneInString(line[i:])
 		w := runewidth.RuneWidth(r)
+		// grow adds this character to the last token, which ends where
+		// it starts: tokens are pieces of line, never copies.
+		grow := func(t *token) {
+			t.text = line[i-len(t.text) : i+size]
+			t.width += w
+		}
 		if glue && r != ' ' {
-			toks[len(toks)-1].text += line[:size]
-			toks[len(toks)-1].width += w
+			grow(&toks[len(toks)-1])
 			toks[len(toks)-1].wide = w == 2 // a word may go on after "（
 			glue = strings.ContainsRune(noBreakAfter, r)
-			line = line[size:]
+			i += size
 			continue
 		}
 		glue = strings.ContainsRune(noBreakAfter, r)
 		switch {
 		case r == ' ':
 			if n := len(toks); n > 0 && toks[n-1].space {
-				toks[n-1].text += " "
-				toks[n-1].width++
+				grow(&toks[n-1])
 			} else {
 				toks = append(toks, token{text: " ", width: 1, space: true})
 			}
 		case strings.ContainsRune(noBreakBefore, r) && len(toks) > 0 && !toks[len(toks)-1].space:
-			toks[len(toks)-1].text += line[:size]
-			toks[len(toks)-1].width += w
+			grow(&toks[len(toks)-1])
 		case w == 2:
-			toks = append(toks, token{text: line[:size], width: 2, wide: true})
+			toks = append(toks, token{text: line[i : i+size], width: 2, wide: true})
 		default:
 			if n := len(toks); n > 0 && !toks[n-1].space && !toks[n-1].wide && toks[n-1].width > 0 {
-				toks[n-1].text += line[:size]
-				toks[n-1].width += w
+				grow(&toks[n-1])
 			} else {
-				toks = append(toks, token{text: line[:size], width: w})
+				toks = append(toks, token{text: line[i : i+size], width: w})
 			}
 		}
-		line = line[size:]
+		i += size
 	}
 	return toks
 }
@@ -99,7 +103,9 @@ func tokenize(line string) []token {
 // Line breaks one rendered line into lines of at most width columns,
 // repeating the line's indentation on each continuation line.
 func Line(line string, width int) []string {
-	if ansi.StringWidth(line) <= width {
+	// No character takes more columns than it has bytes in UTF-8, so a
+	// line with no more bytes than the width fits without measuring it.
+	if len(line) <= width || ansi.StringWidth(line) <= width {
 		return []string{line}
 	}
 	plain := ansi.Strip(line)
