@@ -556,7 +556,10 @@ func ParseAll(name string, data []byte) (*Lesson, []*ParseError) {
 			cur.Directives, stray = stray, nil
 			continue
 		}
-		if !inFence && afterRE.MatchString(line) {
+		// Only a line holding a comment can be <!-- after --> or a step
+		// directive; most lines are prose, not worth two expressions.
+		comment := !inFence && strings.Contains(line, "<!--")
+		if comment && afterRE.MatchString(line) {
 			switch {
 			case cur == nil:
 				add(&ParseError{Line: i + 1,
@@ -571,7 +574,7 @@ func ParseAll(name string, data []byte) (*Lesson, []*ParseError) {
 			}
 			continue
 		}
-		if !inFence {
+		if comment {
 			if m := directiveRE.FindStringSubmatch(line); m != nil {
 				d, pe := parseDirective(m[1])
 				if pe != nil {
