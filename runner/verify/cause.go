@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os/exec"
-	"regexp"
 	"strings"
 	"syscall"
 
@@ -63,9 +62,9 @@ func exportText(cat *content.Catalog, err error) string {
 // What a start failure's text says when only the text crossed from the
 // process that tried (verify's namespace shim reports it as a message).
 var (
-	reStartMissing = regexp.MustCompile(`(?i)no such file or directory|executable file not found|was not found`)
-	reStartDenied  = regexp.MustCompile(`(?i)permission denied`)
-	reStartFormat  = regexp.MustCompile(`(?i)exec format error`)
+	reStartMissing = lazy(`(?i)no such file or directory|executable file not found|was not found`)
+	reStartDenied  = lazy(`(?i)permission denied`)
+	reStartFormat  = lazy(`(?i)exec format error`)
 )
 
 // startHint is the hint for the program prog that could not be started:

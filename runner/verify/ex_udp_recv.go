@@ -2,7 +2,6 @@ package verify
 
 import (
 	"net"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -117,7 +116,7 @@ func unmapSender(lines []string, sender string) []string {
 
 // The ways the notes' receiver prints the sender: Python's tuple, or ip and
 // port as separate print arguments.
-var reTupleAddr = regexp.MustCompile(`\(\s*'?127\.0\.0\.1'?\s*,\s*\d+\s*\)|127\.0\.0\.1\s+\d+`)
+var reTupleAddr = lazy(`\(\s*'?127\.0\.0\.1'?\s*,\s*\d+\s*\)|127\.0\.0\.1\s+\d+`)
 
 func diagnoseUDPRecv(o *Observation, want, got Facts) []Hint {
 	var hs []Hint

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -28,19 +27,21 @@ func hint(key string, args ...any) Hint { return Hint{Key: "verify.hint." + key,
 // What programs in any language print when a socket call fails. Python,
 // Go, Node, Java and C's perror all name the errno in one of these ways.
 var (
-	reAddrNotAvail = regexp.MustCompile(`(?i)cannot assign requested address|EADDRNOTAVAIL|errno 99\b`)
-	reAddrInUse    = regexp.MustCompile(`(?i)address already in use|EADDRINUSE|errno 98\b`)
-	reRefused      = regexp.MustCompile(`(?i)connection refused|ECONNREFUSED|errno 111\b`)
-	reDecode       = regexp.MustCompile(`(?i)UnicodeDecodeError|can't decode byte|invalid utf-?8|malformed input`)
+	reAddrNotAvail = lazy(`(?i)cannot assign requested address|EADDRNOTAVAIL|errno 99\b`)
+	reAddrInUse    = lazy(`(?i)address already in use|EADDRINUSE|errno 98\b`)
+	reRefused      = lazy(`(?i)connection refused|ECONNREFUSED|errno 111\b`)
+	reDecode       = lazy(`(?i)UnicodeDecodeError|can't decode byte|invalid utf-?8|malformed input`)
 	// Python's traceback names the codec: decoding UTF-8 bytes as GBK
 	// fails on the first byte pair GBK does not have.
-	// Node's dgram throws this for a send on a socket already closed.
-	reDgramNotRunning = regexp.MustCompile(`ERR_SOCKET_DGRAM_NOT_RUNNING`)
-	reGBKDecode       = regexp.MustCompile(`'gbk' codec can't decode|'gb2312' codec can't decode|'gb18030' codec can't decode`)
+	reGBKDecode = lazy(`'gbk' codec can't decode|'gb2312' codec can't decode|'gb18030' codec can't decode`)
 	// Bytes printed as bytes, not text: Python's b'…', Go's [228 189 160],
 	// Node's <Buffer e4 bd a0>, Java's [B@1b6d3586.
-	reBytesPrinted = regexp.MustCompile(`\bb'|\bb"|\[\d{1,3}(?: \d{1,3}){2,}\]|<Buffer(?: [0-9a-f]{2})+|\[B@[0-9a-f]+`)
+	reBytesPrinted = lazy(`\bb'|\bb"|\[\d{1,3}(?: \d{1,3}){2,}\]|<Buffer(?: [0-9a-f]{2})+|\[B@[0-9a-f]+`)
 )
+
+// dgramNotRunning is what Node's dgram throws for a send on a socket
+// already closed.
+const dgramNotRunning = "ERR_SOCKET_DGRAM_NOT_RUNNING"
 
 // printsBytes reports whether program output shows bytes in a language's
 // notation for them instead of decoded text.
@@ -83,7 +84,7 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	case reDecode.Match(stderr):
 		hs = append(hs, hint(cmp.Or(ex.decodeHint, "decode_error")))
 	}
-	if reDgramNotRunning.Match(stderr) {
+	if bytes.Contains(stderr, []byte(dgramNotRunning)) {
 		// Node: a send that found its socket closed, because close()
 		// ran while the sends were still queued.
 		hs = append(hs, hint("closed_before_sent"))
@@ -187,8 +188,8 @@ func advise(hs []Hint, argv []string, dir string) []Hint {
 }
 
 var (
-	reNodeSend  = regexp.MustCompile(`\.send\s*\(`)
-	reNodeClose = regexp.MustCompile(`\.close\s*\(`)
+	reNodeSend  = lazy(`\.send\s*\(`)
+	reNodeClose = lazy(`\.close\s*\(`)
 )
 
 // gbk is the encoding a Chinese Windows console and many older notes use.
