@@ -103,12 +103,13 @@ func tokenize(line string) []token {
 // Line breaks one rendered line into lines of at most width columns,
 // repeating the line's indentation on each continuation line.
 func Line(line string, width int) []string {
-	// No character takes more columns than it has bytes in UTF-8, so a
-	// line with no more bytes than the width fits without measuring it.
-	if len(line) <= width || ansi.StringWidth(line) <= width {
+	if fits(line, width) {
 		return []string{line}
 	}
-	plain := ansi.Strip(line)
+	plain := line
+	if strings.Contains(line, "\x1b") { // ansi.Strip returns any other line as it is
+		plain = ansi.Strip(line)
+	}
 	indent := len(plain) - len(strings.TrimLeft(plain, " "))
 	if m := listMarker.FindString(plain[indent:]); m != "" {
 		indent += ansi.StringWidth(m) // a list item's lines hang under its text
@@ -159,6 +160,21 @@ func Line(line string, width int) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// fits reports whether line takes at most width columns. Most lines are
+// not measured grapheme by grapheme: no character takes more columns than
+// it has bytes in UTF-8, and printable ASCII takes one column a byte.
+func fits(line string, width int) bool {
+	if len(line) <= width {
+		return true
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] < ' ' || line[i] > '~' {
+			return ansi.StringWidth(line) <= width
+		}
+	}
+	return false // len(line) columns
 }
 
 // trimRight drops the spaces at a line's end.
