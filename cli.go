@@ -34,7 +34,9 @@ func newCLI(e env, langFlag string) *cli {
 		lang = content.DetectLang(e.getenv)
 	}
 	setStuckLang(lang)
-	return &cli{env: e, langFlag: langFlag, lang: lang, cat: content.Text(lang), o: defaultOpts()}
+	cat := content.Text(lang)
+	go cat.Preload() // parsed while the flags and the lesson are read
+	return &cli{env: e, langFlag: langFlag, lang: lang, cat: cat, o: defaultOpts()}
 }
 
 // langOK says so when --lang names no language we have.

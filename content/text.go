@@ -17,41 +17,50 @@ import (
 // key to fmt format string; several files are merged so that each part of
 // the program can keep its words in its own file.
 //
-// core.json is read when the catalog is made; the other files the first
-// time a key is not in it. Most commands start, print and end with core's
-// words alone, and reading every file was a good part of their start.
+// core.json is read at the first message (or by Preload); the other
+// files the first time a key is not in it. Most commands start, print and
+// end with core's words alone, and reading every file was a good part of
+// their start.
 type Catalog struct {
 	lang Lang
-	core map[string]string
+	core func() (map[string]string, error) // core.json, read once
 	rest func() (map[string]string, error) // every other file, read once
 }
 
-// catalogs holds each language's catalog, loaded the first time it is
+// catalogs holds each language's catalog, made the first time it is
 // asked for: a command reads one language, and parsing the other's files
 // would only slow its start.
-var catalogs sync.Map // Lang → func() (*Catalog, error)
+var catalogs sync.Map // Lang → *Catalog
 
 // Text returns the catalog for lang (English for a language we do not
-// have). The embedded catalogs are checked by the package tests, so a
-// failure to load them is a build defect and panics.
+// have). Its files are read when a message is first asked for. The
+// embedded catalogs are checked by the package tests, so a failure to
+// read them is a build defect and panics then.
 func Text(lang Lang) *Catalog {
 	if !slices.Contains(Langs, lang) {
 		lang = English
 	}
-	load, _ := catalogs.LoadOrStore(lang, sync.OnceValues(func() (*Catalog, error) { return loadCatalog(files, lang) }))
-	c, err := load.(func() (*Catalog, error))()
-	if err != nil {
-		panic(err)
+	if c, ok := catalogs.Load(lang); ok {
+		return c.(*Catalog)
 	}
-	return c
+	c, _ := catalogs.LoadOrStore(lang, newCatalog(files, lang))
+	return c.(*Catalog)
 }
+
+// Preload reads core.json now, unless it has been read: a command calls
+// it in a goroutine of its own as soon as it knows the language, so that
+// parsing the file overlaps the command's other work before its first
+// message (for `sockstep show`, reading the lesson) instead of coming
+// before it.
+func (c *Catalog) Preload() { c.core() }
 
 // loadCatalogs reads every file of every language at once (the tests'
 // check of the files).
 func loadCatalogs(fsys fs.FS) (map[Lang]*Catalog, error) {
 	out := map[Lang]*Catalog{}
 	for _, l := range Langs {
-		c, err := loadCatalog(fsys, l)
+		c := newCatalog(fsys, l)
+		_, err := c.core()
 		if err == nil {
 			_, err = c.rest()
 		}
@@ -63,15 +72,23 @@ func loadCatalogs(fsys fs.FS) (map[Lang]*Catalog, error) {
 	return out, nil
 }
 
-// loadCatalog reads core.json of language l, and prepares the reading of
-// the other files, which also checks that no key is defined twice.
-func loadCatalog(fsys fs.FS, l Lang) (*Catalog, error) {
+// newCatalog prepares the reading of language l's files: core.json, and
+// the others, which also checks that no key is defined twice.
+func newCatalog(fsys fs.FS, l Lang) *Catalog {
 	dir := path.Join("text", string(l))
-	c := &Catalog{lang: l, core: map[string]string{}}
-	if err := readMessages(fsys, path.Join(dir, "core.json"), c.core, nil); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
+	c := &Catalog{lang: l}
+	c.core = sync.OnceValues(func() (map[string]string, error) {
+		core := map[string]string{}
+		if err := readMessages(fsys, path.Join(dir, "core.json"), core, nil); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return core, nil
+	})
 	c.rest = sync.OnceValues(func() (map[string]string, error) {
+		core, err := c.core()
+		if err != nil {
+			return nil, err
+		}
 		names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 		if err != nil {
 			return nil, err
@@ -81,13 +98,13 @@ func loadCatalog(fsys fs.FS, l Lang) (*Catalog, error) {
 			if path.Base(name) == "core.json" {
 				continue
 			}
-			if err := readMessages(fsys, name, rest, c.core); err != nil {
+			if err := readMessages(fsys, name, rest, core); err != nil {
 				return nil, fmt.Errorf("%w for %s (second time in %s)", err, l, name)
 			}
 		}
 		return rest, nil
 	})
-	return c, nil
+	return c
 }
 
 // readMessages adds the messages of file name to into; a key already in
@@ -114,7 +131,11 @@ func readMessages(fsys fs.FS, name string, into, also map[string]string) error {
 
 // msg looks key up: in core.json, then in the other files.
 func (c *Catalog) msg(key string) (string, bool) {
-	if f, ok := c.core[key]; ok {
+	core, err := c.core()
+	if err != nil {
+		panic(err) // the embedded files are checked by the tests
+	}
+	if f, ok := core[key]; ok {
 		return f, true
 	}
 	rest, err := c.rest()
@@ -157,9 +178,10 @@ func (c *Catalog) Has(key string) bool {
 
 // Keys returns every key in the catalog, sorted.
 func (c *Catalog) Keys() []string {
+	core, _ := c.core()
 	rest, _ := c.rest()
-	keys := make([]string, 0, len(c.core)+len(rest))
-	for k := range c.core {
+	keys := make([]string, 0, len(core)+len(rest))
+	for k := range core {
 		keys = append(keys, k)
 	}
 	for k := range rest {
