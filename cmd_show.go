@@ -45,8 +45,12 @@ func cmdShow(_ context.Context, c *cli, words []string) int {
 
 // show prints lessons or exercises, rendered, or as Markdown (--plain);
 // each after the first is introduced as the exercise that follows. They
-// are rendered at once, one goroutine each (rendering is most of show's
-// time), and printed in order.
+// are rendered at once (rendering is most of show's time): the first, a
+// lesson and the longest, on this goroutine, so that it starts at once;
+// the others on goroutines of their own. (With every document on a new
+// goroutine, the one started last ran first, and the lesson often waited
+// for it: Go runs the newest goroutine next, and another thread takes
+// long to wake and steal the rest.) They are printed in order.
 func (c *cli) show(docs ...*content.Lesson) int {
 	if c.o.plain {
 		for i, d := range docs {
@@ -61,9 +65,10 @@ func (c *cli) show(docs ...*content.Lesson) int {
 	}
 	outs := make([]bytes.Buffer, len(docs))
 	errs := make(chan error, len(docs))
-	for i, d := range docs {
-		go func() { errs <- render(opts, &outs[i], d) }()
+	for i, d := range docs[1:] {
+		go func() { errs <- render(opts, &outs[i+1], d) }()
 	}
+	errs <- render(opts, &outs[0], docs[0])
 	var err error
 	for range docs {
 		if e := <-errs; e != nil && err == nil {
