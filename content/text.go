@@ -1,6 +1,7 @@
 package content
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,13 +19,13 @@ import (
 // the program can keep its words in its own file.
 //
 // core.json is read at the first message (or by Preload); the other
-// files the first time a key is not in it. Most commands start, print and
-// end with core's words alone, and reading every file was a good part of
-// their start.
+// files when a key is not in it (restFiles). Most commands start, print
+// and end with core's words alone, and reading every file was a good part
+// of their start.
 type Catalog struct {
 	lang Lang
 	core func() (map[string]string, error) // core.json, read once
-	rest func() (map[string]string, error) // every other file, read once
+	rest *restFiles                        // every other file, read as needed
 }
 
 // catalogs holds each language's catalog, made the first time it is
@@ -62,7 +63,7 @@ func loadCatalogs(fsys fs.FS) (map[Lang]*Catalog, error) {
 		c := newCatalog(fsys, l)
 		_, err := c.core()
 		if err == nil {
-			_, err = c.rest()
+			_, err = c.rest.all()
 		}
 		if err != nil {
 			return nil, err
@@ -84,27 +85,99 @@ func newCatalog(fsys fs.FS, l Lang) *Catalog {
 		}
 		return core, nil
 	})
-	c.rest = sync.OnceValues(func() (map[string]string, error) {
-		core, err := c.core()
-		if err != nil {
-			return nil, err
-		}
-		names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
-		if err != nil {
-			return nil, err
-		}
-		rest := map[string]string{}
-		for _, name := range names {
-			if path.Base(name) == "core.json" {
-				continue
-			}
-			if err := readMessages(fsys, name, rest, core); err != nil {
-				return nil, fmt.Errorf("%w for %s (second time in %s)", err, l, name)
-			}
-		}
-		return rest, nil
-	})
+	c.rest = &restFiles{fsys: fsys, dir: dir, lang: l, core: c.core}
 	return c
+}
+
+// restFiles are a language's message files other than core.json, read
+// one at a time, the smallest first, until the key asked for is found. A
+// lesson with an experiment asks for a word or two of experiments.json or
+// its own exp-NAME.json, and reading verify's and the authors' large
+// files too was most of `sockstep show`'s reading for it. A key no file
+// has reads them all. Safe for concurrent use.
+type restFiles struct {
+	fsys fs.FS
+	dir  string
+	lang Lang
+	core func() (map[string]string, error)
+
+	mu      sync.Mutex
+	listed  bool
+	pending []string          // files not read yet, smallest first
+	msgs    map[string]string // the messages of the files read
+	err     error             // why a file could not be read; sticks
+}
+
+// lookup returns key's message, reading files until one has it.
+func (r *restFiles) lookup(key string) (string, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		if f, ok := r.msgs[key]; ok || r.err != nil {
+			return f, ok, r.err
+		}
+		if !r.readNext() {
+			return "", false, r.err
+		}
+	}
+}
+
+// all reads every file not read yet and returns all their messages.
+func (r *restFiles) all() (map[string]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for r.readNext() {
+	}
+	return r.msgs, r.err
+}
+
+// readNext reads the next file, listing them first; it reports whether
+// one was read. The caller holds r.mu.
+func (r *restFiles) readNext() bool {
+	if r.err != nil {
+		return false
+	}
+	if !r.listed {
+		r.listed, r.msgs = true, map[string]string{}
+		r.pending, r.err = bySize(r.fsys, path.Join(r.dir, "*.json"), "core.json")
+		if r.err != nil {
+			return false
+		}
+	}
+	if len(r.pending) == 0 {
+		return false
+	}
+	name := r.pending[0]
+	r.pending = r.pending[1:]
+	core, err := r.core()
+	if err == nil {
+		err = readMessages(r.fsys, name, r.msgs, core)
+		if err != nil {
+			err = fmt.Errorf("%w for %s (second time in %s)", err, r.lang, name)
+		}
+	}
+	r.err = err
+	return err == nil
+}
+
+// bySize lists the files matching pattern but skip, smallest first (by
+// name when two have the same size).
+func bySize(fsys fs.FS, pattern, skip string) ([]string, error) {
+	names, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return nil, err
+	}
+	names = slices.DeleteFunc(names, func(n string) bool { return path.Base(n) == skip })
+	size := map[string]int64{}
+	for _, n := range names {
+		fi, err := fs.Stat(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		size[n] = fi.Size()
+	}
+	slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(size[a], size[b]) })
+	return names, nil
 }
 
 // readMessages adds the messages of file name to into; a key already in
@@ -138,11 +211,10 @@ func (c *Catalog) msg(key string) (string, bool) {
 	if f, ok := core[key]; ok {
 		return f, true
 	}
-	rest, err := c.rest()
+	f, ok, err := c.rest.lookup(key)
 	if err != nil {
 		panic(err) // the embedded files are checked by the tests
 	}
-	f, ok := rest[key]
 	return f, ok
 }
 
@@ -179,7 +251,7 @@ func (c *Catalog) Has(key string) bool {
 // Keys returns every key in the catalog, sorted.
 func (c *Catalog) Keys() []string {
 	core, _ := c.core()
-	rest, _ := c.rest()
+	rest, _ := c.rest.all()
 	keys := make([]string, 0, len(core)+len(rest))
 	for k := range core {
 		keys = append(keys, k)
