@@ -21,7 +21,11 @@ import (
 // core.json is read at the first message (or by Preload); the other
 // files when a key is not in it (restFiles). Most commands start, print
 // and end with core's words alone, and reading every file was a good part
-// of their start.
+// of their start, so core.json holds only the words every command may
+// need: the command line's (cli, cmd, flag), the menu's, a step's heading
+// and calls. A lesson's run has its words in run.json (the kernel's
+// errors, the other party, socket facts, prompts, timelines), the help
+// pages theirs in help.json.
 type Catalog struct {
 	lang Lang
 	core func() (map[string]string, error) // core.json, read once
