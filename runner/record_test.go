@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -49,6 +50,32 @@ func normalize(s string, port int) string {
 	return s
 }
 
+// twoDigitFDs takes every free descriptor below 20 until the test ends,
+// so that the lesson's sockets are numbered 20 and up. A timeline cell
+// shortens its call to fit "→ fd 9" or "→ fd 12": with one-digit and
+// two-digit numbers mixed as other tests left them, the golden file's
+// layout would depend on the tests run before.
+func twoDigitFDs(t *testing.T) {
+	t.Helper()
+	var held []*os.File
+	t.Cleanup(func() {
+		for _, f := range held {
+			f.Close()
+		}
+	})
+	for {
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Fd() >= 20 {
+			f.Close()
+			return
+		}
+		held = append(held, f)
+	}
+}
+
 // TestRecordGolden: the Markdown transcript of a plain run matches the
 // golden file once volatile values are normalised.
 func TestRecordGolden(t *testing.T) {
@@ -57,6 +84,7 @@ func TestRecordGolden(t *testing.T) {
 		id   string
 	}{{content.English, "udp-recv"}, {content.English, "tcp-server"}, {content.Chinese, "tcp-server"}} {
 		t.Run(string(c.lang)+"/"+c.id, func(t *testing.T) {
+			twoDigitFDs(t)
 			var out, rec bytes.Buffer
 			port := sockettest.FreePort(t)
 			r, err := New(Options{Lang: c.lang, Out: &out, Width: 80, Record: &rec,

@@ -21,8 +21,10 @@ import (
 // width, breaking at spaces or between any two Chinese characters, and
 // never before closing punctuation such as "，" or "。".
 
-// listMarker is the start of a rendered list item: "• " or "12. ".
-var listMarker = regexp.MustCompile(`^(?:• |[0-9]{1,3}\. )`)
+// listMarker is the start of a rendered list item, "• " or "12. ", or
+// of a call the runner shows, "▶ ", "✓ " or "✗ ": the item's or the
+// call's further lines hang under its text.
+var listMarker = regexp.MustCompile(`^(?:• |[0-9]{1,3}\. |[▶✓✗] )`)
 
 // escapeRE matches, at the start of a string, the terminal escape
 // sequences glamour emits: CSI (colour and style) and OSC (hyperlinks).

@@ -27,3 +27,23 @@ func BenchmarkLine(b *testing.B) {
 		})
 	}
 }
+
+// A list item's or a shown call's further lines hang under its text; a
+// Chinese line breaks between characters, never before "，".
+func TestLine(t *testing.T) {
+	for _, c := range []struct {
+		line  string
+		width int
+		want  []string
+	}{
+		{"  • one two three four", 12, []string{"  • one two", "    three", "    four"}},
+		{"  ▶ [you] sendto(5, \"x\") = 15   # stranger", 24, []string{"  ▶ [you] sendto(5, \"x\")", "    = 15   # stranger"}},
+		{"  ✓ [你] send(9) → ECONNREFUSED （正是本课预期的结果）", 30, []string{"  ✓ [你] send(9) →", "    ECONNREFUSED （正是本课预", "    期的结果）"}},
+		{"  一二三四五六七八，九十", 20, []string{"  一二三四五六七八，", "  九十"}},
+	} {
+		got := Line(c.line, c.width)
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("Line(%q, %d) =\n%s\nwant\n%s", c.line, c.width, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+}
