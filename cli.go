@@ -175,10 +175,12 @@ func (c *cli) runnerOptions(cfg lessons.Config) runner.Options {
 		Profile:  termenv.Ascii,
 		Compact:  c.o.compact,
 	}
+	// On a terminal the text fits its width, prompts or not (--auto
+	// prints plain text, but to a screen of 60 columns as much as any).
+	if w, _, err := term.GetSize(int(c.stdout.Fd())); err == nil && opts.Width == 0 {
+		opts.Width, opts.TermWidth = min(w, 120), runner.TermWidth(c.stdout)
+	}
 	if inter || styled {
-		if w, _, err := term.GetSize(int(c.stdout.Fd())); err == nil && opts.Width == 0 {
-			opts.Width, opts.TermWidth = min(w, 120), runner.TermWidth(c.stdout)
-		}
 		opts.Profile = colorProfile(c.stdout, c.getenv)
 	}
 	return opts

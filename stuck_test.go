@@ -14,8 +14,10 @@ import (
 	"time"
 
 	expect "github.com/Netflix/go-expect"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
+	"github.com/mattn/go-runewidth"
 )
 
 // TestSignalAtPrompt sends SIGTERM and SIGHUP to a lesson waiting at a
@@ -75,6 +77,53 @@ func TestSignalAtPrompt(t *testing.T) {
 			}
 			if !strings.Contains(string(data), c.want) {
 				t.Errorf("the transcript does not say it was interrupted (%q):\n%s", c.want, data)
+			}
+		})
+	}
+}
+
+// TestAutoOnATerminalFitsIt: --auto on a terminal of 60 columns prints
+// plain text no wider than the terminal, in both languages (it took 80
+// columns whatever the terminal, and the terminal broke every long line
+// mid-word).
+func TestAutoOnATerminalFitsIt(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		t.Run(lang, func(t *testing.T) {
+			ptm, tty, err := pty.Open()
+			if err != nil {
+				t.Fatalf("no pseudo-terminal: %v", err)
+			}
+			defer ptm.Close()
+			pty.Setsize(ptm, &pty.Winsize{Rows: 24, Cols: 60})
+			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binary, "run", "nonblocking", "--auto", "--lang", lang)
+			cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "TERM=xterm")
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			tty.Close()
+			var out strings.Builder
+			buf := make([]byte, 32<<10)
+			for {
+				n, err := ptm.Read(buf)
+				out.Write(buf[:n])
+				if err != nil {
+					break // EIO once the program has closed the terminal
+				}
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("%v\n%s", err, out.String())
+			}
+			lines := strings.Split(strings.ReplaceAll(out.String(), "\r\n", "\n"), "\n")
+			if len(lines) < 50 {
+				t.Fatalf("only %d lines:\n%s", len(lines), out.String())
+			}
+			for _, l := range lines {
+				if w := runewidth.StringWidth(ansi.Strip(l)); w > 60 {
+					t.Errorf("a line %d columns wide on a 60-column terminal: %q", w, l)
+				}
 			}
 		})
 	}
