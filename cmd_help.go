@@ -13,8 +13,9 @@ import (
 // cmdHelp prints help, made from the table of commands and the one
 // description of each flag: sockstep help [COMMAND].
 func cmdHelp(_ context.Context, c *cli, words []string) int {
+	width := helpWidth(c.stdout)
 	if len(words) == 0 {
-		writeHelp(c.stdout, c.cat)
+		writeHelp(c.stdout, c.cat, width)
 		return exitOK
 	}
 	cmd := lookup(words[0])
@@ -23,10 +24,10 @@ func cmdHelp(_ context.Context, c *cli, words []string) int {
 		return exitUsage
 	}
 	if cmd.name == "help" || cmd.name == "menu" {
-		writeHelp(c.stdout, c.cat)
+		writeHelp(c.stdout, c.cat, width)
 		return exitOK
 	}
-	writeCommandHelp(c.stdout, c.cat, cmd)
+	writeCommandHelp(c.stdout, c.cat, cmd, width)
 	return exitOK
 }
 
@@ -43,29 +44,30 @@ func usageLine(cat *content.Catalog, cmd *command) string {
 }
 
 // writeHelp is the overview: every command with its summary, then every
-// flag with its description.
-func writeHelp(w io.Writer, cat *content.Catalog) {
-	fmt.Fprintf(w, "%s\n\n%s\n", cat.T("help.intro"), cat.T("help.usage"))
+// flag with its description, filled to width.
+func writeHelp(w io.Writer, cat *content.Catalog, width int) {
+	fmt.Fprintf(w, "%s\n%s", fillHelp(cat.T("help.intro"), width), fillHelp(cat.T("help.usage"), width))
 	var rows [][2]string
 	for _, cmd := range commands {
 		rows = append(rows, [2]string{usageLine(cat, cmd), cat.T("cmd." + cmd.name + ".summary")})
 	}
-	writeColumns(w, rows)
-	fmt.Fprintf(w, "\n%s\n", cat.T("help.flags"))
+	writeColumns(w, rows, width)
+	fmt.Fprintf(w, "\n%s", fillHelp(cat.T("help.flags"), width))
 	var all []string
 	for _, f := range flagTable {
 		all = append(all, f.name)
 	}
-	writeColumns(w, flagRows(cat, all))
-	fmt.Fprintf(w, "\n%s\n", cat.T("help.footer"))
+	writeColumns(w, flagRows(cat, all), width)
+	fmt.Fprintf(w, "\n%s", fillHelp(cat.T("help.footer"), width))
 }
 
-// writeCommandHelp is one command's usage, what it does, and its flags.
-func writeCommandHelp(w io.Writer, cat *content.Catalog, cmd *command) {
-	fmt.Fprintf(w, "%s\n\n%s\n", usageLine(cat, cmd), strings.TrimRight(cat.T("help."+cmd.name), "\n"))
+// writeCommandHelp is one command's usage, what it does, and its flags,
+// filled to width.
+func writeCommandHelp(w io.Writer, cat *content.Catalog, cmd *command, width int) {
+	fmt.Fprintf(w, "%s\n\n%s", usageLine(cat, cmd), fillHelp(cat.T("help."+cmd.name), width))
 	if len(cmd.flags) > 0 {
-		fmt.Fprintf(w, "\n%s\n", cat.T("help.command-flags"))
-		writeColumns(w, flagRows(cat, cmd.flags))
+		fmt.Fprintf(w, "\n%s", fillHelp(cat.T("help.command-flags"), width))
+		writeColumns(w, flagRows(cat, cmd.flags), width)
 	}
 }
 
@@ -83,13 +85,17 @@ func flagRows(cat *content.Catalog, names []string) [][2]string {
 }
 
 // writeColumns writes two columns, the second aligned by display width
-// (Chinese characters take two columns).
-func writeColumns(w io.Writer, rows [][2]string) {
-	width := 0
+// (Chinese characters take two columns), each row filled to width with
+// its further lines under the second column.
+func writeColumns(w io.Writer, rows [][2]string, width int) {
+	col := 0
 	for _, r := range rows {
-		width = max(width, runewidth.StringWidth(r[0]))
+		col = max(col, runewidth.StringWidth(r[0]))
 	}
 	for _, r := range rows {
-		fmt.Fprintf(w, "  %s%s  %s\n", r[0], strings.Repeat(" ", width-runewidth.StringWidth(r[0])), r[1])
+		line := fmt.Sprintf("  %s%s  %s", r[0], strings.Repeat(" ", col-runewidth.StringWidth(r[0])), r[1])
+		for _, l := range hang(line, width) {
+			fmt.Fprintln(w, l)
+		}
 	}
 }

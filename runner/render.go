@@ -3,16 +3,13 @@ package runner
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/mattn/go-runewidth"
 
 	"github.com/charmbracelet/glamour"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/runner/escape"
+	"github.com/sockstep/sockstep/runner/textwrap"
 )
 
 // Styles a learner can pick with --style. "notty" is chosen automatically
@@ -149,29 +146,12 @@ func joinLines(md string) string {
 		fence = content.NextFence(fence, line)
 		inFence = inFence || fence != ""
 		if i > 0 && !inFence && len(out) > 0 && canJoin(out[len(out)-1], line) {
-			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " ") + joiner(out[len(out)-1], line) + strings.TrimLeft(line, " ")
+			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " ") + textwrap.Joiner(out[len(out)-1], line) + strings.TrimLeft(line, " ")
 			continue
 		}
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
-}
-
-// joiner is what goes between two joined lines: a space between words,
-// nothing between Chinese characters, but a space between Chinese and a
-// Latin word or number ("用 1024 字节"), as the lessons are written, unless
-// one side is punctuation ("端口（port）").
-func joiner(prev, next string) string {
-	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(prev, " "))
-	first, _ := utf8.DecodeRuneInString(strings.TrimLeft(next, " "))
-	wl, wf := runewidth.RuneWidth(last) == 2, runewidth.RuneWidth(first) == 2
-	switch {
-	case !wl && !wf:
-		return " "
-	case wl == wf || unicode.IsPunct(last) || unicode.IsPunct(first):
-		return ""
-	}
-	return " "
 }
 
 func canJoin(prev, next string) bool {

@@ -8,6 +8,7 @@ package textwrap
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -181,3 +182,20 @@ func fits(line string, width int) bool {
 
 // trimRight drops the spaces at a line's end.
 func trimRight(s string) string { return strings.TrimRight(s, " ") }
+
+// Joiner is what goes between two lines joined into one paragraph: a
+// space between words, nothing between Chinese characters, but a space
+// between Chinese and a Latin word or number ("用 1024 字节"), as the
+// lessons are written, unless one side is punctuation ("端口（port）").
+func Joiner(prev, next string) string {
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(prev, " "))
+	first, _ := utf8.DecodeRuneInString(strings.TrimLeft(next, " "))
+	wl, wf := runewidth.RuneWidth(last) == 2, runewidth.RuneWidth(first) == 2
+	switch {
+	case !wl && !wf:
+		return " "
+	case wl == wf || unicode.IsPunct(last) || unicode.IsPunct(first):
+		return ""
+	}
+	return " "
+}
