@@ -15,10 +15,12 @@ import (
 func cmdExercises(_ context.Context, c *cli, words []string) int {
 	switch len(words) {
 	case 0:
-		if err := verify.List(c.stdout, c.lang); err != nil {
+		var list strings.Builder
+		if err := verify.List(&list, c.lang); err != nil {
 			fmt.Fprintln(c.stderr, err)
 			return exitFail
 		}
+		fmt.Fprint(c.stdout, fillHelp(list.String(), helpWidth(c.stdout)))
 		return exitOK
 	case 1:
 		if c.o.solution {

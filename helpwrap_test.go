@@ -8,6 +8,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner/verify"
 )
 
 // Every help page, in both languages, fits 60 and 80 columns and keeps
@@ -74,6 +75,25 @@ func TestFillHelp(t *testing.T) {
 	} {
 		if got := fillHelp(c.text, c.width); got != c.want {
 			t.Errorf("fillHelp(%q, %d) =\n%s\nwant\n%s", c.text, c.width, got, c.want)
+		}
+	}
+}
+
+// The list of exercises fits 60 columns in both languages.
+func TestExerciseListFits(t *testing.T) {
+	for _, lang := range content.Langs {
+		var list bytes.Buffer
+		if err := verify.List(&list, lang); err != nil {
+			t.Fatal(err)
+		}
+		out := fillHelp(list.String(), 60)
+		if squeeze(out) != squeeze(list.String()) {
+			t.Errorf("%s: the list lost or changed text:\n%s", lang, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if w := runewidth.StringWidth(l); w > 60 {
+				t.Errorf("%s: a line of %d columns: %q", lang, w, l)
+			}
 		}
 	}
 }
