@@ -206,6 +206,8 @@ func label(fields []string) string {
 		key = "verify.label.stdout_line"
 	case "Exit":
 		key = "verify.label.exit"
+	case "Threads":
+		key = "verify.label.threads"
 	case "File":
 		key = "verify.label.file"
 		if len(fields) > 1 {

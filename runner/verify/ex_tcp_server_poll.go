@@ -52,7 +52,7 @@ func init() {
 			}
 			f := echoWant(clients)
 			if o.Threads != "" {
-				f.Threads = "steady"
+				f.Threads = threadsSteady
 			}
 			return f
 		},
@@ -160,13 +160,13 @@ func (p *pollingClients) play(s *session) {
 // one: Go's thread-locked goroutines grew 3 to 6 threads in 24 runs here
 // (3 in a quarter of them), while the single-threaded reference server
 // grew none.
-func threadsFollowed(s *session, base, busy int) string {
+func threadsFollowed(s *session, base, busy int) Threads {
 	if busy < 0 {
 		return ""
 	}
 	enough := max((len(pollClients)-1)/2, 1)
 	if base >= 0 && busy-base >= enough {
-		return "one per client"
+		return threadsPerClient
 	}
 	deadline := time.Now().Add(threadSettle)
 	for {
@@ -175,10 +175,10 @@ func threadsFollowed(s *session, base, busy int) string {
 			return ""
 		}
 		if busy-idle >= enough {
-			return "one per client"
+			return threadsPerClient
 		}
 		if time.Now().After(deadline) {
-			return "steady"
+			return threadsSteady
 		}
 		select {
 		case <-s.ctx.Done():
@@ -212,7 +212,7 @@ func groupThreads(pgid int) int {
 
 func diagnosePollServer(o *Observation, want, got Facts) []Hint {
 	switch {
-	case o.Threads == "one per client":
+	case o.Threads == threadsPerClient:
 		return []Hint{hint("thread_per_client", len(pollClients))}
 	case o.SecondClientWaited:
 		return []Hint{hint("not_polled")}

@@ -10,7 +10,7 @@ type Facts struct {
 	Conns     []ConnFacts // per connection, in order
 	File      *FileFacts  // tcp-file: the upload, summarised
 	Stdout    []string    // lines of standard output, without line ends
-	Threads   string      // tcp-server-poll: "steady", or "one per client"; "" unknown
+	Threads   Threads     // tcp-server-poll: how its threads followed the clients
 	Exit      Exit        // how the program ended
 }
 
@@ -28,6 +28,15 @@ type FileFacts struct {
 	Length int    // bytes after the prefix
 	SHA256 string // start of the SHA-256 of those bytes, in hex
 }
+
+// Threads is how a server's threads followed its clients (tcp-server-poll):
+// threadsSteady, threadsPerClient, or "" where they could not be counted.
+type Threads string
+
+const (
+	threadsSteady    Threads = "steady"
+	threadsPerClient Threads = "one per client"
+)
 
 // Exit is how the program ended, as a code the report translates:
 // "exit:N", "signal:NAME", "running" (a server still serving when verify

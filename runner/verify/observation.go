@@ -19,7 +19,7 @@ type Observation struct {
 
 	// Threads (tcp-server-poll): "steady", or "one per client" when the
 	// program's threads came and went with its clients; "" unknown.
-	Threads string
+	Threads Threads
 
 	Stdout, Stderr         []byte // capped starts of the streams
 	StderrTail             []byte // the last few KiB of stderr

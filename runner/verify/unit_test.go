@@ -84,6 +84,8 @@ func TestCompare(t *testing.T) {
 			[]Difference{{Label: "verify.label.body_length", Want: 3, Got: 2}}},
 		{"exit", Facts{Exit: exitOK}, Facts{Exit: exitTimeout},
 			[]Difference{{Label: "verify.label.exit", Want: exitOK, Got: exitTimeout}}},
+		{"threads", Facts{Threads: threadsSteady}, Facts{Threads: threadsPerClient},
+			[]Difference{{Label: "verify.label.threads", Want: threadsSteady, Got: threadsPerClient}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,6 +93,23 @@ func TestCompare(t *testing.T) {
 				t.Errorf("compare (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// How a server's threads followed its clients is said in the learner's
+// language, never as verify's own words ("steady").
+func TestThreadsShown(t *testing.T) {
+	for _, lang := range content.Langs {
+		cat := content.Text(lang)
+		for _, v := range []Threads{threadsSteady, threadsPerClient} {
+			got := showValue(cat, v)
+			if strings.Contains(got, string(v)) || strings.Contains(got, "«") {
+				t.Errorf("%s: %q shown as %q", lang, v, got)
+			}
+		}
+		if showValue(cat, threadsSteady) != cat.T("verify.value.threads_steady", len(pollClients)) {
+			t.Errorf("%s: steady is not the catalog's sentence", lang)
+		}
 	}
 }
 

@@ -28,6 +28,11 @@ func showValue(cat *content.Catalog, v any) string {
 		return cat.T("verify.value.open")
 	case Exit:
 		return showExit(cat, x)
+	case Threads:
+		if x == threadsPerClient {
+			return cat.T("verify.value.threads_per_client")
+		}
+		return cat.T("verify.value.threads_steady", len(pollClients))
 	case ConnFacts:
 		closed := showValue(cat, x.Closed)
 		switch {
