@@ -1,3 +1,5 @@
+//go:build !windows
+
 package lessons_test
 
 import (
