@@ -7,6 +7,23 @@ import (
 	"github.com/sockstep/sockstep/lessons/wire"
 )
 
+// capturedNamespaceSession is a session with a packet capture, where a
+// private network namespace can be made (root); closed when t ends.
+func capturedNamespaceSession(t *testing.T) *Session {
+	t.Helper()
+	needLossyNamespace(t)
+	c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(Config{Wire: c}, nil)
+	t.Cleanup(func() {
+		s.Close()
+		c.Close()
+	})
+	return s
+}
+
 // TestLossyLinkCaptured: with a capture, the lossy link's packets are
 // captured inside its own namespace, and the TCP segments the capture saw
 // carrying data already sent are the retransmissions both kernels count
@@ -14,14 +31,7 @@ import (
 // capture has seen each packet leave, and segmentation offload is off, so
 // each resent segment is one packet.
 func TestLossyLinkCaptured(t *testing.T) {
-	needLossyNamespace(t)
-	c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s := NewSession(Config{Wire: c}, nil)
-	defer s.Close()
+	s := capturedNamespaceSession(t)
 	for _, proto := range []Proto{TCP, UDP} {
 		l := s.newLab()
 		res, err := l.lossyNetns(t.Context(), proto, 5, 1000)
@@ -68,14 +78,7 @@ func TestLossyLinkCaptured(t *testing.T) {
 // rule counted left through the capture first (input hook), and the ones
 // sent again are the retransmissions TCP_INFO counted.
 func TestTimeoutsSynCaptured(t *testing.T) {
-	needLossyNamespace(t)
-	c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s := NewSession(Config{Wire: c}, nil)
-	defer s.Close()
+	s := capturedNamespaceSession(t)
 	l := s.newLab()
 	res, err := l.synDropped(t.Context(), 3*time.Second)
 	l.close()
