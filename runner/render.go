@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/glamour/styles"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/sockstep/sockstep/content"
@@ -30,8 +31,18 @@ func newMarkdown(style string, width int, profile termenv.Profile, compact bool)
 	if width < 20 {
 		width = 20
 	}
+	sheet, ok := styles.DefaultStyles[style]
+	if !ok {
+		return nil, fmt.Errorf("cannot set up the text renderer: there is no style %q", style)
+	}
+	// Inline code keeps its colours but not the space glamour pads it
+	// with on each side: a padded span at the start of a line shifted the
+	// whole reflowed paragraph one column right, and in Chinese it put a
+	// space before the punctuation that follows ("CLOSED ，").
+	sheet2 := *sheet
+	sheet2.Code.Prefix, sheet2.Code.Suffix = "", ""
 	r, err := glamour.NewTermRenderer(
-		glamour.WithStandardStyle(style),
+		glamour.WithStyles(sheet2),
 		glamour.WithWordWrap(0), // wrapped by fitWidth, which knows Chinese
 		glamour.WithColorProfile(profile),
 	)

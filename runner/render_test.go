@@ -109,6 +109,34 @@ func TestRenderedWidth(t *testing.T) {
 	}
 }
 
+// Inline code in the dark and light styles keeps its colours but no
+// padding: a paragraph that starts with code keeps the text's margin, and
+// Chinese punctuation follows the code directly.
+func TestInlineCodeUnpadded(t *testing.T) {
+	for _, style := range []string{"dark", "light"} {
+		md, err := newMarkdown(style, 60, termenv.ANSI256, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := md.render("`SOCK_STREAM` 表示要用 TCP，状态是 `CLOSED`，什么都还没发生。这一段要写得足够长，长到需要折成好几行才行。\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := ansi.Strip(out)
+		if !strings.Contains(plain, "CLOSED，") || strings.Contains(plain, "CLOSED ，") {
+			t.Errorf("%s: punctuation after code is pushed away:\n%s", style, plain)
+		}
+		for _, line := range strings.Split(strings.TrimRight(plain, "\n"), "\n") {
+			if line != "" && !strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "   ") {
+				t.Errorf("%s: a line off the two-column margin: %q", style, line)
+			}
+		}
+		if !strings.Contains(out, "\x1b[") {
+			t.Errorf("%s: the code lost its colours", style)
+		}
+	}
+}
+
 // TestPlainHasNoEscapes: without a terminal the output is plain text.
 func TestPlainHasNoEscapes(t *testing.T) {
 	out, err := plainRun(t, content.Chinese, "udp-recv")
