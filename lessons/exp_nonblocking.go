@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"syscall"
 	"time"
 
+	"github.com/sockstep/sockstep/lessons/sock"
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 )
 
@@ -227,12 +227,7 @@ func (l *lab) pollServer(ctx context.Context, hold time.Duration) (loopResult, e
 // acceptNonblocking takes one connection from the non-blocking listener
 // lfd (EAGAIN when there is none) and makes it non-blocking too.
 func (l *lab) acceptNonblocking(lfd int, names map[int]string) (int, string, error) {
-	syscall.ForkLock.RLock()
-	fd, sa, err := unix.Accept(lfd)
-	if err == nil {
-		unix.CloseOnExec(fd)
-	}
-	syscall.ForkLock.RUnlock()
+	fd, sa, err := sock.Accept(lfd)
 	if err != nil {
 		if errors.Is(err, unix.EAGAIN) {
 			return -1, "", err
