@@ -37,7 +37,7 @@ func (l *lab) nonblockingCalls(ctx context.Context) (eagainResult, error) {
 	}
 	l.show(Server, fmt.Sprintf("fcntl(%d, F_SETFL, O_NONBLOCK)", lfd), "0", nil, nil)
 	start := time.Now()
-	fd, _, err := unix.Accept(lfd)
+	fd, _, err := sock.Accept(lfd)
 	res.AcceptTook = time.Since(start)
 	if err == nil {
 		unix.Close(fd)
