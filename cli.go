@@ -139,10 +139,19 @@ func (c *cli) checkedOptions() (runner.Options, int) {
 		c.fail("cli.bad-style", c.o.style, strings.Join(runner.Styles, ", "))
 		return runner.Options{}, exitUsage
 	}
-	if warn {
+	// In the client role --host is the teacher's machine, to call: this
+	// side binds nothing there, and nothing here is reached from outside.
+	if warn && c.o.role != "client" {
+		addrs := lessons.ReachableAddrs(cfg.Host)
+		if !cfg.Host.IsUnspecified() && (len(addrs) != 1 || addrs[0].Interface == "-") {
+			// A lesson can bind only an address of this machine; bind
+			// would fail at its step, long after the warning.
+			c.fail("cli.host-not-here", cfg.Host)
+			return runner.Options{}, exitUsage
+		}
 		c.fail("cli.remote-warning", cfg.Host)
 		// The addresses students can reach this machine at.
-		for _, a := range lessons.ReachableAddrs(cfg.Host) {
+		for _, a := range addrs {
 			c.fail("cli.class-address", a.Interface, a.Addr, c.o.port)
 		}
 	}

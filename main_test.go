@@ -106,6 +106,8 @@ func TestCommandLine(t *testing.T) {
 		{"flag with a bad value", []string{"--width", "abc", "--lang", "en"}, nil, 2, nil, []string{`"abc" is not a valid value for --width`}, nil},
 		{"bad port", []string{"run", "udp-recv", "--port", "70000"}, nil, 2, nil, []string{"out of range"}, nil},
 		{"bad host", []string{"run", "udp-recv", "--host", "no.such.host.invalid"}, nil, 2, nil, []string{"cannot be used"}, nil},
+		// Refused before any socket is made: nothing is sent anywhere.
+		{"a host this machine does not have", []string{"run", "udp-recv", "--host", "203.0.113.7", "--lang", "zh"}, nil, 2, nil, []string{"--host 203.0.113.7 不是本机的地址"}, []string{"学生连接"}},
 		{"bad language", []string{"run", "udp-recv", "--lang", "fr"}, nil, 2, nil, []string{"--lang zh"}, nil},
 		{"bad style", []string{"run", "udp-recv", "--style", "neon"}, nil, 2, nil, []string{"dark"}, nil},
 		{"run needs a lesson", []string{"run"}, nil, 2, nil, []string{"name one lesson"}, nil},
