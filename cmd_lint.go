@@ -18,12 +18,9 @@ func cmdLint(_ context.Context, c *cli, files []string) int {
 	if all, err := lint.Expand(files); err == nil {
 		files = all // a folder: every lesson in it
 	}
-	same := map[string][]lint.Problem{}
-	for _, p := range lint.SameIDs(files) {
-		same[p.File] = append(same[p.File], p)
-	}
-	for _, f := range files {
-		ps := append(lint.File(f), same[f]...)
+	// Each file's problems in the order of its lines, those shared with
+	// another file (an id given twice) among them.
+	for _, ps := range lint.Files(files, true) {
 		for _, p := range ps {
 			fmt.Fprintln(c.stdout, lint.Format(c.cat, p))
 		}

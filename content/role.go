@@ -71,11 +71,12 @@ func collapseBlank(s string) string {
 
 // RoleMarkProblems lists what is wrong with the role markers of a
 // lesson's text: a block left open, an end with nothing to end. Each is
-// a ParseError with its catalog key; the caller gives it a file and line.
+// a ParseError with its catalog key, at the marker's line counted from 1
+// at the start of text; the caller gives it a file and its line there.
 func RoleMarkProblems(text string) []*ParseError {
 	var out []*ParseError
-	open, fence := "", ""
-	for _, line := range strings.Split(text, "\n") {
+	open, openLine, fence := "", 0, ""
+	for i, line := range strings.Split(text, "\n") {
 		inFence := fence != ""
 		fence = NextFence(fence, line)
 		if inFence || fence != "" {
@@ -87,17 +88,34 @@ func RoleMarkProblems(text string) []*ParseError {
 		}
 		switch {
 		case m[1] == "end" && open == "":
-			out = append(out, &ParseError{Msg: "<!-- end --> with no <!-- alone --> or <!-- paired --> before it", Key: "lesson.role-end"})
+			out = append(out, &ParseError{Line: i + 1, Msg: "<!-- end --> with no <!-- alone --> or <!-- paired --> before it", Key: "lesson.role-end"})
 		case m[1] == "end":
 			open = ""
 		default:
-			open = m[1]
+			open, openLine = m[1], i+1
 		}
 	}
 	if open != "" {
-		out = append(out, &ParseError{Msg: "<!-- " + open + " --> is not closed with <!-- end -->", Key: "lesson.role-open", Args: []any{open}})
+		out = append(out, &ParseError{Line: openLine, Msg: "<!-- " + open + " --> is not closed with <!-- end -->", Key: "lesson.role-open", Args: []any{open}})
 	}
 	return out
+}
+
+// FirstRoleMark is the line of text's first <!-- alone --> or
+// <!-- paired --> outside code, counted from 1, or 0 when it has none.
+func FirstRoleMark(text string) int {
+	fence := ""
+	for i, line := range strings.Split(text, "\n") {
+		inFence := fence != ""
+		fence = NextFence(fence, line)
+		if inFence || fence != "" {
+			continue
+		}
+		if m := roleMarkRE.FindStringSubmatch(line); m != nil && m[1] != "end" {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // RoleMarksAlone is the problem of a lesson without a two-terminal mode

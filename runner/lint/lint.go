@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sockstep/sockstep/content"
@@ -32,32 +33,92 @@ type Problem struct {
 }
 
 // File checks one lesson file and its translation, and reports every
-// problem, in the order of their lines. When a directive could not be
-// read (content.ParseError.Gap), the steps are checked without what the
-// sockets it might have made would change (a socket used before it is
-// made, a port= or to= naming no socket), and not against the
-// translation: those would be reported as mistakes of their own.
-func File(path string) []Problem {
-	l, probs, gap := parse(path)
-	if l == nil {
-		return probs
+// problem, in the order of their lines.
+func File(path string) []Problem { return check(path, true) }
+
+// Lesson checks one lesson file on its own: every problem File reports
+// but those of its translation. It is what run, show and --lessons
+// refuse a lesson for (a lesson may be run before it is translated).
+func Lesson(path string) []Problem { return check(path, false) }
+
+// Files checks every file, each with the problems SameIDs finds among
+// them merged into its own list in the order of the lines; the lists come
+// in the order of files (nil for a file without problems).
+func Files(files []string, withTranslation bool) [][]Problem {
+	same := map[string][]Problem{}
+	for _, p := range SameIDs(files) {
+		same[p.File] = append(same[p.File], p)
 	}
-	for _, err := range lessons.Check(l) {
-		p := fromErr(path, err)
-		if gap && gapKeys[p.Key] {
-			continue
-		}
-		probs = append(probs, p)
+	out := make([][]Problem, len(files))
+	for i, f := range files {
+		out[i] = check(f, withTranslation, same[f]...)
+	}
+	return out
+}
+
+// check is File (or Lesson, without the translation), with extra problems
+// found across files merged in. When a directive could not be read
+// (content.ParseError.Gap), what that directive might have caused is not
+// reported: a later use of a socket it might have created (its name is a
+// word of the unread line). Everything else is, the translation included,
+// where a step holding the unread line is said to be so.
+func check(path string, withTranslation bool, extra ...Problem) []Problem {
+	l, probs, gaps := parse(path)
+	probs = append(probs, extra...)
+	if l == nil {
+		return bounded(probs)
 	}
 	data, err := readLesson(path)
+	var raw []string
+	if err == nil {
+		raw = strings.Split(string(data), "\n")
+	}
+	var checked []Problem
+	for _, err := range lessons.Check(l) {
+		p := fromErr(path, err)
+		if !explainedByGap(p, gaps, raw) {
+			checked = append(checked, p)
+		}
+	}
+	probs = append(probs, markLines(checked, raw)...)
 	probs = append(probs, front(path, l, data)...)
 	if err == nil {
 		probs = append(probs, Markdown(path, data)...)
 	}
-	if !gap {
-		probs = append(probs, translation(path, l)...)
+	if withTranslation {
+		probs = append(probs, translation(path, l, gaps)...)
 	}
 	return bounded(probs)
+}
+
+// explainedByGap reports whether p may follow from a directive that could
+// not be read: p names a socket (used, or as port= or to=) on a line after
+// an unread directive whose text holds that name as a word, so that the
+// directive may have created it. A port number out of range, or a name
+// used before the unread line, is a mistake whatever that line meant.
+func explainedByGap(p Problem, gaps []int, raw []string) bool {
+	if !gapKeys[p.Key] || len(p.Args) == 0 {
+		return false
+	}
+	name, _ := p.Args[0].(string)
+	if p.Key == "lint.d.port" {
+		if _, err := strconv.Atoi(name); err == nil {
+			return false // a number is never a socket's name
+		}
+	}
+	for _, g := range gaps {
+		if g >= p.Line || g > len(raw) {
+			continue
+		}
+		for _, w := range strings.FieldsFunc(raw[g-1], func(r rune) bool {
+			return r == ' ' || r == '\t' || r == '=' || r == '"' || r == '\''
+		}) {
+			if w == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bounded sorts problems by line and keeps the first content.MaxProblems,
@@ -85,8 +146,57 @@ func bounded(probs []Problem) []Problem {
 	return probs
 }
 
+// markLines moves the problems of <!-- alone --> / <!-- paired --> /
+// <!-- end --> markers from the line of their section's "## " (where
+// lessons.Check, which sees the prose without its file, puts them; line 1
+// for the text before the first step) to the marker's own line in the
+// file's raw lines.
+func markLines(probs []Problem, raw []string) []Problem {
+	type place struct {
+		line int
+		key  string
+	}
+	seen := map[place]int{} // problems of one key in one section so far
+	for i, p := range probs {
+		if p.Key != "lesson.role-end" && p.Key != "lesson.role-open" && p.Key != "lesson.role-alone" {
+			continue
+		}
+		start := p.Line // the section's text starts after its "## " line
+		if start < 1 || start > len(raw) || !strings.HasPrefix(raw[start-1], "## ") {
+			start = 0 // the intro: from the top
+		}
+		end, fence := start, ""
+		for ; end < len(raw); end++ {
+			inFence := fence != ""
+			fence = content.NextFence(fence, raw[end])
+			if !inFence && fence == "" && strings.HasPrefix(raw[end], "## ") {
+				break
+			}
+		}
+		text := strings.Join(raw[start:end], "\n")
+		at, k := 0, seen[place{p.Line, p.Key}]
+		seen[place{p.Line, p.Key}]++
+		if p.Key == "lesson.role-alone" {
+			at = content.FirstRoleMark(text)
+		} else {
+			for _, pe := range content.RoleMarkProblems(text) {
+				if pe.Key == p.Key && k == 0 {
+					at = pe.Line
+					break
+				} else if pe.Key == p.Key {
+					k--
+				}
+			}
+		}
+		if at > 0 {
+			probs[i].Line = start + at
+		}
+	}
+	return probs
+}
+
 // gapKeys are the mistakes of lessons.Check that a directive which could
-// not be read may cause: it might have made the socket they miss.
+// not be read may cause: it might have made the socket they name.
 var gapKeys = map[string]bool{"lint.d.before": true, "lint.d.port": true, "lint.d.to": true}
 
 // Expand turns the paths given to lint into lesson files: a folder stands
@@ -259,27 +369,29 @@ func Markdown(path string, data []byte) []Problem {
 
 // parse reads path with content.ParseAll: the lesson as far as it could
 // be read (nil when nothing can be trusted), every problem the parser
-// found, and whether the lesson lacks a directive (content.ParseError.Gap).
-func parse(path string) (l *content.Lesson, probs []Problem, gap bool) {
+// found, and the lines of the directives it lacks (content.ParseError.Gap).
+func parse(path string) (l *content.Lesson, probs []Problem, gaps []int) {
 	data, err := readLesson(path)
 	var pe *content.ParseError
 	if errors.As(err, &pe) {
-		return nil, []Problem{{File: path, Key: pe.Key, Args: pe.Args}}, true
+		return nil, []Problem{{File: path, Key: pe.Key, Args: pe.Args}}, nil
 	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, []Problem{{File: path, Key: "lint.not-found"}}, true
+		return nil, []Problem{{File: path, Key: "lint.not-found"}}, nil
 	case errors.Is(err, fs.ErrPermission):
-		return nil, []Problem{{File: path, Key: "lint.no-permission"}}, true
+		return nil, []Problem{{File: path, Key: "lint.no-permission"}}, nil
 	case err != nil:
-		return nil, []Problem{{File: path, Key: "lint.unreadable", Detail: err.Error()}}, true
+		return nil, []Problem{{File: path, Key: "lint.unreadable", Detail: err.Error()}}, nil
 	}
 	l, pes := content.ParseAll(path, data)
 	for _, pe := range pes {
 		probs = append(probs, fromErr(path, pe))
-		gap = gap || pe.Gap
+		if pe.Gap {
+			gaps = append(gaps, pe.Line)
+		}
 	}
-	return l, probs, gap
+	return l, probs, gaps
 }
 
 // readLesson reads a lesson file as sockstep's loader does: a regular
@@ -329,7 +441,7 @@ func otherLang(l content.Lang) content.Lang {
 // exist, and run the same directives step by step. A file whose name
 // says no language (NAME.md, not in zh/ or en/) serves both languages,
 // as --lessons reads it: there is nothing to compare.
-func translation(path string, l *content.Lesson) []Problem {
+func translation(path string, l *content.Lesson, gaps []int) []Problem {
 	other, lang, ok := Counterpart(path)
 	if !ok {
 		return nil
@@ -371,12 +483,31 @@ func translation(path string, l *content.Lesson) []Problem {
 	}
 	for i := range l.Steps {
 		a, b := signatures(l.Steps[i]), signatures(o.Steps[i])
-		if a != b {
+		if g := gapIn(l, i, gaps); a != b && g > 0 {
+			// The step lacks the directive it could not read: say so,
+			// rather than blame the translation.
+			probs = append(probs, Problem{File: path, Line: l.Steps[i].Line, Key: "lint.step-differs-unread",
+				Args: []any{i + 1, other, o.Steps[i].Line, g}})
+		} else if a != b {
 			probs = append(probs, Problem{File: path, Line: l.Steps[i].Line, Key: "lint.step-differs",
 				Args: []any{i + 1, other, o.Steps[i].Line, a, b}})
 		}
 	}
 	return probs
+}
+
+// gapIn is the line of the first unread directive in step i of l, or 0.
+func gapIn(l *content.Lesson, i int, gaps []int) int {
+	end := -1 // the last step runs to the end of the file
+	if i+1 < len(l.Steps) {
+		end = l.Steps[i+1].Line
+	}
+	for _, g := range gaps {
+		if g > l.Steps[i].Line && (end < 0 || g < end) {
+			return g
+		}
+	}
+	return 0
 }
 
 func signatures(st content.Step) string {

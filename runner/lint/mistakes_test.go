@@ -54,8 +54,9 @@ func TestMistakes(t *testing.T) {
 		{"directive with an open quote", both(good + "<!-- step: sendto rx to=rx text=\"hi -->\n"), "lesson.directive-quote", 13, "text="},
 		{"directive argument twice", both(strings.Replace(good, "bind rx", "bind rx port=1 port=2", 1)), "lesson.directive-twice", 12, `"port"`},
 		{"after outside a step", both(strings.Replace(good, "# Demo\n", "# Demo\n<!-- after -->\n", 1)), "lesson.after-outside", 7, "<!-- after -->"},
-		{"role text in a lesson run alone", both(good + "<!-- paired -->\nthe other terminal\n<!-- end -->\n"), "lesson.role-alone", 11, "<!-- paired -->"},
-		{"role text left open", withPartner(strings.Replace(good, "summary: a demo\n", "summary: a demo\nrole: server\npair: partner\n", 1) + "<!-- paired -->\nx\n"), "lesson.role-open", 13, "paired"},
+		{"role text in a lesson run alone", both(good + "<!-- paired -->\nthe other terminal\n<!-- end -->\n"), "lesson.role-alone", 13, "<!-- paired -->"},
+		{"role end in the intro, at its line", both(strings.Replace(good, "# Demo\n", "# Demo\n\ntext\n<!-- end -->\n", 1)), "lesson.role-end", 9, "<!-- end -->"},
+		{"role text left open", withPartner(strings.Replace(good, "summary: a demo\n", "summary: a demo\nrole: server\npair: partner\n", 1) + "<!-- paired -->\nx\n"), "lesson.role-open", 15, "paired"},
 		{"role without pair", both(strings.Replace(good, "id: demo\n", "id: demo\nrole: server\n", 1)), "lint.role-no-pair", 3, "server"},
 		{"pair that does not answer", both(strings.Replace(good, "summary: a demo\n", "summary: a demo\nrole: client\npair: tcp-client\n", 1)), "lint.pair-mismatch", 6, "tcp-client"},
 		{"translation differs", map[string]string{"en/demo.md": tcp + "\n## Listen\n<!-- step: listen rx -->\n", "zh/demo.md": tcp},
@@ -91,6 +92,52 @@ func TestMistakes(t *testing.T) {
 			}
 			checkSaid(t, *found)
 		})
+	}
+}
+
+// TestGapHidesOnlyWhatItExplains: a directive that cannot be read hides
+// only the problems it may explain (a later use of a socket it names);
+// a bad port, a socket used before it, and the translation are still
+// checked, the step holding the unread line named as such.
+func TestGapHidesOnlyWhatItExplains(t *testing.T) {
+	lesson := `---
+id: demo
+title: Demo
+summary: a demo
+---
+# Demo
+
+## One
+<!-- step: socket u udp -->
+<!-- step: bind u port=abc -->
+<!-- step: recv ghost -->
+<!-- step: bind u port=99999 -->
+
+## Two
+<!-- step: send t text="x -->
+<!-- step: recv t -->
+`
+	keys := func(probs []Problem) []string {
+		var got []string
+		for _, p := range probs {
+			got = append(got, fmt.Sprintf("%d %s", p.Line, p.Key))
+		}
+		return got
+	}
+	dir := write(t, map[string]string{"en/demo.md": lesson})
+	want := []string{"1 lint.missing-translation", "10 lint.d.port", "11 lint.d.before", "12 lint.d.port", "15 lesson.directive-quote"}
+	if got := keys(File(filepath.Join(dir, "en", "demo.md"))); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	readable := strings.Replace(lesson, `text="x -->`, `text="x" -->`, 1)
+	dir = write(t, map[string]string{"en/demo.md": lesson, "zh/demo.md": readable})
+	want = []string{"10 lint.d.port", "11 lint.d.before", "12 lint.d.port", "14 lint.step-differs-unread", "15 lesson.directive-quote"}
+	probs := File(filepath.Join(dir, "en", "demo.md"))
+	if got := keys(probs); !slices.Equal(got, want) {
+		t.Errorf("with a translation, problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, p := range probs {
+		checkSaid(t, p)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sockstep/sockstep/content"
 )
 
 // Two lessons of one language in one course with the same id: the later
@@ -42,5 +44,29 @@ func TestSameIDs(t *testing.T) {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestFilesMergeSameIDs: a file's id shared with another file is one of
+// its problems, in the order of its lines (line 2 before line 12), and
+// said as a whole sentence in both languages.
+func TestFilesMergeSameIDs(t *testing.T) {
+	other := strings.Replace(strings.Replace(good, "title: Demo", "title: Other", 1), "bind rx", "bind rx port=abc", 1)
+	dir := write(t, map[string]string{"a.md": good, "b.md": other})
+	files, err := Expand([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := Files(files, true)
+	if len(lists) != 2 || len(lists[0]) != 0 || len(lists[1]) != 2 {
+		t.Fatalf("problems %+v", lists)
+	}
+	if a, b := lists[1][0], lists[1][1]; a.Line != 2 || a.Key != "lesson.same-id" || b.Line != 12 || b.Key != "lint.d.port" {
+		t.Errorf("not in the order of the lines: %+v", lists[1])
+	}
+	for _, lang := range content.Langs {
+		if msg := Format(content.Text(lang), lists[1][0]); !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "。") {
+			t.Errorf("%s: no full stop: %s", lang, msg)
+		}
 	}
 }
