@@ -13,6 +13,7 @@ import (
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/runner"
+	"github.com/sockstep/sockstep/runner/lint"
 	"github.com/sockstep/sockstep/runner/progress"
 	"golang.org/x/term"
 )
@@ -60,26 +61,39 @@ func (c *cli) fail(key string, args ...any) {
 }
 
 // findLesson finds a lesson by id (built-in or from --lessons), or reads
-// an instructor's Markdown file when the name ends in .md.
+// an instructor's Markdown file when the name ends in .md. A file is
+// checked as lint checks it (but for its translation), and refused with
+// every problem lint would list; so is a --lessons folder with any.
 func (c *cli) findLesson(id string) (*content.Lesson, int) {
+	l, code, _ := c.lookLesson(id)
+	return l, code
+}
+
+// lookLesson is findLesson; unknown is true when no lesson has the name
+// (rather than a file or a folder with problems).
+func (c *cli) lookLesson(id string) (l *content.Lesson, code int, unknown bool) {
 	if strings.HasSuffix(id, ".md") {
+		if ps := lint.Lesson(id); len(ps) > 0 {
+			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, &lessonProblems{file: id, lists: [][]lint.Problem{ps}}))
+			return nil, exitUsage, false
+		}
 		data, err := content.ReadPath(id) // a regular file, read up to the lesson limit
 		if err != nil {
 			c.fail("cli.cannot-read", id, content.ErrorText(c.cat, err))
-			return nil, exitUsage
+			return nil, exitUsage, false
 		}
 		l, err := content.Parse(id, data)
 		if err != nil {
 			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
-			return nil, exitUsage
+			return nil, exitUsage, false
 		}
 		l.Lang = c.lang
-		return l, exitOK
+		return l, exitOK, false
 	}
 	l, err := lessonByID(c.lang, c.o.lessons, id)
 	if err != nil {
 		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
-		return nil, exitUsage
+		return nil, exitUsage, false
 	}
 	if l == nil || l.Kind == content.KindExercise {
 		c.fail("cli.unknown-lesson", id)
@@ -90,9 +104,9 @@ func (c *cli) findLesson(id string) (*content.Lesson, int) {
 			}
 			c.fail("cli.lessons-are", strings.Join(ids, ", "))
 		}
-		return nil, exitUsage
+		return nil, exitUsage, true
 	}
-	return l, exitOK
+	return l, exitOK, false
 }
 
 // interactive is true only when both ends are terminals and --auto is not

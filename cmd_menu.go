@@ -35,7 +35,7 @@ func cmdMenu(ctx context.Context, c *cli, words []string) int {
 		items, err := menuItems(c.lang, c.o.lessons)
 		if err != nil {
 			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
-			return exitFail
+			return exitUsage
 		}
 		it, ok, err := r.Menu(ctx, items)
 		if err != nil {
@@ -77,7 +77,7 @@ func cmdList(_ context.Context, c *cli, words []string) int {
 	items, err := menuItems(c.lang, c.o.lessons)
 	if err != nil {
 		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
-		return exitFail
+		return exitUsage
 	}
 	plain := *c
 	plain.o = defaultOpts()

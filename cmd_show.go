@@ -25,7 +25,11 @@ func cmdShow(_ context.Context, c *cli, words []string) int {
 	id := words[0]
 	if verify.Known(id) {
 		ex, _ := content.ExerciseByID(c.lang, id)
-		l, _ := lessonByID(c.lang, c.o.lessons, id)
+		l, err := lessonByID(c.lang, c.o.lessons, id)
+		if err != nil { // the --lessons folder has problems
+			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+			return exitUsage
+		}
 		switch {
 		case l == nil && ex != nil:
 			return c.show(ex) // only an exercise has this name
@@ -35,9 +39,11 @@ func cmdShow(_ context.Context, c *cli, words []string) int {
 			return c.show(l, ex)
 		}
 	}
-	l, code := c.findLesson(id)
+	l, code, unknown := c.lookLesson(id)
 	if l == nil {
-		c.fail("cli.exercises-are", strings.Join(verify.IDs(), ", "))
+		if unknown { // perhaps the learner meant an exercise
+			c.fail("cli.exercises-are", strings.Join(verify.IDs(), ", "))
+		}
 		return code
 	}
 	return c.show(l)

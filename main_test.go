@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -461,7 +462,7 @@ func TestLessonsDir(t *testing.T) {
 	// Two files of one language with one id: an error naming both.
 	os.WriteFile(filepath.Join(flat, "again.en.md"), []byte(fmt.Sprintf(lesson, "mine", "Again")), 0o644)
 	r = sockstep(t, nil, "list", "--lessons", flat, "--lang", "en")
-	if r.code == 0 || !strings.Contains(r.stderr, "mine.en.md: this lesson has the id mine, as ") || !strings.Contains(r.stderr, "again.en.md already does") {
+	if r.code == 0 || !strings.Contains(r.stderr, "mine.en.md:2: this lesson has the id mine, as ") || !strings.Contains(r.stderr, "again.en.md already does") {
 		t.Errorf("two lessons with one id: exit %d, %s", r.code, r.stderr)
 	}
 }
@@ -477,6 +478,55 @@ func TestLessonsDirProblems(t *testing.T) {
 	for _, want := range []string{filepath.Join(dir, "zh", "bad.md") + ":3: order: \"abc\" 不是整数", filepath.Join(dir, "zh", "bad.md") + ":4: role: \"boss\" 不是角色"} {
 		if r.code == 0 || !strings.Contains(r.stderr, want) {
 			t.Errorf("exit %d, stderr lacks %q:\n%s", r.code, want, r.stderr)
+		}
+	}
+}
+
+// TestBrokenLessons: run, show and --lessons refuse a lesson with any
+// problem lint finds (but a missing translation), list every problem once
+// in the learner's language, run nothing and exit 2; a folder with any
+// problem is refused as a whole, built-in lessons included.
+func TestBrokenLessons(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"b2.en.md": "---\nid: b2\ntitle: B2\nsummary: s\n---\n# B2\n\n## One\n<!-- step: socket u udp -->\n\n<!-- step: bind u port=abc -->\n<!-- step: bind u port=99999 -->\n<!-- step: recv ghost -->\n",
+		"b3.en.md": "---\nid: b3\ntitle: B3\nsummary: s\ncolor: red\n---\n## One\n<!-- step: socket u udp -->\n",
+		"e1.en.md": "---\nid: e1\ntitle: E1\nsummary: s\n---\n",
+		"p1.en.md": "---\nid: p1\ntitle: P1\nsummary: s\nrole: server\npair: nosuch\n---\n## One\n<!-- step: socket u tcp -->\n",
+		"t1.en.md": "---\nid: t1\ntitle: T1\nsummary: s\n---\n## One\n<!-- step: socket u udp -->\n",
+		"t1.zh.md": "---\nid: t1\ntitle: T1\nsummary: s\n---\n## One\n<!-- step: socket u tcp -->\n",
+	}
+	for name, text := range files {
+		os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+	}
+	at := func(name string, line int) string { return fmt.Sprintf("%s:%d: ", filepath.Join(dir, name), line) }
+	all := []string{at("b2.en.md", 11) + "port=abc", at("b2.en.md", 12) + "port=99999", at("b2.en.md", 13),
+		at("b3.en.md", 5), at("e1.en.md", 1), at("p1.en.md", 6) + "pair: nosuch", at("t1.en.md", 6), at("t1.zh.md", 6)}
+	b2 := filepath.Join(dir, "b2.en.md")
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"list", "--lessons", dir}, append(all, "8 problem(s) in 6 file(s)")},
+		{[]string{"run", "tcp-server", "--lessons", dir, "--auto"}, all},
+		{[]string{"run", "p1", "--lessons", dir, "--auto"}, all},
+		{[]string{"run", "e1", "--lessons", dir, "--lang", "zh"}, append(all, "个问题")},
+		{[]string{"show", "b2", "--lessons", dir}, all},
+		{[]string{"run", b2, "--auto"}, []string{b2 + ":11: port=abc", b2 + ":12: port=99999", b2 + `:13: socket "ghost"`, "3 problem(s)"}},
+		{[]string{"show", b2, "--lang", "zh"}, []string{b2 + ":11: port=abc 既不是", b2 + ":12: port=99999", b2 + ":13: 套接字 \"ghost\"", "3 个问题"}},
+		{[]string{"show", filepath.Join(dir, "nosuch.md"), "--lang", "zh"}, []string{"nosuch.md: 没有这个文件。"}},
+	} {
+		r := sockstep(t, nil, c.args...)
+		if r.code != exitUsage || r.stdout != "" {
+			t.Errorf("%v: exit %d, want 2 and nothing run or shown; stdout:\n%s", c.args, r.code, tail(r.stdout))
+		}
+		for _, w := range c.want {
+			if strings.Count(r.stderr, w) != 1 {
+				t.Errorf("%v: stderr has %q %d times, want once:\n%s", c.args, w, strings.Count(r.stderr, w), r.stderr)
+			}
+		}
+		if lines := strings.Count(r.stderr, "\n"); !slices.Contains(c.args, "--lessons") && lines != len(c.want) {
+			t.Errorf("%v: %d lines, want %d (no other list after the problems):\n%s", c.args, lines, len(c.want), r.stderr)
 		}
 	}
 }

@@ -227,8 +227,8 @@ func (e *ParseError) at(msg string) string {
 }
 
 // ErrorText says err in cat's language when it is (or wraps) a
-// ParseError with a catalog sentence, or a ParseErrors (every problem, one
-// a line), and as err.Error() otherwise.
+// ParseError with a catalog sentence, a ParseErrors (every problem, one
+// a line) or a Sayer, and as err.Error() otherwise.
 func ErrorText(cat *Catalog, err error) string {
 	var all ParseErrors
 	if errors.As(err, &all) {
@@ -238,7 +238,18 @@ func ErrorText(cat *Catalog, err error) string {
 	if errors.As(err, &pe) {
 		return pe.Text(cat)
 	}
+	var said Sayer
+	if errors.As(err, &said) {
+		return said.Text(cat)
+	}
 	return err.Error()
+}
+
+// A Sayer is an error that can be said in a catalog's language (every
+// problem of an instructor's folder, say); ErrorText uses its Text.
+type Sayer interface {
+	error
+	Text(cat *Catalog) string
 }
 
 // idRE is what a lesson id (and the pair it names) may be: lowercase ASCII
