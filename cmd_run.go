@@ -29,6 +29,13 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 		c.fail("cli.bad-step", c.o.step, len(l.Steps))
 		return exitUsage
 	}
+	if c.o.record != "" {
+		// Found out now, not after the whole lesson.
+		if err := progress.CheckWritable(c.o.record); err != nil {
+			c.fail("cli.record-unwritable", c.o.record, osText(c.cat, err))
+			return exitUsage
+		}
+	}
 	pairCmds, code := c.roleCheck(l.ID, l.Role, l.Pair)
 	if code != exitOK {
 		return code
@@ -51,6 +58,7 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 		return code
 	}
 	var once sync.Once
+	recordFailed := false
 	writeRecord := func(stuck bool) {
 		if c.o.record == "" {
 			return
@@ -64,7 +72,8 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 				data = append(data, "\n"+c.cat.T("cli.interrupted")+"\n"...)
 			}
 			if werr := progress.WriteFileAtomic(c.o.record, data); werr != nil {
-				c.fail("cli.record-failed", c.o.record, werr)
+				c.fail("cli.record-failed", c.o.record, osText(c.cat, werr))
+				recordFailed = true
 			} else {
 				c.fail("cli.recorded", c.o.record)
 			}
@@ -73,7 +82,11 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 	atStuckExit(func() { writeRecord(true) })
 	err := runLesson(ctx, r, l)
 	writeRecord(false)
-	return c.finish(ctx, err)
+	code = c.finish(ctx, err)
+	if recordFailed && code == exitOK {
+		return exitFail // the promised transcript is not there
+	}
+	return code
 }
 
 // roleCheck validates --role against the lesson and returns the command

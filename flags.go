@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,7 +107,10 @@ func joinAutoDelay(args []string) []string {
 			return append(out, args[i:]...)
 		}
 		if (a == "--auto" || a == "-auto") && i+1 < len(args) {
-			if d, err := time.ParseDuration(args[i+1]); err == nil && d > 0 {
+			// A delay, or a word meant as one (3x, 0s, 5): the flag
+			// then says that delay is not valid, rather than take it for
+			// the lesson's name.
+			if _, err := time.ParseDuration(args[i+1]); err == nil || delayLike.MatchString(args[i+1]) {
 				out = append(out, a+"="+args[i+1])
 				i++
 				continue
@@ -116,6 +120,10 @@ func joinAutoDelay(args []string) []string {
 	}
 	return out
 }
+
+// delayLike is a word that begins as a number and goes on with letters
+// only: a delay mistyped (3x, 10sec), never a lesson id with a hyphen.
+var delayLike = regexp.MustCompile(`^[0-9][0-9.]*[a-zµ]*$`)
 
 // takeLang takes --lang out of the arguments of a command that reads its
 // own (verify), up to "--"; the rest is returned as it was.
@@ -161,6 +169,10 @@ func flagProblem(cat *content.Catalog, err error, cmd *command) string {
 		return cat.T("cli.flag-no-value", "--"+strings.TrimLeft(name, "-"))
 	}
 	if _, rest, ok := strings.Cut(msg, "value \""); ok && strings.HasPrefix(msg, "invalid ") {
+		// A boolean flag's error reads `... for -auto: ...`, without "flag".
+		if value, rest, ok := strings.Cut(rest, "\" for -"); ok && strings.HasPrefix(rest, "auto:") {
+			return cat.T("cli.bad-delay", value)
+		}
 		if value, rest, ok := strings.Cut(rest, "\" for flag "); ok {
 			name, _, _ := strings.Cut(rest, ":")
 			return cat.T("cli.flag-bad-value", value, "--"+strings.TrimLeft(name, "-"))

@@ -531,6 +531,32 @@ func TestBrokenLessons(t *testing.T) {
 	}
 }
 
+// TestFileProblemsInLearnersWords: a --record or --pcap file that cannot
+// be written, a lesson file that is not there and a bad --auto delay are
+// said in the learner's language, before anything runs, with exit 2
+// (--pcap: 1, the capture failing).
+func TestFileProblemsInLearnersWords(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"run", "udp-recv", "--record", "/nonexistent/x.md", "--lang", "zh", "--auto"}, 2, "--record /nonexistent/x.md：记录无法写到那里：没有这个文件或文件夹。"},
+		{[]string{"run", "udp-recv", "--record", dir, "--lang", "en", "--auto"}, 2, "it is a folder, not a file. Nothing was run."},
+		{[]string{"run", "udp-recv", "--pcap", "/nonexistent/x.pcap", "--lang", "zh", "--auto"}, 1, "无法写入抓包文件 /nonexistent/x.pcap：没有这个文件或文件夹。"},
+		{[]string{"run", "tcp-server", "--auto=3x", "--lang", "zh"}, 2, `--auto "3x" 不是延时`},
+		{[]string{"run", "tcp-server", "--auto", "3x", "--lang", "en"}, 2, `--auto "3x" is not a delay`},
+		{[]string{"run", "tcp-server", "--auto", "0s", "--lang", "en"}, 2, `--auto "0s" is not a delay`},
+		{[]string{"show", "./nosuch.md", "--lang", "zh"}, 2, "nosuch.md: 没有这个文件。"},
+	} {
+		r := sockstep(t, nil, c.args...)
+		if r.code != c.code || r.stdout != "" || !strings.Contains(r.stderr, c.want) || strings.Contains(r.stderr, "no such file") || strings.Contains(r.stderr, "invalid") {
+			t.Errorf("%v: exit %d, want %d and %q; stdout:\n%s\nstderr:\n%s", c.args, r.code, c.code, c.want, tail(r.stdout), r.stderr)
+		}
+	}
+}
+
 func hasRoutable(addrs []net.Addr) bool {
 	for _, a := range addrs {
 		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {

@@ -42,7 +42,7 @@ func startWire(c *cli) (*wireRun, int) {
 	if f.pcap != "" {
 		pf, err := os.Create(f.pcap)
 		if err != nil {
-			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", f.pcap, err))
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", f.pcap, osText(cat, err)))
 			return nil, exitFail
 		}
 		w.pcap = pf
@@ -89,13 +89,13 @@ func (w *wireRun) close(c *cli) {
 			fmt.Fprintln(e.stderr, cat.T("wire.drops", st.Drops))
 		}
 		if err := w.capture.Close(); err != nil {
-			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, err))
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, osText(cat, err)))
 		}
 		w.capture = nil
 	}
 	if w.pcap != nil {
 		if err := w.pcap.Close(); err != nil {
-			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, err))
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, osText(cat, err)))
 		} else if w.path != "" {
 			fmt.Fprintln(e.stderr, cat.T("wire.pcap-written", w.path))
 		}

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/sockstep/sockstep/content"
@@ -257,6 +258,26 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return writeAtomic(path, target, data)
+}
+
+// CheckWritable reports whether WriteFileAtomic(path) can work, without
+// writing path: its folder takes a new file (made and removed at once),
+// and path is not a folder. A run checks its --record file so before the
+// lesson, rather than find out at its end.
+func CheckWritable(path string) error {
+	target, err := resolve(path)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if st, err := os.Stat(target); err == nil && st.IsDir() {
+		return fmt.Errorf("cannot write %s: %w", path, &fs.PathError{Op: "open", Path: path, Err: syscall.EISDIR})
+	}
+	tmp, err := createTemp(target)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
 }
 
 // writeAtomic is WriteFileAtomic to target, named path in errors.

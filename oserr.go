@@ -1,0 +1,33 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"syscall"
+
+	"github.com/sockstep/sockstep/content"
+)
+
+// osText says in cat's language why a file could not be opened or
+// written: no such file or folder, not allowed, a folder, a read-only
+// file system, a full disk. Other errors keep the system's own words,
+// without the operation and path the sentence around them already gives.
+func osText(cat *content.Catalog, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return cat.T("os.not-exist")
+	case errors.Is(err, fs.ErrPermission):
+		return cat.T("os.permission")
+	case errors.Is(err, syscall.EISDIR):
+		return cat.T("os.is-dir")
+	case errors.Is(err, syscall.EROFS):
+		return cat.T("os.read-only")
+	case errors.Is(err, syscall.ENOSPC):
+		return cat.T("os.no-space")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
