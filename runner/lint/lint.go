@@ -239,7 +239,8 @@ func Expand(paths []string) ([]string, error) {
 func front(path string, l *content.Lesson, data []byte) []Problem {
 	var probs []Problem
 	at := func(key string) int { return frontLine(data, key) }
-	if strings.TrimSpace(l.Title) == "" || emptyTitle.Match(data) {
+	// No title: line and no "# " heading: the parser falls back on the id.
+	if strings.TrimSpace(l.Title) == "" || emptyTitle.Match(data) || at("title") == 1 && !heading.Match(data) {
 		probs = append(probs, Problem{File: path, Line: at("title"), Key: "lint.no-title"})
 	}
 	if strings.TrimSpace(l.Summary) == "" && l.Kind != content.KindExercise {
@@ -284,6 +285,10 @@ func frontLine(data []byte, key string) int {
 // emptyTitle is a front matter line "title:" with nothing after it (the
 // menu would show the lesson's id, or its first heading).
 var emptyTitle = regexp.MustCompile(`(?m)^title:\s*(""|'')?\s*$`)
+
+// heading is a "# " title line, which gives a lesson without title: its
+// title.
+var heading = regexp.MustCompile(`(?m)^# +\S`)
 
 // findLesson is the lesson called id: a built-in one, or one in the same
 // folder as path that parses; nil when there is none.

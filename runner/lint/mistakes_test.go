@@ -48,6 +48,7 @@ func TestMistakes(t *testing.T) {
 		{"front matter key twice", both(strings.Replace(good, "title: Demo\n", "title: Demo\ntitle: Again\n", 1)), "lesson.front-twice", 4, "title:"},
 		{"unknown kind", both(strings.Replace(good, "id: demo\n", "id: demo\nkind: quiz\n", 1)), "lesson.bad-kind", 3, "quiz"},
 		{"an id a shell would read", both(strings.Replace(good, "id: demo", "id: Demo One", 1)), "lesson.bad-id", 2, "Demo One"},
+		{"no title at all", both(strings.Replace(strings.Replace(good, "title: Demo\n", "", 1), "# Demo\n", "", 1)), "lint.no-title", 1, "title:"},
 		{"no id", both(strings.Replace(good, "id: demo\n", "", 1)), "lesson.no-id", 1, "id: my-first-call"},
 		{"front matter not closed", both(strings.Replace(good, "summary: a demo\n---\n", "summary: a demo\n", 1)), "lesson.front-open", 1, "---"},
 		{"directive before the first step", both(strings.Replace(good, "# Demo\n", "# Demo\n<!-- step: addrs -->\n", 1)), "lesson.step-outside", 7, `"## "`},
