@@ -557,6 +557,28 @@ func TestFileProblemsInLearnersWords(t *testing.T) {
 	}
 }
 
+// TestRecordFailsAtTheEnd: a transcript that cannot be written when the
+// lesson ends (here: larger than ulimit -f lets the process write, after
+// the check at the start found the folder writable) is said in the
+// learner's language and gives exit status 1, not 0.
+func TestRecordFailsAtTheEnd(t *testing.T) {
+	rec := filepath.Join(t.TempDir(), "rec.md")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// The limit is set by the shell for the binary alone; the arguments
+	// are the shell's positional parameters, never shell text.
+	cmd := exec.CommandContext(ctx, "sh", "-c", `ulimit -f 4 && exec "$0" "$@"`, binary, "run", "udp-recv",
+		"--record", rec, "--auto", "--lang", "zh", "--port", strconv.Itoa(sockettest.FreePort(t)))
+	cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFail || !strings.Contains(stderr.String(), "无法把记录写入 "+rec+"：文件会超过") {
+		t.Errorf("err %v, stderr:\n%s\nstdout:\n%s", err, stderr.String(), tail(stdout.String()))
+	}
+}
+
 func hasRoutable(addrs []net.Addr) bool {
 	for _, a := range addrs {
 		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {

@@ -10,7 +10,7 @@ import (
 
 // osText says in cat's language why a file could not be opened or
 // written: no such file or folder, not allowed, a folder, a read-only
-// file system, a full disk. Other errors keep the system's own words,
+// file system, a full disk, a file too large. Other errors keep the system's own words,
 // without the operation and path the sentence around them already gives.
 func osText(cat *content.Catalog, err error) string {
 	switch {
@@ -24,6 +24,8 @@ func osText(cat *content.Catalog, err error) string {
 		return cat.T("os.read-only")
 	case errors.Is(err, syscall.ENOSPC):
 		return cat.T("os.no-space")
+	case errors.Is(err, syscall.EFBIG):
+		return cat.T("os.too-large")
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
