@@ -92,9 +92,9 @@ func check(path string, withTranslation bool, extra ...Problem) []Problem {
 }
 
 // explainedByGap reports whether p may follow from a directive that could
-// not be read: p names a socket (used, or as port= or to=) on a line after
-// an unread directive whose text holds that name as a word, so that the
-// directive may have created it. A port number out of range, or a name
+// not be read: p names a socket (used, made again, or as port= or to=) on
+// a line after an unread directive whose text holds that name as a word,
+// so that the directive may have created, closed or bound it. A port number out of range, or a name
 // used before the unread line, is a mistake whatever that line meant.
 func explainedByGap(p Problem, gaps []int, raw []string) bool {
 	if !gapKeys[p.Key] || len(p.Args) == 0 {
@@ -196,8 +196,10 @@ func markLines(probs []Problem, raw []string) []Problem {
 }
 
 // gapKeys are the mistakes of lessons.Check that a directive which could
-// not be read may cause: it might have made the socket they name.
-var gapKeys = map[string]bool{"lint.d.before": true, "lint.d.port": true, "lint.d.to": true}
+// not be read may cause: it might have made (or closed, or bound) the
+// socket they name.
+var gapKeys = map[string]bool{"lint.d.before": true, "lint.d.port": true, "lint.d.to": true,
+	"lint.d.twice": true, "lint.d.listen-unbound": true}
 
 // Expand turns the paths given to lint into lesson files: a folder stands
 // for every .md file in it and in its subfolders (zh/, en/), in order.

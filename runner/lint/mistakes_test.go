@@ -140,6 +140,13 @@ summary: a demo
 	for _, p := range probs {
 		checkSaid(t, p)
 	}
+	// An unread close of u may have closed it: u made again is no mistake.
+	reopen := strings.Replace(readable, "<!-- step: recv t -->\n", "<!-- step: close u how=\"x -->\n<!-- step: socket u udp -->\n", 1)
+	dir = write(t, map[string]string{"en/demo.md": reopen, "zh/demo.md": reopen})
+	want = []string{"10 lint.d.port", "11 lint.d.before", "12 lint.d.port", "15 lint.d.before", "16 lesson.directive-quote"}
+	if got := keys(File(filepath.Join(dir, "en", "demo.md"))); !slices.Equal(got, want) {
+		t.Errorf("after an unread close, problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // checkSaid fails unless p is said in each language by that language's
