@@ -404,3 +404,34 @@ func sameContent(t *testing.T, a, b string) bool {
 	db, err2 := os.ReadFile(b)
 	return err1 == nil && err2 == nil && string(da) == string(db)
 }
+
+// TestGoRunBinaryLayouts: go run's binary is found where each Go puts
+// it: before 1.24 under the temporary directory (go-buildN/b001/exe),
+// since then in the build cache (GOCACHE/ab/ab12…-d/NAME); an installed
+// binary, or one in a folder that merely looks like a cache entry, is
+// not one.
+func TestGoRunBinaryLayouts(t *testing.T) {
+	hash := "ed7064" + strings.Repeat("0", 58)
+	cache := t.TempDir() // GOCACHE
+	t.Setenv("GOCACHE", cache)
+	marked := t.TempDir() // moved by `go env -w GOCACHE`: only trim.txt says so
+	os.WriteFile(filepath.Join(marked, "trim.txt"), []byte("1"), 0o644)
+	plain := t.TempDir() // a folder that is no cache
+	for _, c := range []struct {
+		exe  string
+		want bool
+	}{
+		{filepath.Join(os.TempDir(), "go-build1234", "b001", "exe", "sockstep"), true},
+		{filepath.Join(cache, "ed", hash+"-d", "sockstep"), true},
+		{filepath.Join(marked, "ed", hash+"-d", "sockstep"), true},
+		{filepath.Join(plain, "ed", hash+"-d", "sockstep"), false},
+		{filepath.Join(cache, "ab", hash+"-d", "sockstep"), false}, // not its shard
+		{filepath.Join(cache, "ed", hash, "sockstep"), false},      // not an executable's entry
+		{"/usr/local/bin/sockstep", false},
+	} {
+		os.MkdirAll(filepath.Dir(c.exe), 0o755)
+		if got := goRunBinary(c.exe); got != c.want {
+			t.Errorf("goRunBinary(%s) = %v, want %v", c.exe, got, c.want)
+		}
+	}
+}

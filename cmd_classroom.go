@@ -191,11 +191,60 @@ func paneBinary() (string, error) {
 	return dst, nil
 }
 
-// goRunBinary reports whether exe was built by `go run` (in a go-build
-// folder under the temporary directory).
+// goRunBinary reports whether exe was built by `go run`, whose binary is
+// gone once it exits: before Go 1.24 in a go-build folder under the
+// temporary directory (go-build123/b001/exe/NAME), since then in the
+// build cache (GOCACHE/ab/ab12…-d/NAME, see `go env GOCACHE`).
 func goRunBinary(exe string) bool {
-	rel, err := filepath.Rel(os.TempDir(), exe)
-	return err == nil && !strings.HasPrefix(rel, "..") && strings.Contains(rel, "go-build")
+	if rel, err := filepath.Rel(os.TempDir(), exe); err == nil && !strings.HasPrefix(rel, "..") && strings.Contains(rel, "go-build") {
+		return true
+	}
+	return inGoCache(exe)
+}
+
+// inGoCache reports whether exe is an executable of Go's build cache: in
+// a folder named for its hash and ending in -d, itself in a folder named
+// for the hash's first two hex digits, at the cache's root: the cache
+// GOCACHE names, the default one, or any folder Go marks as its cache
+// (trim.txt at its root, as `go env -w GOCACHE` may put it anywhere).
+func inGoCache(exe string) bool {
+	dir := filepath.Dir(exe)
+	shard := filepath.Dir(dir)
+	root := filepath.Dir(shard)
+	if !isHex(strings.TrimSuffix(filepath.Base(dir), "-d")) || !strings.HasSuffix(filepath.Base(dir), "-d") ||
+		len(filepath.Base(shard)) != 2 || !isHex(filepath.Base(shard)) ||
+		!strings.HasPrefix(filepath.Base(dir), filepath.Base(shard)) {
+		return false
+	}
+	for _, c := range goCaches() {
+		if sameFile(c, root) {
+			return true
+		}
+	}
+	_, err := os.Stat(filepath.Join(root, "trim.txt"))
+	return err == nil
+}
+
+// goCaches are the folders Go's build cache is in unless `go env -w`
+// moved it: GOCACHE, or the user's cache folder's go-build.
+func goCaches() []string {
+	var out []string
+	if c := os.Getenv("GOCACHE"); c != "" && c != "off" {
+		out = append(out, c)
+	}
+	if c, err := os.UserCacheDir(); err == nil {
+		out = append(out, filepath.Join(c, "go-build"))
+	}
+	return out
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // moduleDir is the folder of sockstep's module that holds the working
