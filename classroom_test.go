@@ -435,3 +435,65 @@ func TestGoRunBinaryLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleAutoWaitsOnTerminal: with --auto on a terminal, a two-terminal
+// server waits for its callers as long as they take, as without --auto
+// (Ctrl-C is at hand): a second caller that comes after the 10 seconds
+// that bound a run without a terminal is still served, and the lesson
+// ends well (it stopped at "The next caller" before).
+func TestRoleAutoWaitsOnTerminal(t *testing.T) {
+	port := strconv.Itoa(sockettest.FreePort(t))
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptm.Close()
+	pty.Setsize(ptm, &pty.Winsize{Rows: 24, Cols: 80})
+	srv := exec.Command(binary, "run", "tcp-server", "--role", "server", "--auto", "--port", port, "--lang", "en")
+	srv.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "LANG=C", "TERM=dumb")
+	srv.Stdin, srv.Stdout, srv.Stderr = tty, tty, tty
+	srv.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	var out syncBuffer
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		buf := make([]byte, 4096)
+		for {
+			n, err := ptm.Read(buf)
+			out.Write(buf[:n])
+			if err != nil {
+				return
+			}
+		}
+	}()
+	done := make(chan error, 1)
+	go func() { done <- srv.Wait() }()
+	t.Cleanup(func() { syscall.Kill(srv.Process.Pid, syscall.SIGKILL) })
+
+	clientArgs := []string{"run", "tcp-client", "--role", "client", "--auto", "--port", port, "--lang", "en"}
+	if code := startSockstep(t, clientArgs...).wait(t); code != 0 {
+		t.Fatalf("first caller: exit %d", code)
+	}
+	waitFor(t, &out, "The next caller")
+	// Longer than a run without a terminal may wait: that is the point.
+	time.Sleep(11 * time.Second)
+	if code := startSockstep(t, clientArgs...).wait(t); code != 0 {
+		t.Fatalf("second caller: exit %d\nserver:\n%s", code, tail(out.String()))
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("server: %v\n%s", err, tail(out.String()))
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the server never finished:\n%s", tail(out.String()))
+	}
+	<-copied
+	if s := out.String(); !strings.Contains(s, "Lesson finished") || strings.Contains(s, "in time") {
+		t.Errorf("the server did not finish its lesson:\n%s", tail(s))
+	}
+}

@@ -49,6 +49,14 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 	r, code := c.newRunner(func(o *runner.Options) {
 		w.adjust(o)
 		o.Session.Role, o.Session.PairCommands = c.o.role, pairCmds
+		if c.o.role != "" && c.onTerminal() {
+			// Two terminals, someone watching this one (--auto or not):
+			// the other terminal's learner may take any time, the next
+			// caller may come minutes later, and Ctrl-C is at hand, so
+			// waiting for the other side is not cut short. Without a
+			// terminal it stays bounded (StepWait), so CI never hangs.
+			o.Session.WaitLimit = lessons.NoWaitLimit
+		}
 		o.StartStep = c.o.step - 1
 		if c.o.record != "" {
 			o.Record, o.CommandLine = &transcript, append([]string{"sockstep"}, os.Args[1:]...)

@@ -70,6 +70,10 @@ type Socket struct {
 // Open reports whether the socket still has a file descriptor.
 func (s *Socket) Open() bool { return !s.closed && !s.External && s.FD >= 0 }
 
+// NoWaitLimit, as Config.WaitLimit, lets every wait last until the
+// context ends (Ctrl-C), where a front end would otherwise bound it.
+const NoWaitLimit time.Duration = -1
+
 // Config sets what a session may do.
 type Config struct {
 	// Host is the address lessons bind and connect to by default
@@ -81,7 +85,9 @@ type Config struct {
 	// explicit non-loopback --host, which prints a warning first.
 	AllowRemote bool
 	// WaitLimit bounds a blocking call (accept, recv, recvfrom) when no one
-	// can answer it, as in --auto. Zero waits until the context ends.
+	// can answer it, as in --auto. Zero waits until the context ends (a
+	// front end may put its own bound in its place); NoWaitLimit waits
+	// until the context ends whatever the front end would choose.
 	WaitLimit time.Duration
 	// Role, when set (RoleServer or RoleClient), is two-terminal mode:
 	// the lesson's peer sockets are played by PairCommands (one per
