@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
@@ -260,6 +261,9 @@ func TestClassroomNextCaller(t *testing.T) {
 type classroomTmux struct {
 	session string
 	tmux    func(args ...string) (string, error)
+	out     *syncBuffer // what sockstep classroom printed on its terminal
+	done    chan error  // its exit
+	env     []string
 }
 
 // startClassroom runs sockstep with args on a pseudo-terminal, with a
@@ -283,7 +287,16 @@ func startClassroom(t *testing.T, args ...string) *classroomTmux {
 		return string(out), err
 	}}
 	t.Cleanup(func() { tc.tmux("kill-server") })
+	tc.env = env
+	tc.start(t, args...)
+	return tc
+}
 
+// start runs sockstep with args on a new pseudo-terminal, with the
+// session's private tmux server.
+func (tc *classroomTmux) start(t *testing.T, args ...string) {
+	t.Helper()
+	env := tc.env
 	ptm, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
@@ -298,18 +311,21 @@ func startClassroom(t *testing.T, args ...string) *classroomTmux {
 		t.Fatal(err)
 	}
 	tty.Close()
+	tc.out, tc.done = &syncBuffer{}, make(chan error, 1)
+	out := tc.out
 	go func() { // keep the terminal's output flowing
 		buf := make([]byte, 4096)
 		for {
-			if _, err := ptm.Read(buf); err != nil {
+			n, err := ptm.Read(buf)
+			out.Write(buf[:n])
+			if err != nil {
 				return
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
-		cmd.Wait()
-	})
+	done := tc.done
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { syscall.Kill(cmd.Process.Pid, syscall.SIGKILL) })
 	lesson, port := args[1], "7788"
 	for i, a := range args {
 		if a == "--port" && i+1 < len(args) {
@@ -317,7 +333,6 @@ func startClassroom(t *testing.T, args ...string) *classroomTmux {
 		}
 	}
 	tc.session = "sockstep-" + lesson + "-" + port
-	return tc
 }
 
 // panes waits for the session's two panes and returns their commands.
@@ -360,8 +375,8 @@ func TestTmuxArgs(t *testing.T) {
 		inside bool
 		want   string
 	}{
-		{false, "new-session -s demo SRV ; set-option -w remain-on-exit on ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
-		{true, "new-window -n demo SRV ; set-option -w remain-on-exit on ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
+		{false, "new-session -s demo SRV ; set-option -w remain-on-exit off ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
+		{true, "new-window -n demo SRV ; set-option -w remain-on-exit off ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
 	} {
 		if got := strings.Join(tmuxArgs(c.inside, "demo", "SRV", "CLI"), " "); got != c.want {
 			t.Errorf("inside tmux %v:\n got %s\nwant %s", c.inside, got, c.want)
@@ -495,5 +510,81 @@ func TestRoleAutoWaitsOnTerminal(t *testing.T) {
 	<-copied
 	if s := out.String(); !strings.Contains(s, "Lesson finished") || strings.Contains(s, "in time") {
 		t.Errorf("the server did not finish its lesson:\n%s", tail(s))
+	}
+}
+
+// TestClassroomStartAgain: a classroom can be started again. While its
+// lessons run, a second start joins the open session (a second server
+// would find the port taken); once every pane has ended (an earlier
+// version's dead panes), the old session is closed and a new one opens.
+// Each says so in the learner's language, and no tmux message (its
+// "duplicate session") reaches the learner. When both panes are closed,
+// the session ends, and sockstep classroom with it.
+func TestClassroomStartAgain(t *testing.T) {
+	port := strconv.Itoa(sockettest.FreePort(t))
+	args := []string{"classroom", "tcp-server", "--port", port, "--lang", "zh"}
+	tc := startClassroom(t, args...)
+	tc.panes(t)
+	tc.waitScreen(t, 0, "接下来做什么")
+	first := tc.out
+	firstDone := tc.done
+
+	tc.start(t, args...) // joins
+	waitFor(t, tc.out, "已经打开（tmux 会话 "+tc.session+"）：现在加入它")
+	if n, _ := tc.tmux("list-sessions", "-F", "#{session_name}"); strings.TrimSpace(n) != tc.session {
+		t.Errorf("sessions after a second start: %q, want only %s", n, tc.session)
+	}
+
+	// Ctrl-C in both panes stops the lessons, not the panes: each says
+	// what comes next. Closing both ends the session and both clients.
+	for _, pane := range []string{".0", ".1"} {
+		tc.tmux("send-keys", "-t", tc.session+pane, "C-c")
+	}
+	tc.waitScreen(t, 0, "按回车键关闭这个窗格")
+	tc.waitScreen(t, 1, "按回车键再给服务器打一次电话")
+	tc.tmux("send-keys", "-t", tc.session+".1", "C-d") // the right one first: then the left stays .0
+	tc.tmux("send-keys", "-t", tc.session+".0", "Enter")
+	for i, done := range []chan error{firstDone, tc.done} {
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("sockstep classroom %d still runs after its panes were closed", i+1)
+		}
+	}
+	if _, err := tc.tmux("has-session", "-t", "="+tc.session); err == nil {
+		t.Error("the session outlived its panes")
+	}
+	waitFor(t, first, "课堂已经结束")
+
+	// An earlier session whose panes are all dead (remain-on-exit) is
+	// replaced.
+	if out, err := tc.tmux("new-session", "-d", "-s", tc.session, "sleep 0.2", ";", "set-option", "-w", "remain-on-exit", "on", ";", "split-window", "-h", "sleep 0.2"); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for {
+		out, _ := tc.tmux("list-panes", "-s", "-t", "="+tc.session, "-F", "#{pane_dead}")
+		if strings.Fields(out)[0] == "1" && strings.Fields(out)[1] == "1" {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tc.start(t, args...)
+	waitFor(t, tc.out, "上一个课堂已经结束")
+	tc.panes(t)
+	tc.waitScreen(t, 0, "接下来做什么")
+	for _, o := range []*syncBuffer{first, tc.out} {
+		if s := o.String(); strings.Contains(s, "duplicate session") || strings.Contains(s, "无法启动") {
+			t.Errorf("tmux failed or spoke English:\n%s", s)
+		}
+	}
+}
+
+// tmux's failures are said in the learner's language, its own words
+// quoted and escaped.
+func TestTmuxProblem(t *testing.T) {
+	err := exec.Command("sh", "-c", "exit 1").Run()
+	got := tmuxProblem(content.Text(content.Chinese), err, "duplicate session: x\x1b[2J\nmore\n")
+	if want := "退出状态 1；tmux 的原话：duplicate session: x\\x1b[2J"; got != want {
+		t.Errorf("tmuxProblem = %q, want %q", got, want)
 	}
 }

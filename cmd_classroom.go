@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -13,7 +15,9 @@ import (
 	"strings"
 
 	"github.com/kballard/go-shellquote"
+	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/runner/escape"
 )
 
 // cmdClassroom opens both sides of a two-terminal lesson side by side:
@@ -66,17 +70,107 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 		printed("classroom.tmux-failed", err)
 		return exitFail
 	}
-	fmt.Fprintln(c.stdout, c.cat.T("classroom.tmux"))
 	name := fmt.Sprintf("sockstep-%s-%d", l.ID, c.o.port)
-	cmd := exec.CommandContext(ctx, tmux, tmuxArgs(c.getenv("TMUX") != "", name,
-		paneCommand(append([]string{bin}, serverArgs...)),
-		againCommand(c.cat.T("classroom.again"), append([]string{bin}, clientArgs...)))...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.stdin, c.stdout, c.stderr
+	inside := c.getenv("TMUX") != ""
+	run := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		cmd := exec.CommandContext(ctx, tmux, args...)
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		return out.String(), err
+	}
+	// A session of this name is an earlier classroom for this lesson and
+	// port: join it while a lesson runs in it (a second one would find
+	// the port taken), or, every pane closed, remove it and start anew.
+	switch earlierSession(run, name) {
+	case sessionLive:
+		fmt.Fprintln(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name))
+		verb := "attach-session"
+		if inside {
+			verb = "switch-client"
+		}
+		code := c.runTmux(ctx, tmux, []string{verb, "-t", "=" + name}, printed)
+		if code == exitOK && !inside {
+			c.sayAfterTmux(run, name)
+		}
+		return code
+	case sessionDead:
+		if _, err := run("kill-session", "-t", "="+name); err == nil {
+			fmt.Fprintln(c.stdout, c.cat.T("classroom.replaced", l.ID, c.o.port, name))
+		}
+	}
+	fmt.Fprintln(c.stdout, c.cat.T("classroom.tmux"))
+	code = c.runTmux(ctx, tmux, tmuxArgs(inside, name,
+		keptCommand(c.cat.T("classroom.server-over"), append([]string{bin}, serverArgs...)),
+		againCommand(c.cat.T("classroom.again"), append([]string{bin}, clientArgs...))), printed)
+	if code == exitOK && !inside {
+		c.sayAfterTmux(run, name)
+	}
+	return code
+}
+
+// sayAfterTmux says, in the learner's language, why tmux returned (its
+// own "[detached …]" or "[exited]" is English): the classroom ended, or
+// the instructor left it running.
+func (c *cli) sayAfterTmux(run func(...string) (string, error), name string) {
+	if earlierSession(run, name) == sessionNone {
+		fmt.Fprintln(c.stdout, c.cat.T("classroom.ended"))
+		return
+	}
+	fmt.Fprintln(c.stdout, c.cat.T("classroom.left", name, name))
+}
+
+// runTmux runs tmux on this terminal. What tmux says when it fails is in
+// English: it is put, as tmux's own words, in a sentence in the learner's
+// language.
+func (c *cli) runTmux(ctx context.Context, tmux string, args []string, printed func(string, ...any)) int {
+	var said bytes.Buffer
+	cmd := exec.CommandContext(ctx, tmux, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.stdin, c.stdout, &said
 	if err := cmd.Run(); err != nil {
-		printed("classroom.tmux-failed", err)
+		printed("classroom.tmux-failed", tmuxProblem(c.cat, err, said.String()))
 		return exitFail
 	}
 	return exitOK
+}
+
+// tmuxProblem says in the learner's language how tmux failed, with its
+// own first line quoted.
+func tmuxProblem(cat *content.Catalog, err error, said string) string {
+	detail := err.Error()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		detail = cat.T("classroom.tmux-exit", ee.ExitCode())
+	}
+	if line, _, _ := strings.Cut(strings.TrimSpace(said), "\n"); line != "" {
+		detail += cat.T("classroom.tmux-said", escape.Bytes([]byte(line)))
+	}
+	return detail
+}
+
+// What is left of an earlier classroom session of the same name.
+const (
+	sessionNone = iota
+	sessionLive // a pane still runs something
+	sessionDead // every pane has ended (remain-on-exit kept them)
+)
+
+// earlierSession looks for a tmux session named name (exactly) and
+// whether anything still runs in it.
+func earlierSession(run func(...string) (string, error), name string) int {
+	if _, err := run("has-session", "-t", "="+name); err != nil {
+		return sessionNone
+	}
+	out, err := run("list-panes", "-s", "-t", "="+name, "-F", "#{pane_dead}")
+	if err != nil {
+		return sessionLive // it exists; leave it alone
+	}
+	for _, f := range strings.Fields(out) {
+		if f != "1" {
+			return sessionLive
+		}
+	}
+	return sessionDead
 }
 
 // pairArgs are the argument lists that play role in lesson against this
@@ -282,19 +376,35 @@ func sameFile(a, b string) bool {
 // quoted: a lesson id or a flag's value is never read as shell syntax.
 func paneCommand(argv []string) string { return shellquote.Join(argv...) }
 
-// againLoop runs its arguments, then offers to run them again: the client
-// pane, so that the server's next caller is one Enter away rather than a
-// dead pane. Its words arrive as positional parameters, never as script.
-const againLoop = `m=$1; shift; while :; do "$@"; printf '\n%s ' "$m"; read -r _ || exit 0; done`
+// The panes' shell loops. Each ignores Ctrl-C itself (a trap that does
+// nothing, which the lesson does not inherit: exec resets it), so that
+// Ctrl-C stops the lesson, not the pane: the pane then says what comes
+// next. Their words arrive as positional parameters, never as script.
+const (
+	// againLoop runs its arguments, then offers to run them again: the
+	// client pane, so that the server's next caller is one Enter away.
+	// End of input (Ctrl-D) or Ctrl-C at the offer closes the pane.
+	againLoop = `trap : INT; m=$1; shift; while :; do "$@"; printf '\n%s ' "$m"; read -r _ || exit 0; done`
+	// keptLoop runs its arguments once and keeps the pane, its last
+	// screen readable, until Enter (or Ctrl-D, Ctrl-C) closes it.
+	keptLoop = `trap : INT; m=$1; shift; "$@"; printf '\n%s ' "$m"; read -r _; exit 0`
+)
 
 // againCommand is argv run by againLoop, with message as its offer.
 func againCommand(message string, argv []string) string {
 	return paneCommand(append([]string{"sh", "-c", againLoop, "sockstep", message}, argv...))
 }
 
+// keptCommand is argv run by keptLoop, with message when it ends.
+func keptCommand(message string, argv []string) string {
+	return paneCommand(append([]string{"sh", "-c", keptLoop, "sockstep", message}, argv...))
+}
+
 // tmuxArgs opens the server pane on the left and the client pane on the
-// right, in a new session (or, inside tmux already, a new window). Panes
-// stay open when their lesson ends, so the last screen can be read.
+// right, in a new session (or, inside tmux already, a new window). Each
+// pane's shell loop keeps it open, its last screen readable, until the
+// learner closes it; once both are closed the window, and a session of
+// its own, end (and with them `sockstep classroom`, its tmux client).
 func tmuxArgs(insideTmux bool, name, serverCmd, clientCmd string) []string {
 	var args []string
 	if insideTmux {
@@ -303,7 +413,7 @@ func tmuxArgs(insideTmux bool, name, serverCmd, clientCmd string) []string {
 		args = []string{"new-session", "-s", name, serverCmd}
 	}
 	return append(args,
-		";", "set-option", "-w", "remain-on-exit", "on",
+		";", "set-option", "-w", "remain-on-exit", "off",
 		";", "split-window", "-h", clientCmd,
 		";", "select-layout", "even-horizontal",
 		";", "select-pane", "-L")
