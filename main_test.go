@@ -410,6 +410,7 @@ func TestReadmeLessonExample(t *testing.T) {
 	r := sockstep(t, nil, "run", file, "--port", strconv.Itoa(sockettest.FreePort(t)))
 	for _, want := range []string{
 		`data (2 bytes): "hi"`,
+		`data (2 bytes): "ok"`, // the server answers, so the caller closes with nothing unread: FIN, not RST
 		"What the lesson expected: connect returns before anyone answers",
 		"[TIME_WAIT]",
 		"the kernel completes the handshake for the server",

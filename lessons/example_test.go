@@ -98,6 +98,6 @@ func ExampleExternalCommands() {
 		fmt.Println(c)
 	}
 	// Output:
-	// printf '%s' 'hello' | nc -u -w1 127.0.0.1 7788
 	// python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto('hello'.encode(), ('127.0.0.1', 7788)); s.close()"
+	// printf '%s' 'hello' | nc -u -w1 127.0.0.1 7788
 }

@@ -174,6 +174,7 @@ func (s *Session) predict(ctx context.Context, a args) error {
 func (s *Session) states(names []string) error {
 	s.settle()
 	var tracks []StateTrack
+	elsewhere := false
 	for _, n := range names {
 		k := s.Socket(n)
 		if k == nil {
@@ -182,9 +183,20 @@ func (s *Session) states(names []string) error {
 		if k.Proto != TCP {
 			return fmt.Errorf("socket %q is UDP, which has no connection states: %w", n, ErrLesson)
 		}
+		if k.External {
+			// The learner's own program, in another terminal: its
+			// states are not ours to read, so none are drawn.
+			elsewhere = true
+			continue
+		}
 		tracks = append(tracks, s.track(k))
 	}
-	s.measure(Measurement{Title: "states.title", Tracks: tracks})
+	if elsewhere {
+		s.ui.Note("peer.your-turn.inspect")
+	}
+	if len(tracks) > 0 {
+		s.measure(Measurement{Title: "states.title", Tracks: tracks})
+	}
 	return nil
 }
 

@@ -82,3 +82,30 @@ func (s *Session) ExternalDirective(d content.Directive) bool {
 	}
 	return false
 }
+
+// ExternalDirectives reports, for each directive of a step, whether it
+// acts on a socket the learner plays from another terminal: one made so
+// in an earlier step, or a connection that the learner's own server
+// accepts earlier in the same step (it is theirs too, see skipExternal).
+func (s *Session) ExternalDirectives(ds []content.Directive) []bool {
+	out := make([]bool, len(ds))
+	ext := map[string]bool{}
+	for i, d := range ds {
+		a, ok := argsOf(d)
+		if !ok {
+			continue
+		}
+		name := a.subject()
+		if e, ok := ext[name]; ok {
+			out[i] = e
+		} else {
+			out[i] = s.ExternalDirective(d)
+		}
+		for _, n := range a.sockets(SocketCreated) {
+			if n != name {
+				ext[n] = out[i]
+			}
+		}
+	}
+	return out
+}

@@ -286,8 +286,13 @@ func (s *Session) linkAccepted(l, conn *Socket) {
 // terminal runs shows on our side, then draws it on the timeline: the
 // other side's call, and the packets it took. It returns the socket that
 // showed it, whose facts the step then reports.
+//
+// Alone, a socket the learner plays from another terminal ("I do it
+// myself") is waited for the same way: the step's facts and text then
+// describe what the learner's program did (its FIN, say), not a moment
+// before.
 func (s *Session) awaitEffect(ctx context.Context, a args, ext *Socket) (*Socket, error) {
-	if s.cfg.Role == "" || a.sp.effect == nil {
+	if a.sp.effect == nil {
 		return nil, nil
 	}
 	e := a.sp.effect(s, a)

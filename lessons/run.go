@@ -63,11 +63,12 @@ func (s *Session) RunStep(ctx context.Context, ds []content.Directive) error {
 	// step. The commands to paste are printed with the first thing it is
 	// their turn to do, before any call of ours that waits for them.
 	external, printed := false, false
+	noted := map[string]bool{} // each "your turn" note once a step
 	for _, d := range ds {
 		a, _ := argsOf(d) // Validate above
 		if name := a.subject(); name != "" {
 			if k := s.Socket(name); k != nil && k.External {
-				s.skipExternal(k, a)
+				s.skipExternal(k, a, noted)
 				external = true
 				if !printed && a.sp.yourTurn() {
 					s.externalCommands(ds)
@@ -187,8 +188,10 @@ func externalRole(ds []content.Directive) string {
 }
 
 // skipExternal leaves a directive to the learner's own program, keeping
-// the address it would have bound so that later steps can reach it.
-func (s *Session) skipExternal(k *Socket, a args) {
+// the address it would have bound so that later steps can reach it, and
+// tells the learner what their program does now (once a step: closing
+// the connection and the listening socket is one thing to do).
+func (s *Session) skipExternal(k *Socket, a args, noted map[string]bool) {
 	switch a.d.Action {
 	case "bind":
 		if addr, err := s.bindAddr(a); err == nil {
@@ -218,7 +221,16 @@ func (s *Session) skipExternal(k *Socket, a args) {
 	if s.cfg.Role != "" {
 		return // the other terminal shows its own steps
 	}
-	s.ui.Note("peer.your-turn." + a.d.Action)
+	key := "peer.your-turn." + a.d.Action
+	if k.Side == Server && (a.d.Action == "send" || a.d.Action == "recv" || a.d.Action == "close") {
+		// The learner's server answers and hangs up by itself (the
+		// python3 one) rather than at the learner's keys.
+		key += ".server"
+	}
+	if !noted[key] {
+		noted[key] = true
+		s.ui.Note(key)
+	}
 }
 
 // bindAddr is the address a bind directive asks for: the session's host

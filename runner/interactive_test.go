@@ -125,7 +125,7 @@ func TestInteractiveInterrupt(t *testing.T) {
 }
 
 // TestInterruptDuringBlockingCall cancels the context (what SIGINT does)
-// while recvfrom waits for a datagram that the learner said they would
+// while the lesson waits for a datagram that the learner said they would
 // send from another terminal, and never does.
 func TestInterruptDuringBlockingCall(t *testing.T) {
 	before := len(sockettest.Sockets(t))
@@ -139,7 +139,8 @@ func TestInterruptDuringBlockingCall(t *testing.T) {
 	c.expectString("Who sends the datagram?")
 	c.choose(1) // I do it myself
 	c.expectString("python3 -c")
-	c.choose(0) // recvfrom: blocks, nobody sends
+	// The step waits until the learner's datagram is in rx's queue
+	// (it shows it), and nobody sends.
 	// Whether the cancel lands while recvfrom waits or a moment before,
 	// the lesson must stop the same way; the pause makes the first case
 	// the usual one.

@@ -604,10 +604,11 @@ func (r *Runner) stepText(sess *lessons.Session, l *content.Lesson, i int) (stri
 // who makes it when that is not the learner (peer[i]: sockstep's side).
 func (r *Runner) callLines(sess *lessons.Session, ds []content.Directive, peer []bool) []string {
 	var out []string
+	ext := sess.ExternalDirectives(ds)
 	for i, d := range ds {
 		who := ""
 		switch {
-		case sess.ExternalDirective(d) && r.opts.Session.Role == "":
+		case ext[i] && r.opts.Session.Role == "":
 			who = "  # " + r.cat.T("who.external")
 		case i < len(peer) && peer[i]:
 			who = "  # " + r.who(true)
