@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -586,5 +587,31 @@ func TestTmuxProblem(t *testing.T) {
 	got := tmuxProblem(content.Text(content.Chinese), err, "duplicate session: x\x1b[2J\nmore\n")
 	if want := "退出状态 1；tmux 的原话：duplicate session: x\\x1b[2J"; got != want {
 		t.Errorf("tmuxProblem = %q, want %q", got, want)
+	}
+}
+
+// An earlier classroom is found by its session's name (started outside
+// tmux) or its window's (inside), live while any pane runs.
+func TestEarlierClassroom(t *testing.T) {
+	panes := "sockstep-x-1\tsh\t@1\t1\nsockstep-x-1\tsh\t@1\t0\nwork\tsockstep-y-2\t@7\t1\nwork\tsockstep-y-2\t@7\t1\nwork\tbash\t@8\t0\n"
+	run := func(args ...string) (string, error) { return panes, nil }
+	for _, c := range []struct {
+		name   string
+		state  int
+		target string
+		window bool
+	}{
+		{"sockstep-x-1", sessionLive, "=sockstep-x-1", false},
+		{"sockstep-y-2", sessionDead, "@7", true},
+		{"sockstep-z-3", sessionNone, "", false},
+	} {
+		state, target, window := earlierClassroom(run, c.name)
+		if state != c.state || target != c.target || window != c.window {
+			t.Errorf("%s: %d %q %v, want %d %q %v", c.name, state, target, window, c.state, c.target, c.window)
+		}
+	}
+	none := func(args ...string) (string, error) { return "no server running", errors.New("exit status 1") }
+	if state, _, _ := earlierClassroom(none, "sockstep-x-1"); state != sessionNone {
+		t.Errorf("no tmux server: %d", state)
 	}
 }

@@ -82,20 +82,31 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 	// A session of this name is an earlier classroom for this lesson and
 	// port: join it while a lesson runs in it (a second one would find
 	// the port taken), or, every pane closed, remove it and start anew.
-	switch earlierSession(run, name) {
+	switch state, target, window := earlierClassroom(run, name); state {
 	case sessionLive:
-		fmt.Fprintln(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name))
 		verb := "attach-session"
-		if inside {
+		switch {
+		case window:
+			// A window of this tmux (made from inside it): show it.
+			fmt.Fprintln(c.stdout, c.cat.T("classroom.joined-window", l.ID, c.o.port, name))
+			verb = "select-window"
+		case inside:
+			fmt.Fprintln(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name))
 			verb = "switch-client"
+		default:
+			fmt.Fprintln(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name))
 		}
-		code := c.runTmux(ctx, tmux, []string{verb, "-t", "=" + name}, printed)
+		code := c.runTmux(ctx, tmux, []string{verb, "-t", target}, printed)
 		if code == exitOK && !inside {
 			c.sayAfterTmux(run, name)
 		}
 		return code
 	case sessionDead:
-		if _, err := run("kill-session", "-t", "="+name); err == nil {
+		verb := "kill-session"
+		if window {
+			verb = "kill-window"
+		}
+		if _, err := run(verb, "-t", target); err == nil {
 			fmt.Fprintln(c.stdout, c.cat.T("classroom.replaced", l.ID, c.o.port, name))
 		}
 	}
@@ -113,7 +124,7 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 // own "[detached …]" or "[exited]" is English): the classroom ended, or
 // the instructor left it running.
 func (c *cli) sayAfterTmux(run func(...string) (string, error), name string) {
-	if earlierSession(run, name) == sessionNone {
+	if state, _, _ := earlierClassroom(run, name); state == sessionNone {
 		fmt.Fprintln(c.stdout, c.cat.T("classroom.ended"))
 		return
 	}
@@ -155,22 +166,39 @@ const (
 	sessionDead // every pane has ended (remain-on-exit kept them)
 )
 
-// earlierSession looks for a tmux session named name (exactly) and
-// whether anything still runs in it.
-func earlierSession(run func(...string) (string, error), name string) int {
-	if _, err := run("has-session", "-t", "="+name); err != nil {
-		return sessionNone
-	}
-	out, err := run("list-panes", "-s", "-t", "="+name, "-F", "#{pane_dead}")
+// earlierClassroom looks for an earlier classroom named name on the
+// tmux server: a session of that name (started outside tmux), else a
+// window (started inside), and whether anything still runs in it. target
+// names it for tmux (a session exactly, or the window's id); window says
+// which it is.
+func earlierClassroom(run func(...string) (string, error), name string) (state int, target string, window bool) {
+	out, err := run("list-panes", "-a", "-F", "#{session_name}\t#{window_name}\t#{window_id}\t#{pane_dead}")
 	if err != nil {
-		return sessionLive // it exists; leave it alone
+		return sessionNone, "", false // no server: nothing earlier
 	}
-	for _, f := range strings.Fields(out) {
-		if f != "1" {
-			return sessionLive
+	for _, byWindow := range []bool{false, true} {
+		state = sessionNone
+		for _, line := range strings.Split(out, "\n") {
+			f := strings.Split(line, "\t")
+			if len(f) != 4 || !byWindow && f[0] != name || byWindow && f[1] != name {
+				continue
+			}
+			target = "=" + name
+			if byWindow {
+				target = f[2]
+			}
+			if state == sessionNone {
+				state = sessionDead
+			}
+			if f[3] != "1" {
+				state = sessionLive
+			}
+		}
+		if state != sessionNone {
+			return state, target, byWindow
 		}
 	}
-	return sessionDead
+	return sessionNone, "", false
 }
 
 // pairArgs are the argument lists that play role in lesson against this
