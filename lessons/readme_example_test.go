@@ -214,3 +214,49 @@ func listening(port string) bool {
 	}
 	return false
 }
+
+// The tcp-client lesson with its server played by the learner, with the
+// python3 command printed: the server answers each of the caller's
+// messages, and the caller, who hangs up first, ends in TIME_WAIT, as
+// the lesson says.
+func TestTCPClientLessonByHand(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	for _, lang := range content.Langs {
+		t.Run(string(lang), func(t *testing.T) {
+			l := builtinLesson(t, lang, "tcp-client")
+			s, ui := newSession(t, lessons.Config{Port: sockettest.FreePort(t)})
+			ui.who = lessons.ChoiceMe
+			var learner func() error
+			printed := make(chan string, 16)
+			for i, st := range l.Steps {
+				if err := s.RunStep(stepCtx(t), st.Directives); err != nil {
+					t.Fatalf("step %d (%s): %v", i+1, st.Title, err)
+				}
+				if learner == nil && len(ui.cmds) > 0 {
+					first := ui.cmds[0]
+					m := regexp.MustCompile(`\('127\.0\.0\.1', (\d+)\)`).FindStringSubmatch(first)
+					if m == nil {
+						t.Fatalf("no python3 server command: %q", ui.cmds)
+					}
+					learner = startLearner(t, first, m[1], printed)
+				}
+			}
+			if learner == nil {
+				t.Fatal("no command to paste was printed")
+			}
+			if err := learner(); err != nil {
+				t.Errorf("the learner's server: %v", err)
+			}
+			for _, c := range ui.callsOf("c") {
+				if strings.HasPrefix(c.Text, "recv(") && string(c.Data) != "ok" {
+					t.Errorf("the caller read %q, want the server's ok", c.Data)
+				}
+			}
+			if f := ui.lastFacts(t, "c"); f.State != "TIME_WAIT" {
+				t.Errorf("c after hanging up first: %q, want TIME_WAIT", f.State)
+			}
+		})
+	}
+}
