@@ -60,26 +60,33 @@ func plainRun(t *testing.T, lang content.Lang, id string) (string, error) {
 // survey sends, which a bare pty never would (survey would block forever).
 type console struct {
 	*expect.Console
-	t *testing.T
+	t    *testing.T
+	term vt10x.Terminal // the screen, as the emulator holds it
 }
 
 func newConsole(t *testing.T) (*console, terminal.Stdio) {
+	t.Helper()
+	return newConsoleSize(t, 100, 50)
+}
+
+// newConsoleSize is newConsole with a screen of cols×rows.
+func newConsoleSize(t *testing.T, cols, rows int) (*console, terminal.Stdio) {
 	t.Helper()
 	ptm, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("cannot open a pseudo-terminal here: %v", err)
 	}
-	if err := pty.Setsize(ptm, &pty.Winsize{Rows: 50, Cols: 100}); err != nil {
+	if err := pty.Setsize(ptm, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)}); err != nil {
 		t.Fatal(err)
 	}
-	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(100, 50))
+	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(cols, rows))
 	c, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term),
 		expect.WithCloser(ptm, tty), expect.WithDefaultTimeout(15*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return &console{c, t}, terminal.Stdio{In: c.Tty(), Out: c.Tty(), Err: c.Tty()}
+	return &console{c, t, term}, terminal.Stdio{In: c.Tty(), Out: c.Tty(), Err: c.Tty()}
 }
 
 func (c *console) expectString(s string) {

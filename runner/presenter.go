@@ -6,9 +6,11 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/AlecAivazis/survey/v2/terminal"
+	"github.com/charmbracelet/x/ansi"
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
 	"golang.org/x/term"
 )
@@ -119,6 +121,9 @@ func (p presenterPrompter) countdown(ctx context.Context) (act string, target in
 		case keys.paused:
 			msg = p.r.cat.T("presenter.paused")
 		}
+		// The line is rewritten in place: were it wider than the screen,
+		// each rewrite would wrap and leave a copy above.
+		msg = fitParts(msg, p.r.screenWidth()-3)
 		fmt.Fprintf(p.out, "\r\x1b[2K  %s", p.r.paint(colorDim, msg))
 	}
 	if !raw {
@@ -165,4 +170,33 @@ func (p presenterPrompter) countdown(ctx context.Context) (act string, target in
 		}
 	}
 	return "", 0, nil
+}
+
+// fitParts fits a line made of parts joined by " · " (the most important
+// first) into width columns: it drops parts from the end until the rest
+// fits, and cuts the first part with "…" if even it alone does not.
+// A width of 0 or less (unknown) leaves the line as it is.
+func fitParts(line string, width int) string {
+	if width <= 0 || ansi.StringWidth(line) <= width {
+		return line
+	}
+	parts := strings.Split(line, " · ")
+	for n := len(parts) - 1; n > 0; n-- {
+		if s := strings.Join(parts[:n], " · "); ansi.StringWidth(s) <= width {
+			return s
+		}
+	}
+	return ansi.Truncate(parts[0], max(width, 1), "…")
+}
+
+// screenWidth is the terminal's width now, for lines that must never wrap
+// (a countdown rewritten in place, a menu survey redraws): the width read
+// from the terminal when there is one, else --width; 0 when unknown.
+func (r *Runner) screenWidth() int {
+	if r.opts.TermWidth != nil {
+		if w := r.opts.TermWidth(); w > 0 {
+			return w
+		}
+	}
+	return r.opts.Width
 }
