@@ -66,11 +66,19 @@ type console struct {
 
 func newConsole(t *testing.T) (*console, terminal.Stdio) {
 	t.Helper()
-	return newConsoleSize(t, 100, 50)
+	return openConsole(t, 100, 50, false)
 }
 
-// newConsoleSize is newConsole with a screen of cols×rows.
+// newConsoleSize is newConsole with a screen of cols×rows whose terminal
+// says so (TIOCGWINSZ): the size is set on the pty the program writes to,
+// go-expect's own, so survey and the runner read it as they would a
+// real terminal's.
 func newConsoleSize(t *testing.T, cols, rows int) (*console, terminal.Stdio) {
+	t.Helper()
+	return openConsole(t, cols, rows, true)
+}
+
+func openConsole(t *testing.T, cols, rows int, sized bool) (*console, terminal.Stdio) {
 	t.Helper()
 	ptm, tty, err := pty.Open()
 	if err != nil {
@@ -86,6 +94,11 @@ func newConsoleSize(t *testing.T, cols, rows int) (*console, terminal.Stdio) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	if sized {
+		if err := pty.Setsize(c.Tty(), &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return &console{c, t, term}, terminal.Stdio{In: c.Tty(), Out: c.Tty(), Err: c.Tty()}
 }
 

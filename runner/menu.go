@@ -36,7 +36,11 @@ func (r *Runner) Menu(ctx context.Context, items []MenuItem) (it MenuItem, ok bo
 	for i, it := range items {
 		key := fmt.Sprintf("menu.item:%d", i)
 		keys = append(keys, key)
-		labels[key] = r.menuLabel(it)
+		// survey redraws the menu at every key by moving up as many rows
+		// as it has options: an entry that wraps breaks the redraw (a copy
+		// of the menu is left behind at each ↓), so each fits its row, after
+		// survey's two-column cursor and a spare column.
+		labels[key] = r.menuLabel(it, r.screenWidth()-3)
 		byKey[key] = it
 	}
 	keys = append(keys, "menu.quit")
@@ -53,7 +57,10 @@ func (r *Runner) Menu(ctx context.Context, items []MenuItem) (it MenuItem, ok bo
 	return it, ok, nil
 }
 
-func (r *Runner) menuLabel(it MenuItem) string {
+// menuLabel is one entry: a mark, the kind, the id and the title. The title
+// is cut (with "…", by display width, so Chinese titles are cut right) to
+// fit width columns; with width 0 or less (unknown) it is cut at 46.
+func (r *Runner) menuLabel(it MenuItem, width int) string {
 	mark := "  "
 	if it.Done {
 		mark = "✓ "
@@ -62,13 +69,27 @@ func (r *Runner) menuLabel(it MenuItem) string {
 	// Items come from lessons anyone may write: escaped, even though the
 	// loader cleaned them, since a caller may build items of its own.
 	title := strings.Join(strings.Fields(escape.Text(it.Title)), " ")
-	return fmt.Sprintf("%s%s %s  %s", mark, pad(kind, 6), pad(escape.String(it.ID), 22), ansi.Truncate(title, 46, "…"))
+	head := fmt.Sprintf("%s%s %s  ", mark, pad(kind, 6), pad(escape.String(it.ID), 22))
+	room := 46
+	if width > 0 {
+		room = min(room, width-ansi.StringWidth(head))
+	}
+	if room < 8 {
+		// Too narrow for the columns (a 40-column pane): the id alone
+		// after the kind, then as much of the title as fits.
+		head = fmt.Sprintf("%s%s %s  ", mark, pad(kind, 6), escape.String(it.ID))
+		room = width - ansi.StringWidth(head)
+	}
+	if room < 1 {
+		return ansi.Truncate(head, max(width, 1), "…")
+	}
+	return head + ansi.Truncate(title, room, "…")
 }
 
 // List prints the menu items as plain lines: the menu for a run without a
 // terminal, and `sockstep list`.
 func (r *Runner) List(items []MenuItem) {
 	for _, it := range items {
-		r.printf("%s\n", r.menuLabel(it))
+		r.printf("%s\n", r.menuLabel(it, r.opts.Width))
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 	"golang.org/x/term"
@@ -57,7 +58,8 @@ func (plainPrompter) input(ctx context.Context, _ string, _ []any, def string) (
 // hint comes from the prompt itself: a Select whose Description answers
 // for index -1 (never an option's index) supplies its own hint, in the
 // learner's language. A Select without a Description keeps survey's
-// words. New does it, once, before the first interactive run; a survey
+// words; an empty hint (one that would not fit, see fitHint) is left out.
+// New does it, once, before the first interactive run; a survey
 // whose template changed is an error then, not a panic when the package is
 // loaded.
 var localiseSelectHint = sync.OnceValue(func() error {
@@ -66,7 +68,7 @@ var localiseSelectHint = sync.OnceValue(func() error {
 		return errors.New("survey's Select template changed: update runner/prompt.go")
 	}
 	survey.SelectQuestionTemplate = strings.Replace(survey.SelectQuestionTemplate, english,
-		`{{- if .Description}}[{{call .Description "" -1}}]{{else}}`+english+`{{end}}`, 1)
+		`{{- if .Description}}{{with call .Description "" -1}}[{{.}}]{{end}}{{else}}`+english+`{{end}}`, 1)
 	// survey writes answers and hints in a fixed cyan, faint on a white
 	// background; they take the Help icon's colour instead (cyan unless a
 	// style says otherwise, see surveyIcons), so --style light reaches them.
@@ -128,7 +130,8 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 			defLabel = labels[i]
 		}
 	}
-	q := &survey.Select{Message: p.cat.T(msgKey, msgArgs...), Options: labels, Description: hinted(p.cat.T("prompt.select-hint")),
+	msg := p.cat.T(msgKey, msgArgs...)
+	q := &survey.Select{Message: msg, Options: labels, Description: hinted(fitHint(p.stdio.Out, msg, p.cat.T("prompt.select-hint"))),
 		PageSize: pageSize(p.stdio.Out, len(labels))}
 	if defLabel != "" {
 		q.Default = defLabel
@@ -152,6 +155,26 @@ func (p surveyPrompter) input(ctx context.Context, msgKey string, msgArgs []any,
 		return "", surveyErr(err)
 	}
 	return ans, nil
+}
+
+// fitHint returns the hint survey writes after the question ("? question
+// [hint]"), or "" when that line would not fit the terminal's width: it
+// wrapped after a longer question at 80 columns. The hint only repeats
+// what the arrows and Enter do; the question must stay whole.
+func fitHint(out terminal.FileWriter, question, hint string) string {
+	if out == nil {
+		return hint
+	}
+	cols, _, err := term.GetSize(int(out.Fd()))
+	if err != nil || cols <= 0 {
+		return hint
+	}
+	// survey writes "? " before the question, "  [" and "]" around the
+	// hint; a spare column keeps the cursor off the edge.
+	if ansi.StringWidth("? "+question+"  ["+hint+"]") >= cols {
+		return ""
+	}
+	return hint
 }
 
 // pageSize is how many options a Select shows at once: all of them when
