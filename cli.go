@@ -51,13 +51,14 @@ func (c *cli) langOK() bool {
 
 // usageError prints msg and where to find help; the caller exits 2.
 func (c *cli) usageError(msg string) {
-	fmt.Fprintln(c.stderr, msg)
-	fmt.Fprintln(c.stderr, c.cat.T("cli.see-help"))
+	fmt.Fprintln(c.stderr, fillTo(c.stderr, msg))
+	fmt.Fprintln(c.stderr, fillTo(c.stderr, c.cat.T("cli.see-help")))
 }
 
-// fail prints a message from the catalog on stderr.
+// fail prints a message from the catalog on stderr, filled to the
+// terminal's width when stderr is one.
 func (c *cli) fail(key string, args ...any) {
-	fmt.Fprintln(c.stderr, c.cat.T(key, args...))
+	fmt.Fprintln(c.stderr, fillTo(c.stderr, c.cat.T(key, args...)))
 }
 
 // findLesson finds a lesson by id (built-in or from --lessons), or reads
@@ -84,7 +85,7 @@ func (c *cli) lookLesson(id string) (l *content.Lesson, code int, unknown bool) 
 		}
 		l, err := content.Parse(id, data)
 		if err != nil {
-			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+			fmt.Fprintln(c.stderr, fillTo(c.stderr, content.ErrorText(c.cat, err)))
 			return nil, exitUsage, false
 		}
 		l.Lang = c.lang
@@ -92,7 +93,7 @@ func (c *cli) lookLesson(id string) (l *content.Lesson, code int, unknown bool) 
 	}
 	l, err := lessonByID(c.lang, c.o.lessons, id)
 	if err != nil {
-		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+		fmt.Fprintln(c.stderr, fillTo(c.stderr, content.ErrorText(c.cat, err)))
 		return nil, exitUsage, false
 	}
 	if l == nil || l.Kind == content.KindExercise {

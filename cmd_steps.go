@@ -16,13 +16,21 @@ func cmdSteps(_ context.Context, c *cli, words []string) int {
 		c.usageError(c.cat.T("cli.no-words", "steps", words[0]))
 		return exitUsage
 	}
-	fmt.Fprintln(c.stdout, c.cat.T("steps.title"))
-	printSpecs(c.stdout, c.cat, lessons.Specs(), "step.doc.", "")
+	var b strings.Builder
+	fmt.Fprintln(&b, c.cat.T("steps.title"))
+	printSpecs(&b, c.cat, lessons.Specs(), "step.doc.", "")
 	if exps := lessons.Experiments(); len(exps) > 0 {
-		fmt.Fprintf(c.stdout, "\n%s\n", c.cat.T("steps.experiments"))
-		printSpecs(c.stdout, c.cat, exps, "experiment.doc.", "experiment ")
+		fmt.Fprintf(&b, "\n%s\n", c.cat.T("steps.experiments"))
+		printSpecs(&b, c.cat, exps, "experiment.doc.", "experiment ")
 	}
-	fmt.Fprintf(c.stdout, "\n%s\n", c.cat.T("steps.common"))
+	fmt.Fprintf(&b, "\n%s\n", c.cat.T("steps.common"))
+	text := b.String()
+	// On a terminal, filled to its width as the help pages are; into a
+	// pipe, each entry stays on its lines for grep.
+	if w := termWidth(c.stdout); w > 0 {
+		text = fillHelp(text, w)
+	}
+	fmt.Fprint(c.stdout, text)
 	return exitOK
 }
 

@@ -19,6 +19,31 @@ func helpWidth(out *os.File) int {
 	return 80
 }
 
+// termWidth is out's width when it is a terminal (at most 100 columns),
+// and 0 when it is not: a pipe or a file gets lines as they are.
+func termWidth(out *os.File) int {
+	if w, _, err := term.GetSize(int(out.Fd())); err == nil && w > 0 {
+		return min(w, 100)
+	}
+	return 0
+}
+
+// fillTo fits a message a command prints (an error, a warning, what to do
+// next) to out's width when out is a terminal: each line is filled on its
+// own (see hang), so that at 60 or 40 columns no word is cut by the
+// terminal's own wrapping. Into a pipe or a file it is left as it is.
+func fillTo(out *os.File, msg string) string {
+	w := termWidth(out)
+	if w <= 0 {
+		return msg
+	}
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		lines = append(lines, hang(l, w)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // columnRE finds where a row's second column starts: after a run of at
 // least two spaces that follows the first word.
 var columnRE = regexp.MustCompile(`^(\s*\S.*?\s{2,})\S`)
