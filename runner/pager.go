@@ -39,6 +39,9 @@ type pager struct {
 	// err is a page break's answer that was not "go on" (Ctrl-C): the
 	// next prompt returns it.
 	err error
+	// heading, when set, is written at the top of each screen a page
+	// break starts (Runner.pageHeading).
+	heading string
 	// breaking is set while a page break asks, so that its own prompt
 	// is not paged.
 	breaking bool
@@ -118,6 +121,10 @@ func (p *pager) pageBreak() {
 	}
 	io.WriteString(p.w, clearSeq)
 	p.used = 0
+	if p.heading != "" {
+		io.WriteString(p.w, p.heading+"\n")
+		p.used = p.height(p.heading + "\n")
+	}
 }
 
 // pagingPrompter asks the pager for room before each prompt: survey

@@ -224,6 +224,8 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			rec.width = r.md.width
 		}
 		r.clearScreen()
+		heading := r.paint(colorHead, r.cat.T("step.heading", i+1, len(l.Steps), st.Title))
+		r.pageHeading(heading)
 		r.printf("%s\n", rec.text)
 		var action string
 		if rec.ran { // came back here: show what happened, do not rerun
@@ -266,7 +268,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 		if r.clearScreen() {
 			// The explanation has been read: the results get a screen of
 			// their own, under the step's title.
-			r.printf("%s\n", r.paint(colorHead, r.cat.T("step.heading", i+1, len(l.Steps), st.Title)))
+			r.printf("%s\n", heading)
 		}
 		r.reserve = 0
 		if r.opts.Compact && st.After != "" {
@@ -299,6 +301,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 			return r.stopErr(err)
 		}
 	}
+	r.pageHeading("") // the closing timeline has headings of its own
 	if socks := sess.Sockets(); twoParty(socks) {
 		full := r.timeline(sess.Timeline(), socks, true)
 		title := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess))
@@ -450,6 +453,17 @@ func (r *Runner) holdScreen(ctx context.Context) error {
 	}
 	_, err := r.prompt.choose(ctx, "prompt.results-read", nil, []string{choiceNext}, choiceNext)
 	return err
+}
+
+// pageHeading sets the line a compact run's pager writes at the top of a
+// screen it starts after a page break: the step's heading, so that a step
+// too long for one screen (its prompt alone on the next one, tcp-server's
+// step 17) still says which step it is, on one row. "" writes none.
+func (r *Runner) pageHeading(h string) {
+	if r.pager != nil {
+		// One row, as the pager counts it: cut to the width if need be.
+		r.pager.heading = ansi.Truncate(h, max(r.opts.Width, 20), "…")
+	}
 }
 
 // compactScreen is the height --compact fits a step's results into.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +194,14 @@ func testScreens(t *testing.T, cols int, captures []bool) {
 				t.Errorf("line %d columns wide: %q", w, pl.text)
 			}
 		}
+		// A prompt before a step is never alone on its screen: a step too
+		// long for one screen repeats its heading on the next.
+		heading := headingRE(r.cat.T("step.heading"))
+		for i, shot := range sc.shots {
+			if strings.Contains(shot, "? prompt.what-next") && !heading.MatchString(shot) {
+				t.Errorf("pause %d: the step's prompt without its heading:\n%s", i+1, shot)
+			}
+		}
 		if bad := sc.unseen(); len(bad) > 0 {
 			for _, b := range bad[:min(len(bad), 8)] {
 				t.Errorf("not on screen at pause %d: %q", b.pause+1, b.text)
@@ -201,4 +210,13 @@ func testScreens(t *testing.T, cols int, captures []bool) {
 			t.Logf("%d lines unseen; the screen at pause %d:\n%s", len(bad), first+1, sc.shots[first])
 		}
 	})
+}
+
+// headingRE matches a step's heading, from the catalog's format ("Step %d
+// of %d · %s").
+func headingRE(format string) *regexp.Regexp {
+	q := regexp.QuoteMeta(format)
+	q = strings.ReplaceAll(q, "%d", `\d+`)
+	q = strings.ReplaceAll(q, "%s", `.*`)
+	return regexp.MustCompile(q)
 }
