@@ -75,7 +75,7 @@ func (c *cli) findLesson(id string) (*content.Lesson, int) {
 func (c *cli) lookLesson(id string) (l *content.Lesson, code int, unknown bool) {
 	if strings.HasSuffix(id, ".md") {
 		if ps := lint.Lesson(id); len(ps) > 0 {
-			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, &lessonProblems{file: id, lists: [][]lint.Problem{ps}}))
+			fmt.Fprintln(c.stderr, fillTo(c.stderr, content.ErrorText(c.cat, &lessonProblems{file: id, lists: [][]lint.Problem{ps}})))
 			return nil, exitUsage, false
 		}
 		data, err := content.ReadPath(id) // a regular file, read up to the lesson limit
