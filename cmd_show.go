@@ -105,7 +105,7 @@ func quickExit() {
 // follows introduces the i-th document shown, when it is not the first.
 func (c *cli) follows(i int, d *content.Lesson) {
 	if i > 0 {
-		fmt.Fprintf(c.stdout, "\n%s\n\n", c.cat.T("cli.exercise-follows", d.ID))
+		fmt.Fprintf(c.stdout, "\n%s\n\n", fillTo(c.stdout, c.cat.T("cli.exercise-follows", d.ID)))
 	}
 }
 
