@@ -111,9 +111,18 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 		}
 	}
 	fmt.Fprintln(c.stdout, c.cat.T("classroom.tmux"))
+	// The panes' shells print the offers: filled here to a pane's width,
+	// half the terminal's.
+	paneText := func(key string) string {
+		msg := c.cat.T(key)
+		if w := termWidth(c.stdout)/2 - 1; w >= 20 {
+			msg = strings.Join(hang(msg, w), "\n")
+		}
+		return msg
+	}
 	code = c.runTmux(ctx, tmux, tmuxArgs(inside, name,
-		keptCommand(c.cat.T("classroom.server-over"), append([]string{bin}, serverArgs...)),
-		againCommand(c.cat.T("classroom.again"), append([]string{bin}, clientArgs...))), printed)
+		keptCommand(paneText("classroom.server-over"), append([]string{bin}, serverArgs...)),
+		againCommand(paneText("classroom.again"), append([]string{bin}, clientArgs...))), printed)
 	if code == exitOK && !inside {
 		c.sayAfterTmux(run, name)
 	}
