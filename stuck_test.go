@@ -89,36 +89,11 @@ func TestSignalAtPrompt(t *testing.T) {
 func TestAutoOnATerminalFitsIt(t *testing.T) {
 	for _, lang := range []string{"en", "zh"} {
 		t.Run(lang, func(t *testing.T) {
-			ptm, tty, err := pty.Open()
-			if err != nil {
-				t.Fatalf("no pseudo-terminal: %v", err)
-			}
-			defer ptm.Close()
-			pty.Setsize(ptm, &pty.Winsize{Rows: 24, Cols: 60})
-			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, binary, "run", "nonblocking", "--auto", "--lang", lang)
-			cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "TERM=xterm")
-			cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			tty.Close()
-			var out strings.Builder
-			buf := make([]byte, 32<<10)
-			for {
-				n, err := ptm.Read(buf)
-				out.Write(buf[:n])
-				if err != nil {
-					break // EIO once the program has closed the terminal
-				}
-			}
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("%v\n%s", err, out.String())
-			}
-			lines := strings.Split(strings.ReplaceAll(out.String(), "\r\n", "\n"), "\n")
-			if len(lines) < 50 {
-				t.Fatalf("only %d lines:\n%s", len(lines), out.String())
+			out := onNarrowTerminal(t, 60, "run", "nonblocking", "--auto", "--lang", lang)
+			lines := strings.Split(out, "\n")
+			done := map[string]string{"en": "Lesson finished", "zh": "本课完成"}[lang]
+			if len(lines) < 50 || !strings.Contains(out, done) {
+				t.Fatalf("the lesson did not run to its end (%d lines):\n%s", len(lines), out)
 			}
 			for _, l := range lines {
 				if w := runewidth.StringWidth(ansi.Strip(l)); w > 60 {
