@@ -376,8 +376,8 @@ func TestTmuxArgs(t *testing.T) {
 		inside bool
 		want   string
 	}{
-		{false, "new-session -s demo SRV ; set-option -w remain-on-exit off ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
-		{true, "new-window -n demo SRV ; set-option -w remain-on-exit off ; split-window -h CLI ; select-layout even-horizontal ; select-pane -L"},
+		{false, "new-session -s demo sleep 60 ; set-option -w remain-on-exit off ; split-window -h CLI ; select-layout even-horizontal ; respawn-pane -k -t {left} SRV ; select-pane -t {left}"},
+		{true, "new-window -n demo sleep 60 ; set-option -w remain-on-exit off ; split-window -h CLI ; select-layout even-horizontal ; respawn-pane -k -t {left} SRV ; select-pane -t {left}"},
 	} {
 		if got := strings.Join(tmuxArgs(c.inside, "demo", "SRV", "CLI"), " "); got != c.want {
 			t.Errorf("inside tmux %v:\n got %s\nwant %s", c.inside, got, c.want)

@@ -442,16 +442,23 @@ func keptCommand(message string, argv []string) string {
 // pane's shell loop keeps it open, its last screen readable, until the
 // learner closes it; once both are closed the window, and a session of
 // its own, end (and with them `sockstep classroom`, its tmux client).
+//
+// The window opens on a placeholder, and the server's lesson replaces it
+// (respawn-pane) once the split has made its pane half as wide: started
+// in the whole window, its first screens were laid out for twice the
+// pane's width, and the terminal broke their words.
 func tmuxArgs(insideTmux bool, name, serverCmd, clientCmd string) []string {
+	const placeholder = "sleep 60"
 	var args []string
 	if insideTmux {
-		args = []string{"new-window", "-n", name, serverCmd}
+		args = []string{"new-window", "-n", name, placeholder}
 	} else {
-		args = []string{"new-session", "-s", name, serverCmd}
+		args = []string{"new-session", "-s", name, placeholder}
 	}
 	return append(args,
 		";", "set-option", "-w", "remain-on-exit", "off",
 		";", "split-window", "-h", clientCmd,
 		";", "select-layout", "even-horizontal",
-		";", "select-pane", "-L")
+		";", "respawn-pane", "-k", "-t", "{left}", serverCmd,
+		";", "select-pane", "-t", "{left}")
 }
