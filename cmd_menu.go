@@ -34,7 +34,7 @@ func cmdMenu(ctx context.Context, c *cli, words []string) int {
 	for {
 		items, err := menuItems(c.lang, c.o.lessons)
 		if err != nil {
-			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+			fmt.Fprintln(c.stderr, fillTo(c.stderr, content.ErrorText(c.cat, err)))
 			return exitUsage
 		}
 		it, ok, err := r.Menu(ctx, items)
@@ -76,7 +76,7 @@ func cmdList(_ context.Context, c *cli, words []string) int {
 	quickExit()
 	items, err := menuItems(c.lang, c.o.lessons)
 	if err != nil {
-		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+		fmt.Fprintln(c.stderr, fillTo(c.stderr, content.ErrorText(c.cat, err)))
 		return exitUsage
 	}
 	plain := *c

@@ -27,7 +27,7 @@ func cmdShow(_ context.Context, c *cli, words []string) int {
 		ex, _ := content.ExerciseByID(c.lang, id)
 		l, err := lessonByID(c.lang, c.o.lessons, id)
 		if err != nil { // the --lessons folder has problems
-			fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+			fmt.Fprintln(c.stderr, fillTo(c.stderr, content.ErrorText(c.cat, err)))
 			return exitUsage
 		}
 		switch {
@@ -82,7 +82,7 @@ func (c *cli) show(docs ...*content.Lesson) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(c.stderr, content.ErrorText(c.cat, err))
+		fmt.Fprintln(c.stderr, fillTo(c.stderr, content.ErrorText(c.cat, err)))
 		return exitFail
 	}
 	for i, d := range docs {

@@ -89,6 +89,11 @@ func tokenize(line string) []token {
 			}
 		case strings.ContainsRune(noBreakBefore, r) && len(toks) > 0 && !toks[len(toks)-1].space:
 			grow(&toks[len(toks)-1])
+			if w == 2 {
+				// A line may break after Chinese punctuation: a word
+				// after "、" starts a token of its own.
+				toks[len(toks)-1].wide = true
+			}
 		case w == 2:
 			toks = append(toks, token{text: line[i : i+size], width: 2, wide: true})
 		default:

@@ -40,6 +40,7 @@ func TestLine(t *testing.T) {
 		{"  ▶ [you] sendto(5, \"x\") = 15   # stranger", 24, []string{"  ▶ [you] sendto(5, \"x\")", "    = 15   # stranger"}},
 		{"  ✓ [你] send(9) → ECONNREFUSED （正是本课预期的结果）", 30, []string{"  ✓ [你] send(9) →", "    ECONNREFUSED （正是本课预", "    期的结果）"}},
 		{"  一二三四五六七八，九十", 20, []string{"  一二三四五六七八，", "  九十"}},
+		{"（可用的键：id、title、summary、order、kind、role、pair）。", 30, []string{"（可用的键：id、title、", "summary、order、kind、role、", "pair）。"}},
 	} {
 		got := Line(c.line, c.width)
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
