@@ -48,11 +48,11 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 	clientArgs := pairArgs(c.o, client, lessons.RoleClient)[0]
 	self := selfCommand()
 	printed := func(key string, args ...any) {
-		fmt.Fprintln(c.stdout, c.cat.T(key, args...))
+		fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T(key, args...)))
 		fmt.Fprintf(c.stdout, "  %s\n      $ %s\n", c.cat.T("classroom.server"), shellquote.Join(append(self, serverArgs...)...))
 		fmt.Fprintf(c.stdout, "  %s\n      $ %s\n", c.cat.T("classroom.client"), shellquote.Join(append(self, clientArgs...)...))
 	}
-	fmt.Fprintln(c.stdout, c.cat.T("classroom.title", l.ID))
+	fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.title", l.ID)))
 
 	// tmux needs a terminal; --auto only makes the panes' lessons run
 	// without prompts.
@@ -88,13 +88,13 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 		switch {
 		case window:
 			// A window of this tmux (made from inside it): show it.
-			fmt.Fprintln(c.stdout, c.cat.T("classroom.joined-window", l.ID, c.o.port, name))
+			fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.joined-window", l.ID, c.o.port, name)))
 			verb = "select-window"
 		case inside:
-			fmt.Fprintln(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name))
+			fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name)))
 			verb = "switch-client"
 		default:
-			fmt.Fprintln(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name))
+			fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.joined", l.ID, c.o.port, name, name)))
 		}
 		code := c.runTmux(ctx, tmux, []string{verb, "-t", target}, printed)
 		if code == exitOK && !inside {
@@ -107,10 +107,10 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 			verb = "kill-window"
 		}
 		if _, err := run(verb, "-t", target); err == nil {
-			fmt.Fprintln(c.stdout, c.cat.T("classroom.replaced", l.ID, c.o.port, name))
+			fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.replaced", l.ID, c.o.port, name)))
 		}
 	}
-	fmt.Fprintln(c.stdout, c.cat.T("classroom.tmux"))
+	fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.tmux")))
 	// The panes' shells print the offers: filled here to a pane's width,
 	// half the terminal's.
 	paneText := func(key string) string {
@@ -134,10 +134,10 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 // the instructor left it running.
 func (c *cli) sayAfterTmux(run func(...string) (string, error), name string) {
 	if state, _, _ := earlierClassroom(run, name); state == sessionNone {
-		fmt.Fprintln(c.stdout, c.cat.T("classroom.ended"))
+		fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.ended")))
 		return
 	}
-	fmt.Fprintln(c.stdout, c.cat.T("classroom.left", name, name))
+	fmt.Fprintln(c.stdout, fillTo(c.stdout, c.cat.T("classroom.left", name, name)))
 }
 
 // runTmux runs tmux on this terminal. What tmux says when it fails is in
