@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -613,5 +614,21 @@ func TestEarlierClassroom(t *testing.T) {
 	none := func(args ...string) (string, error) { return "no server running", errors.New("exit status 1") }
 	if state, _, _ := earlierClassroom(none, "sockstep-x-1"); state != sessionNone {
 		t.Errorf("no tmux server: %d", state)
+	}
+}
+
+// The variables sockstep reads reach the panes' lessons, which the tmux
+// server starts with its own environment: they are set with env(1).
+func TestPaneArgv(t *testing.T) {
+	vars := map[string]string{"SOCKSTEP_PROGRESS": "/tmp/class p.json", "NO_COLOR": "1"}
+	c := &cli{env: env{getenv: func(k string) string { return vars[k] }}}
+	got := c.paneArgv("/bin/sockstep", []string{"run", "tcp-server"})
+	want := []string{"env", "SOCKSTEP_PROGRESS=/tmp/class p.json", "NO_COLOR=1", "/bin/sockstep", "run", "tcp-server"}
+	if !slices.Equal(got, want) {
+		t.Errorf("paneArgv = %q, want %q", got, want)
+	}
+	c = &cli{env: env{getenv: func(string) string { return "" }}}
+	if got := c.paneArgv("/bin/sockstep", []string{"run"}); !slices.Equal(got, []string{"/bin/sockstep", "run"}) {
+		t.Errorf("paneArgv with nothing set = %q", got)
 	}
 }

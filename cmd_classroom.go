@@ -121,8 +121,8 @@ func cmdClassroom(ctx context.Context, c *cli, words []string) int {
 		return msg
 	}
 	code = c.runTmux(ctx, tmux, tmuxArgs(inside, name,
-		keptCommand(paneText("classroom.server-over"), append([]string{bin}, serverArgs...)),
-		againCommand(paneText("classroom.again"), append([]string{bin}, clientArgs...))), printed)
+		keptCommand(paneText("classroom.server-over"), c.paneArgv(bin, serverArgs)),
+		againCommand(paneText("classroom.again"), c.paneArgv(bin, clientArgs))), printed)
 	if code == exitOK && !inside {
 		c.sayAfterTmux(run, name)
 	}
@@ -426,6 +426,29 @@ const (
 	// screen readable, until Enter (or Ctrl-D, Ctrl-C) closes it.
 	keptLoop = `trap : INT; m=$1; shift; "$@"; printf '\n%s ' "$m"; read -r _; exit 0`
 )
+
+// paneEnv are the variables sockstep reads that a pane must see as this
+// command saw them. A pane is started by the tmux server, with the
+// server's environment, not this command's: inside a running tmux,
+// SOCKSTEP_PROGRESS or NO_COLOR given to `sockstep classroom` would not
+// reach the panes' lessons.
+var paneEnv = []string{"SOCKSTEP_PROGRESS", "NO_COLOR"}
+
+// paneArgv is the argv a pane runs: bin and args, behind env(1) with the
+// paneEnv variables that are set.
+func (c *cli) paneArgv(bin string, args []string) []string {
+	var set []string
+	for _, k := range paneEnv {
+		if v := c.getenv(k); v != "" {
+			set = append(set, k+"="+v)
+		}
+	}
+	argv := append([]string{bin}, args...)
+	if len(set) > 0 {
+		argv = append(append([]string{"env"}, set...), argv...)
+	}
+	return argv
+}
 
 // againCommand is argv run by againLoop, with message as its offer.
 func againCommand(message string, argv []string) string {
