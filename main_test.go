@@ -545,7 +545,7 @@ func TestFileProblemsInLearnersWords(t *testing.T) {
 	}{
 		{[]string{"run", "udp-recv", "--record", "/nonexistent/x.md", "--lang", "zh", "--auto"}, 2, "--record /nonexistent/x.md：记录无法写到那里：没有这个文件或文件夹。"},
 		{[]string{"run", "udp-recv", "--record", dir, "--lang", "en", "--auto"}, 2, "it is a folder, not a file. Nothing was run."},
-		{[]string{"run", "udp-recv", "--pcap", "/nonexistent/x.pcap", "--lang", "zh", "--auto"}, 1, "无法写入抓包文件 /nonexistent/x.pcap：没有这个文件或文件夹。"},
+		{[]string{"run", "udp-recv", "--pcap", "/nonexistent/x.pcap", "--lang", "zh", "--auto"}, 2, "sockstep：--pcap /nonexistent/x.pcap：抓包文件无法写到那里：没有这个文件或文件夹。什么也没有运行。"},
 		{[]string{"run", "tcp-server", "--auto=3x", "--lang", "zh"}, 2, `--auto "3x" 不是延时`},
 		{[]string{"run", "tcp-server", "--auto", "3x", "--lang", "en"}, 2, `--auto "3x" is not a delay`},
 		{[]string{"run", "tcp-server", "--auto", "0s", "--lang", "en"}, 2, `--auto "0s" is not a delay`},

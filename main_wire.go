@@ -42,8 +42,9 @@ func startWire(c *cli) (*wireRun, int) {
 	if f.pcap != "" {
 		pf, err := os.Create(f.pcap)
 		if err != nil {
-			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", f.pcap, osText(cat, err)))
-			return nil, exitFail
+			// Said before the lesson starts, as --record's is.
+			fmt.Fprintln(e.stderr, fillTo(e.stderr, cat.T("wire.pcap-refused", f.pcap, osText(cat, err))))
+			return nil, exitUsage
 		}
 		w.pcap = pf
 		opt = wire.Options{Pcap: pf}
