@@ -269,6 +269,9 @@ func (p *Process) Stop(grace time.Duration) Result {
 	p.stopOnce.Do(func() {
 		r := Result{}
 		reaped := true
+		if !p.HasExited() && p.exitedNow() {
+			<-p.exited // the watcher returns at once: the leader is gone
+		}
 		if !p.HasExited() {
 			r.Stopped = true
 			p.signal(syscall.SIGTERM)

@@ -21,3 +21,13 @@ func (p *Process) waitExit() {
 
 // reap collects the exit status and waits for the output to be copied.
 func (p *Process) reap() error { return p.cmd.Wait() }
+
+// exitedNow asks the kernel whether the leader has exited, without
+// waiting and without reaping it: the watching goroutine may not have run
+// yet (a loaded machine, the race detector), and a program that exited by
+// itself must not be reported as stopped by verify.
+func (p *Process) exitedNow() bool {
+	var info unix.Siginfo // zero: with WNOHANG and nothing to report, it stays so
+	err := unix.Waitid(unix.P_PID, p.pgid, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	return err == nil && info.Signo == int32(unix.SIGCHLD)
+}

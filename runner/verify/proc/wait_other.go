@@ -8,3 +8,6 @@ package proc
 func (p *Process) waitExit() { p.waitErr = p.cmd.Wait() }
 
 func (p *Process) reap() error { return p.waitErr }
+
+// exitedNow is HasExited where the watching goroutine reaps at once.
+func (p *Process) exitedNow() bool { return p.HasExited() }
