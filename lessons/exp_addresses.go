@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"strconv"
 	"strings"
 
 	unix "github.com/sockstep/sockstep/lessons/unixshim"
@@ -212,14 +210,7 @@ type ephemeralResult struct {
 // them bound, and asks the kernel which port each got.
 func (l *lab) ephemeral(ctx context.Context) (ephemeralResult, error) {
 	var res ephemeralResult
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err == nil {
-		f := strings.Fields(string(b))
-		if len(f) == 2 {
-			res.Low, _ = strconv.Atoi(f[0])
-			res.High, _ = strconv.Atoi(f[1])
-		}
-	}
+	res.Low, res.High, _ = ephemeralRange()
 	lfd, addr, err := l.listener(1)
 	if err != nil {
 		return res, err
