@@ -66,7 +66,7 @@ func folderLessons(lang content.Lang, dir string) ([]*content.Lesson, error) {
 	if len(all) == 0 {
 		all, _ = fs.Glob(fsys, "*.md")
 		for _, n := range all {
-			if l := fileLang(n); l == "" || l == lang {
+			if l, ok := lint.LangOf(n); !ok || l == lang {
 				mine = append(mine, n)
 			}
 		}
@@ -139,18 +139,6 @@ func (e *lessonProblems) Text(cat *content.Catalog) string {
 		lines = append(lines, cat.T("cli.lesson-refused", escape.String(e.file), e.count()))
 	}
 	return strings.Join(lines, "\n")
-}
-
-// fileLang is the language a file name ends with, "x.zh.md" → zh, or ""
-// for a name without one.
-func fileLang(name string) content.Lang {
-	base := strings.TrimSuffix(path.Base(name), ".md")
-	for _, l := range content.Langs {
-		if strings.HasSuffix(base, "."+string(l)) {
-			return l
-		}
-	}
-	return ""
 }
 
 // lessonByID finds a lesson among allLessons, or nil.

@@ -418,6 +418,15 @@ func fromErr(path string, err error) Problem {
 	return Problem{File: path, Detail: err.Error()}
 }
 
+// LangOf is the language a lesson file's folder (zh/, en/) or name
+// (x.zh.md) gives it; ok is false for a file that serves both languages.
+func LangOf(path string) (lang content.Lang, ok bool) {
+	if _, other, ok := Counterpart(path); ok {
+		return otherLang(other), true
+	}
+	return "", false
+}
+
 // Counterpart names where the other language's version of path should be:
 // a lesson in .../zh/x.md has its English at .../en/x.md, and x.zh.md has
 // it at x.en.md. ok is false when the path follows neither convention.

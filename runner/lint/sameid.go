@@ -26,8 +26,8 @@ func SameIDs(files []string) []Problem {
 			continue
 		}
 		langs := content.Langs
-		if _, other, ok := Counterpart(f); ok {
-			langs = []content.Lang{otherLang(other)}
+		if l, ok := LangOf(f); ok {
+			langs = []content.Lang{l}
 		}
 		// One course is one folder, zh/ and en/ counting as the same.
 		dir := filepath.Dir(f)
