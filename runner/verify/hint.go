@@ -94,8 +94,9 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	}
 	if n := trailingEmpty(got.Stdout) - trailingEmpty(want.Stdout); n > 0 && len(got.Stdout) > n {
 		// The one tolerated empty line is already gone (outputLines):
-		// these are more.
-		hs = append(hs, hint("extra_empty_lines", n))
+		// these are more. The hint counts every empty line the learner
+		// sees after the reply, the forgiven one included.
+		hs = append(hs, hint("extra_empty_lines", trailingEmpty(got.Stdout)+1))
 	}
 	if bufferedOutput(ex, o) {
 		hs = append(hs, hint("buffered_output"))

@@ -32,7 +32,7 @@ var pyOnce struct {
 // python3 returns the interpreter or skips. It is the interpreter itself
 // (sys.executable), not a version manager's shim, which would add a shell
 // script's start to every check.
-func python3(t *testing.T) string {
+func python3(t testing.TB) string {
 	t.Helper()
 	pyOnce.Do(func() {
 		py, err := exec.LookPath("python3")
@@ -52,7 +52,7 @@ func python3(t *testing.T) string {
 	return pyOnce.path
 }
 
-func pyProg(t *testing.T, name string) []string {
+func pyProg(t testing.TB, name string) []string {
 	return []string{python3(t), filepath.Join("testdata", "python", name+".py")}
 }
 
@@ -200,8 +200,8 @@ func TestReportWording(t *testing.T) {
 		says   []string
 		passed bool
 	}{
-		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output", "ends with 1 empty line(s) after the reply", `print(reply, end="")`}, false},
-		{"tcp-file--extra-empty-lines", content.Chinese, []string{"程序输出的末尾多了一个空行"}, false},
+		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output", "has 2 empty lines after the reply, and the contract forgives only one", `print(reply, end="")`}, false},
+		{"tcp-file--extra-empty-lines", content.Chinese, []string{"程序输出的末尾多了一个空行", "回复之后有 2 个空行，合同只容许一个"}, false},
 		{"tcp-client--prompt", content.English, []string{"passed", "verify ignored what your program printed before the reply", `"请输入要发送的数据："`}, true},
 		{"tcp-client--prompt", content.Chinese, []string{"通过", "忽略了", "请输入要发送的数据："}, true},
 		{"tcp-client--label", content.English, []string{`printed "收到服务器的回复： " before the reply`}, false},
