@@ -4,6 +4,7 @@ package runner
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -270,6 +271,39 @@ func TestECONNREFUSEDByProtocol(t *testing.T) {
 		}
 		if !strings.Contains(udp, "ICMP") || strings.Contains(udp, "RST") {
 			t.Errorf("%s: UDP's ECONNREFUSED should name the ICMP message: %s", lang, udp)
+		}
+	}
+}
+
+// TestEACCESHintNamesTheDefaultPort: a bind refused with EACCES is a run
+// given a low --port; the hint offers the port a run without --port
+// takes (lessons.ChooseDefaultPort, which is not 7788 when another user
+// holds 7788), filled in, never a fixed number; EADDRINUSE's hint still
+// names the run's own port, the one in use.
+func TestEACCESHintNamesTheDefaultPort(t *testing.T) {
+	def, _ := lessons.ChooseDefaultPort()
+	for _, lang := range content.Langs {
+		r, err := New(Options{Lang: lang, Session: lessons.Config{Port: 80}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.cat.TakesArgs("errno.EACCES.hint") {
+			t.Errorf("%s: errno.EACCES.hint states its port itself: %q", lang, r.cat.T("errno.EACCES.hint"))
+		}
+		lines := r.explainFor(unix.EACCES, lessons.TCP)
+		if len(lines) != 2 {
+			t.Fatalf("%s: EACCES explained in %d lines, want the meaning and the hint: %q", lang, len(lines), lines)
+		}
+		hint := lines[1]
+		if !regexp.MustCompile(`(^|[^0-9])`+strconv.Itoa(def)+`($|[^0-9])`).MatchString(hint) || strings.Contains(hint, "%!") {
+			t.Errorf("%s: EACCES hint %q should offer the default port %d", lang, hint, def)
+		}
+		if regexp.MustCompile(`(^|[^0-9])80($|[^0-9])`).MatchString(hint) {
+			t.Errorf("%s: EACCES hint %q offers the refused port 80", lang, hint)
+		}
+		inuse := strings.Join(r.explainFor(unix.EADDRINUSE, lessons.TCP), " ")
+		if !regexp.MustCompile(`(^|[^0-9])80($|[^0-9])`).MatchString(inuse) {
+			t.Errorf("%s: EADDRINUSE hint %q should name the run's port 80", lang, inuse)
 		}
 	}
 }

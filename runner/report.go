@@ -187,7 +187,7 @@ func (r *Runner) explainFor(err error, proto lessons.Proto) []string {
 		}
 		switch hint := key + ".hint"; {
 		case r.cat.TakesArgs(hint):
-			out = append(out, r.cat.T(hint, r.opts.Session.Port))
+			out = append(out, r.cat.T(hint, r.hintPort(name)))
 		case r.cat.Has(hint):
 			out = append(out, r.cat.T(hint))
 		}
@@ -197,6 +197,19 @@ func (r *Runner) explainFor(err error, proto lessons.Proto) []string {
 		return lines
 	}
 	return []string{err.Error()}
+}
+
+// hintPort is the port an errno's hint names: the run's own port (the
+// port in use, for EADDRINUSE), except for EACCES, where the run's port is
+// the one refused and the hint offers the port a run without --port takes
+// (lessons.ChooseDefaultPort: 7788, or this user's own when another user
+// holds it), not a fixed 7788.
+func (r *Runner) hintPort(errno string) int {
+	if errno == "EACCES" {
+		port, _ := lessons.ChooseDefaultPort()
+		return port
+	}
+	return r.opts.Session.Port
 }
 
 // ErrorText says one of the lessons package's errors in the learner's
