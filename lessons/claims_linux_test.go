@@ -83,7 +83,10 @@ func within(cond func() bool) bool {
 
 // flow-control, the facts panel: SIOCOUTQ is the whole send queue, bytes
 // not yet sent plus bytes sent and not yet acknowledged; SIOCOUTQNSD the
-// part never sent (tcp(7), "ioctls"). With the receiver's window closed,
+// part never sent (net/ipv4/tcp.c tcp_ioctl: write_seq - snd_una and
+// write_seq - snd_nxt; include/uapi/linux/sockios.h; tcp(7)'s "Ioctls"
+// says only "unsent data" for SIOCOUTQ, which this test shows is the
+// special case). With the receiver's window closed,
 // every byte sent has been acknowledged and the rest cannot go out: the two
 // are equal, so labelling SIOCOUTQ "sent, not yet acknowledged" was wrong.
 func TestClaimSendQueueOnZeroWindowIsUnsent(t *testing.T) {
@@ -232,10 +235,15 @@ func netstatCounter(t *testing.T, table, name string) (int, bool) {
 // refused, tcp-client, the ECONNREFUSED text: an ICMP port-unreachable
 // message is reported to a connected UDP socket, and to an unconnected one
 // only when it asked with IP_RECVERR; a plain unconnected socket hears
-// nothing (udp(7), ip(7) IP_RECVERR; UNP §8.9).
+// nothing (udp(7), ip(7) IP_RECVERR; UNP §8.9). The closed port is the
+// lessons' own (closedPort), above ip_local_port_range: a port the kernel
+// handed out and took back could be another test's next source port.
 func TestClaimICMPRefusedOnlyOnConnectedUDP(t *testing.T) {
-	closed := closedUDPPort(t)
-	to := &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: closed}
+	closed, err := closedPort(netip.MustParseAddr("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := &unix.SockaddrInet4{Addr: closed.Addr().As4(), Port: int(closed.Port())}
 	udp := func(setup func(fd int)) int {
 		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
 		if err != nil {
@@ -289,19 +297,6 @@ func TestClaimICMPRefusedOnlyOnConnectedUDP(t *testing.T) {
 	if n, err := unix.GetsockoptInt(plain, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || n != 0 {
 		t.Errorf("plain unconnected socket: SO_ERROR %d (%v), want 0", n, err)
 	}
-}
-
-// closedUDPPort is a loopback UDP port no socket holds: bound, read, and
-// released.
-func closedUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := c.LocalAddr().(*net.UDPAddr).Port
-	c.Close()
-	return port
 }
 
 // tcp-client, tcp-server, tcp-states: TIME_WAIT falls on the side that

@@ -195,13 +195,17 @@ func acceptQueue(fd int) int {
 }
 
 // inQueue is the bytes waiting to be read on fd (SIOCINQ), outQueue the
-// bytes sent but not yet acknowledged (SIOCOUTQ); -1 if unknown.
+// whole send queue (SIOCOUTQ): bytes not yet sent plus bytes sent and not
+// yet acknowledged, write_seq - snd_una in net/ipv4/tcp.c tcp_ioctl
+// ("output queue size (not sent + not acked)", include/uapi/linux/
+// sockios.h; tcp(7)'s "Ioctls" calls it only "unsent data"); -1 if
+// unknown. TestClaimSendQueueOnZeroWindowIsUnsent checks it.
 func inQueue(fd int) int  { return ioctlInt(fd, unix.SIOCINQ) }
 func outQueue(fd int) int { return ioctlInt(fd, unix.SIOCOUTQ) }
 
 // unsentQueue is the part of the send queue not sent even once
-// (SIOCOUTQNSD, Linux 2.6.39 and later); SIOCOUTQ also counts bytes sent
-// and not yet acknowledged.
+// (SIOCOUTQNSD, write_seq - snd_nxt, kernel commit 2f4e1b397097, Linux
+// 2.6.39); SIOCOUTQ also counts bytes sent and not yet acknowledged.
 func unsentQueue(fd int) int { return ioctlInt(fd, unix.SIOCOUTQNSD) }
 
 func ioctlInt(fd int, req uint) int {
