@@ -9,6 +9,7 @@ package lessons
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"net"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -501,5 +503,155 @@ func TestClaimNIDGRAMIsAnInvalidSocketType(t *testing.T) {
 	}
 	if !errors.Is(err, unix.EINVAL) {
 		t.Fatalf("socket(AF_INET, 16, 0): %v; the lesson says EINVAL", err)
+	}
+}
+
+// reset and the ECONNRESET text: a program that crashes does not by
+// itself cause a reset. At exit, killed or not, the kernel closes every
+// descriptor the process held (_exit(2): "Any open file descriptors
+// belonging to the process are closed"), and closing a TCP socket with
+// nothing unread sends an ordinary FIN (RFC 9293 §3.6, RFC 793 §3.5;
+// net/ipv4/tcp.c tcp_close): the peer's recv returns 0. Only bytes left
+// unread turn the close into a RST (tcp_close, "As outlined in RFC 2525,
+// section 2.17"), and the peer's recv then fails with ECONNRESET. The
+// child is this test binary, killed with SIGKILL, which no program can
+// catch or clean up after.
+func TestClaimKilledProcessClosesWithFIN(t *testing.T) {
+	if addr := os.Getenv("SOCKSTEP_TEST_KILLED_CHILD"); addr != "" {
+		claimDial(t, netip.MustParseAddrPort(addr))
+		os.Stdout.WriteString("connected\n")
+		time.Sleep(time.Minute) // until the parent kills it
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		unread bool
+		want   error // nil: recv returns 0, the FIN
+	}{
+		{"nothing unread", false, nil},
+		{"bytes left unread", true, unix.ECONNRESET},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lfd, addr := claimListener(t, 1)
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, exe, "-test.run=^TestClaimKilledProcessClosesWithFIN$")
+			cmd.Env = append(os.Environ(), "SOCKSTEP_TEST_KILLED_CHILD="+addr.String())
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waited := false
+			defer func() {
+				if !waited {
+					cmd.Process.Kill()
+					cmd.Wait()
+				}
+			}()
+			sc := bufio.NewScanner(out)
+			for sc.Scan() && sc.Text() != "connected" {
+			}
+			if sc.Text() != "connected" {
+				t.Fatal("the child never connected")
+			}
+			// connect has returned: the connection waits in the accept queue.
+			conn, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { unix.Close(conn) })
+			if err := unix.SetsockoptTimeval(conn, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &unix.Timeval{Sec: 5}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.unread {
+				if _, err := unix.Write(conn, []byte("never read")); err != nil {
+					t.Fatal(err)
+				}
+				// Acknowledged: the bytes wait in the child's receive queue.
+				if !within(func() bool { return outQueue(conn) == 0 }) {
+					t.Fatal("the child's kernel never acknowledged the bytes")
+				}
+			}
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			waited = true
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("the child ended with %v, want killed by SIGKILL", err)
+			}
+			n, err := unix.Read(conn, make([]byte, 64))
+			switch {
+			case tc.want == nil && (n != 0 || err != nil):
+				t.Errorf("peer of a killed process with nothing unread: recv = %d, %v; want 0 (its kernel sent a FIN)", n, err)
+			case tc.want != nil && !errors.Is(err, tc.want):
+				t.Errorf("peer of a killed process that left bytes unread: recv = %d, %v; want %v (its kernel sent a RST)", n, err, tc.want)
+			}
+		})
+	}
+}
+
+// intro and the EACCES text: on Linux a port below
+// net.ipv4.ip_unprivileged_port_start needs the CAP_NET_BIND_SERVICE
+// capability (capabilities(7); ip(7) "Address format" and ERRORS EACCES;
+// Documentation/networking/ip-sysctl.rst, ip_unprivileged_port_start,
+// "Default: 1024", kernel commit 4548b683b781, Linux 4.11); the port it
+// names is free to everyone. The child runs as user nobody, with no
+// capability, in a network namespace of its own: the kernel gives a new
+// namespace the default 1024, whatever this machine's was set to (a
+// container is often given 0), and a bind to the any-address there
+// touches no other program's port.
+func TestClaimLowPortNeedsCapability(t *testing.T) {
+	if os.Getenv("SOCKSTEP_TEST_LOWPORT_CHILD") != "" {
+		lowPortChild(t)
+		return
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to start a child as nobody in a network namespace of its own; CI runs as root")
+	}
+	rerunAsNobodyIn(t, "TestClaimLowPortNeedsCapability", "SOCKSTEP_TEST_LOWPORT_CHILD=1", syscall.CLONE_NEWNET)
+}
+
+// lowPortChild is TestClaimLowPortNeedsCapability's child, nobody in a
+// fresh network namespace.
+func lowPortChild(t *testing.T) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(status), "\nCapEff:\t0000000000000000\n") {
+		t.Fatalf("the child should hold no capability:\n%s", status)
+	}
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_unprivileged_port_start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || start != 1024 {
+		t.Fatalf("ip_unprivileged_port_start in a new namespace: %q, want the kernel's default 1024", b)
+	}
+	for _, typ := range []int{unix.SOCK_STREAM, unix.SOCK_DGRAM} {
+		for _, c := range []struct {
+			port int
+			want error
+		}{{start - 1, unix.EACCES}, {1, unix.EACCES}, {start, nil}} {
+			fd, err := unix.Socket(unix.AF_INET, typ|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = unix.Bind(fd, &unix.SockaddrInet4{Port: c.port})
+			unix.Close(fd)
+			if !errors.Is(err, c.want) && (c.want != nil || err != nil) {
+				t.Errorf("socket type %d, bind 0.0.0.0:%d as nobody: %v, want %v", typ, c.port, err, c.want)
+			}
+		}
 	}
 }

@@ -102,6 +102,14 @@ func TestTimeoutsSynFallback(t *testing.T) {
 // of the test binary nobody may execute, and fails if it does not pass.
 func rerunAsNobody(t *testing.T, name, env string) {
 	t.Helper()
+	rerunAsNobodyIn(t, name, env, 0)
+}
+
+// rerunAsNobodyIn is rerunAsNobody with clone flags for the child, such as
+// CLONE_NEWNET for a network namespace of its own (made while the child
+// is still root, before it becomes nobody).
+func rerunAsNobodyIn(t *testing.T, name, env string, cloneflags uintptr) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +133,7 @@ func rerunAsNobody(t *testing.T, name, env string) {
 	cmd := exec.CommandContext(t.Context(), bin, "-test.run=^"+name+"$", "-test.v")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}, Cloneflags: cloneflags}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("unprivileged child failed: %v\n%s", err, out)
