@@ -110,7 +110,8 @@ var (
 // TestAfterProseNumbersComeFromTheRun: the prose of an experiment that
 // follows its results states no number of its own, except the fixed facts
 // listed above. Code (`recvfrom(1024)`, `SO_RCVBUF`) is the call's text and
-// is left out; so are {{name}}s, which the run fills.
+// is left out; so are {{name}}s, which the run fills, and the authors'
+// <!-- refs: --> comments, which are never shown (RFC numbers, sections).
 func TestAfterProseNumbersComeFromTheRun(t *testing.T) {
 	for _, lang := range content.Langs {
 		ls, err := content.Builtin(lang, content.KindExperiment)
@@ -119,7 +120,7 @@ func TestAfterProseNumbersComeFromTheRun(t *testing.T) {
 		}
 		for _, l := range ls {
 			for i, st := range l.Steps {
-				text := valueNames.ReplaceAllString(codeSpan.ReplaceAllString(fenced.ReplaceAllString(st.After, ""), ""), "")
+				text := valueNames.ReplaceAllString(codeSpan.ReplaceAllString(fenced.ReplaceAllString(withoutComments(st.After), ""), ""), "")
 				for _, n := range numberRun.FindAllString(text, -1) {
 					if _, ok := fixedFacts[l.ID][n]; !ok {
 						t.Errorf("%s/%s step %d: %q in the prose after the results is neither a value of the run ({{name}}) nor a fixed fact listed in this test", lang, l.ID, i+1, n)

@@ -587,7 +587,16 @@ var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
 var blankLines = regexp.MustCompile(`\n{3,}`)
 
 func withoutComments(s string) string {
-	return blankLines.ReplaceAllString(htmlComment.ReplaceAllString(s, ""), "\n\n")
+	out := blankLines.ReplaceAllString(htmlComment.ReplaceAllString(s, ""), "\n\n")
+	if strings.HasSuffix(strings.TrimRight(s, " \t\n"), "-->") {
+		// A text that ends with a note ends where its prose ends, not
+		// with the blank lines that stood before the note.
+		out = strings.TrimRight(out, " \t\n")
+		if strings.HasSuffix(s, "\n") {
+			out += "\n"
+		}
+	}
+	return out
 }
 
 // stopErr turns a context cancellation (Ctrl-C during a blocking call)
