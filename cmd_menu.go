@@ -50,6 +50,9 @@ func cmdMenu(ctx context.Context, c *cli, words []string) int {
 			if ex, err := content.ExerciseByID(c.lang, it.ID); err == nil && ex != nil {
 				r.Show(ex)
 			}
+			if err := r.Back(ctx); err != nil {
+				return c.finish(ctx, err)
+			}
 			continue
 		}
 		l, err := lessonByID(c.lang, c.o.lessons, it.ID)
@@ -63,6 +66,9 @@ func cmdMenu(ctx context.Context, c *cli, words []string) int {
 		}
 		if err != nil && !errors.Is(err, runner.ErrQuit) {
 			c.fail("cli.lesson-stopped", err)
+		}
+		if err := r.Back(ctx); err != nil {
+			return c.finish(ctx, err)
 		}
 	}
 }

@@ -57,6 +57,14 @@ func (r *Runner) Menu(ctx context.Context, items []MenuItem) (it MenuItem, ok bo
 	return it, ok, nil
 }
 
+// Back waits, in the menu, until the learner has read what a lesson or a
+// task left on the screen: the menu, drawn at once, would push it out of
+// sight on a terminal of 24 rows. Without a terminal it returns at once.
+func (r *Runner) Back(ctx context.Context) error {
+	_, err := r.prompt.input(ctx, "menu.back", nil, "")
+	return err
+}
+
 // menuLabel is one entry: a mark, the kind, the id and the title. The title
 // is cut (with "…", by display width, so Chinese titles are cut right) to
 // fit width columns; with width 0 or less (unknown) it is cut at 46.
