@@ -27,6 +27,11 @@ type Options struct {
 	// with their first HeaderSnap bytes only, so a throughput experiment
 	// does not write gigabytes.
 	PcapFull int64
+	// Share, when set, writes the kept packets into Share's pcap file,
+	// if it has one, instead of Pcap: a capture in another network
+	// namespace adds its packets to the session's file. Its packets are
+	// then kept whole while the file takes whole packets.
+	Share *Capture
 }
 
 // DefaultPcapFull bounds the whole packets a pcap file holds.
@@ -55,11 +60,16 @@ type Stats struct {
 // moves a gigabyte keeps the first ones and counts the rest.
 const maxPending = 1024
 
+// maxNotable bounds the notable packets (Packet.Notable) kept past
+// maxPending: an RST after a thousand data segments is still shown.
+const maxNotable = 256
+
 // Batch is what Drain returns: the packets kept since the previous Drain,
 // in the order they left, and how many more were captured but not kept.
 type Batch struct {
 	Packets []Packet
-	// Skipped counts packets past maxPending (still in the pcap file).
+	// Skipped counts packets past maxPending that were not kept (still
+	// in the pcap file).
 	Skipped int
 	// Bytes is the payload of all packets of the batch, skipped included.
 	Bytes int64
@@ -69,4 +79,8 @@ type Batch struct {
 	// Retransmits counts the TCP segments of the batch, skipped included,
 	// that carried sequence space already sent.
 	Retransmits int
+	// Dropped counts the packets the kernel dropped since the previous
+	// Drain because the capture's buffer was full (PACKET_STATISTICS):
+	// they crossed loopback but are in no batch and no pcap file.
+	Dropped int
 }

@@ -31,15 +31,13 @@ type Capture struct {
 	ifx  int
 	snap uint32
 	dec  *Decoder
-	pcap *pcapgo.Writer
-	pbuf *bufio.Writer
-	// pcapLeft is how many bytes of whole packets the pcap file may
-	// still take; past it the filter hands over headers only.
-	pcapLeft int64
-	done     chan struct{}
-	ping     chan struct{}
-	once     sync.Once
-	drain    sync.Mutex // one Drain at a time
+	// pcap is the pcap file, this capture's own or shared with the
+	// capture that opened it (Options.Share).
+	pcap  *pcapSink
+	done  chan struct{}
+	ping  chan struct{}
+	once  sync.Once
+	drain sync.Mutex // one Drain at a time
 
 	// marker is a UDP socket connected to itself: a datagram it sends
 	// after a step's calls comes through the capture after every packet
@@ -57,6 +55,7 @@ type Capture struct {
 	markerSeen uint64
 	readErr    error
 	stats      Stats
+	drainDrops uint64 // stats.Drops at the last Drain
 	closed     bool
 }
 
@@ -117,19 +116,64 @@ func Open(opt Options) (c *Capture, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("binding the packet socket to lo: %w", err)
 	}
-	if opt.Pcap != nil {
-		c.pcapLeft = opt.PcapFull
-		if c.pcapLeft <= 0 {
-			c.pcapLeft = DefaultPcapFull
+	if opt.Share != nil && opt.Share.pcap != nil {
+		c.pcap = opt.Share.pcap
+		if !c.pcap.full() && c.snap < maxSnap {
+			// Whole packets, as the file takes them.
+			c.snap = maxSnap
+			if err = c.attach(); err != nil {
+				return nil, err
+			}
 		}
-		c.pbuf = bufio.NewWriterSize(opt.Pcap, 64<<10)
-		c.pcap = pcapgo.NewWriter(c.pbuf)
-		if err = c.pcap.WriteFileHeader(uint32(snap), layers.LinkTypeEthernet); err != nil {
+	} else if opt.Pcap != nil {
+		left := opt.PcapFull
+		if left <= 0 {
+			left = DefaultPcapFull
+		}
+		buf := bufio.NewWriterSize(opt.Pcap, 64<<10)
+		c.pcap = &pcapSink{w: pcapgo.NewWriter(buf), buf: buf, left: left}
+		if err = c.pcap.w.WriteFileHeader(uint32(snap), layers.LinkTypeEthernet); err != nil {
 			return nil, fmt.Errorf("writing the pcap header: %w", err)
 		}
 	}
 	go c.read()
 	return c, nil
+}
+
+// pcapSink is a pcap file one capture or more write into: a capture in
+// an experiment's network namespace shares the session's.
+type pcapSink struct {
+	mu  sync.Mutex
+	w   *pcapgo.Writer
+	buf *bufio.Writer
+	// left is how many bytes of whole packets the file may still take;
+	// past it packets are written with their headers only.
+	left int64
+}
+
+// write adds one packet to the file, cut to its headers once the file
+// has its share of whole packets.
+func (s *pcapSink) write(ci gopacket.CaptureInfo, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.left -= int64(len(data)); s.left < 0 && len(data) > HeaderSnap {
+		ci.CaptureLength = HeaderSnap
+		data = data[:HeaderSnap]
+	}
+	s.w.WritePacket(ci, data)
+}
+
+// full reports whether the file takes headers only from now on.
+func (s *pcapSink) full() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.left < 0
+}
+
+func (s *pcapSink) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Flush()
 }
 
 func loopback() (int, error) {
@@ -293,15 +337,13 @@ func (c *Capture) handle(data []byte, ci gopacket.CaptureInfo) {
 		c.notify()
 		return
 	}
+	full := false
 	if c.pcap != nil {
-		if c.pcapLeft -= int64(len(data)); c.pcapLeft < 0 && len(data) > HeaderSnap {
-			ci.CaptureLength = HeaderSnap
-			data = data[:HeaderSnap]
-		}
-		c.pcap.WritePacket(ci, data)
+		c.pcap.write(ci, data)
+		full = c.pcap.full()
 	}
 	c.mu.Lock()
-	if c.pcapLeft < 0 && c.snap > HeaderSnap {
+	if full && c.snap > HeaderSnap {
 		// The file has its share of whole packets: from now on the
 		// kernel hands over headers only, which is also cheaper.
 		c.snap = HeaderSnap
@@ -311,7 +353,9 @@ func (c *Capture) handle(data []byte, ci gopacket.CaptureInfo) {
 	if p.Retransmit {
 		c.retrans++
 	}
-	if len(c.pending) < maxPending {
+	// Past the limit, the packets a lesson points at (an RST, a window
+	// update, a retransmission) are still kept, up to a bound of their own.
+	if len(c.pending) < maxPending || (p.Notable() && len(c.pending) < maxPending+maxNotable) {
 		c.pending = append(c.pending, p)
 	} else {
 		c.skipped++
@@ -369,9 +413,12 @@ func (c *Capture) Drain(wait time.Duration) Batch {
 		}
 		c.discardMarkers()
 	}
+	st, _ := c.Stats()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := Batch{Packets: c.pending, Skipped: c.skipped, Bytes: c.bytes, Complete: complete, Retransmits: c.retrans}
+	out := Batch{Packets: c.pending, Skipped: c.skipped, Bytes: c.bytes, Complete: complete, Retransmits: c.retrans,
+		Dropped: int(min(st.Drops-c.drainDrops, 1<<31))}
+	c.drainDrops = st.Drops
 	c.pending, c.skipped, c.bytes, c.retrans = nil, 0, 0, 0
 	return out
 }
@@ -416,11 +463,16 @@ func (c *Capture) Err() error {
 	return c.readErr
 }
 
+// closeWait bounds Close's last Drain.
+const closeWait = 50 * time.Millisecond
+
 // Close stops the capture, closes its sockets and flushes the pcap file.
 // It is safe to call more than once.
 func (c *Capture) Close() error {
 	var err error
 	c.once.Do(func() {
+		// What is queued still goes into the pcap file.
+		c.Drain(closeWait)
 		c.Stats()
 		c.mu.Lock()
 		c.closed = true
@@ -428,8 +480,8 @@ func (c *Capture) Close() error {
 		err = c.f.Close() // wakes the reader
 		<-c.done
 		unix.Close(c.marker)
-		if c.pbuf != nil {
-			if ferr := c.pbuf.Flush(); ferr != nil && err == nil {
+		if c.pcap != nil {
+			if ferr := c.pcap.flush(); ferr != nil && err == nil {
 				err = fmt.Errorf("writing the pcap file: %w", ferr)
 			}
 		}

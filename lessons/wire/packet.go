@@ -49,6 +49,11 @@ type Packet struct {
 	// Retransmit marks a segment carrying sequence space already sent in
 	// its direction.
 	Retransmit bool
+	// WindowUpdate marks a segment that only announces a larger window:
+	// no data, no SYN, FIN or RST, acknowledging what the previous
+	// segment of its direction acknowledged (Wireshark's "TCP Window
+	// Update").
+	WindowUpdate bool
 
 	// ICMP only: the UDP datagram the port unreachable quotes.
 	Quoted *Quote
@@ -57,6 +62,20 @@ type Packet struct {
 	// pcap file. Info is its capture information.
 	Data []byte
 	Info gopacket.CaptureInfo
+}
+
+// Notable reports whether p is one of the packets a lesson points at
+// even among hundreds: a SYN, FIN or RST, a retransmission, a zero
+// window or a window update, an ICMP error.
+func (p *Packet) Notable() bool {
+	switch p.Proto {
+	case ICMP:
+		return true
+	case TCP:
+		return p.Retransmit || p.WindowUpdate || strings.Contains(p.Flags, "SYN") || strings.Contains(p.Flags, "FIN") ||
+			strings.Contains(p.Flags, "RST") || p.Win == 0
+	}
+	return false
 }
 
 // SynOptions are the TCP options a SYN or SYN-ACK offers.
@@ -89,6 +108,10 @@ type half struct {
 	wscale  int    // offered shift, -1 none
 	sentEnd uint32 // highest relative seq+len sent
 	seen    bool
+	// The last acknowledgement and (scaled) window this direction sent.
+	lastAck uint32
+	lastWin int
+	acked   bool
 }
 
 // Decoder turns captured frames into Packets, keeping per direction of
@@ -231,6 +254,12 @@ func (d *Decoder) tcp(p *Packet, t *layers.TCP, n int) {
 	if !t.SYN && h.wscale >= 0 && o != nil && o.wscale >= 0 {
 		p.Win <<= uint(h.wscale)
 		p.Scaled = true
+	}
+	if t.ACK {
+		if h.acked && p.Len == 0 && !t.SYN && !t.FIN && !t.RST && t.Ack == h.lastAck && p.Win > h.lastWin {
+			p.WindowUpdate = true
+		}
+		h.lastAck, h.lastWin, h.acked = t.Ack, p.Win, true
 	}
 	// Sequence space: data, plus one for SYN and one for FIN.
 	space := uint32(p.Len)

@@ -106,3 +106,25 @@ func TestMidConnection(t *testing.T) {
 		t.Errorf("%+v", p)
 	}
 }
+
+// TestWindowUpdate: a bare ACK repeating the last acknowledgement with a
+// larger window is a window update; a duplicate ACK (same window) and an
+// ACK of new data are not.
+func TestWindowUpdate(t *testing.T) {
+	d := NewDecoder()
+	decode(t, d, frame(t, 1000, 2000, 0, 0, true, false, false, 100, nil, nil))
+	decode(t, d, frame(t, 2000, 1000, 0, 1, true, true, false, 100, nil, nil))
+	decode(t, d, frame(t, 1000, 2000, 1, 1, false, true, false, 100, nil, []byte("hello")))
+	small := decode(t, d, frame(t, 2000, 1000, 1, 6, false, true, false, 0, nil, nil))
+	dup := decode(t, d, frame(t, 2000, 1000, 1, 6, false, true, false, 0, nil, nil))
+	update := decode(t, d, frame(t, 2000, 1000, 1, 6, false, true, false, 50, nil, nil))
+	if small.WindowUpdate || dup.WindowUpdate || !update.WindowUpdate {
+		t.Errorf("window update flags: ACK of data %v, duplicate %v, larger window %v", small.WindowUpdate, dup.WindowUpdate, update.WindowUpdate)
+	}
+	if !small.Notable() || !update.Notable() {
+		t.Error("a zero window and a window update are notable")
+	}
+	if p := decode(t, d, frame(t, 1000, 2000, 6, 1, false, true, false, 100, nil, []byte("x"))); p.Notable() {
+		t.Errorf("an ordinary data segment is notable: %+v", p)
+	}
+}
