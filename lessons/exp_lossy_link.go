@@ -112,7 +112,7 @@ func (l *lab) lossyNetns(ctx context.Context, proto Proto, loss, count int) (los
 	if proto == TCP {
 		protos, listen = []Proto{TCP, TCP}, []bool{true, false}
 	}
-	link, err := newLossyLinkWire(loss, protos, listen, l.s.Captured())
+	link, err := newLossyLinkWire(loss, protos, listen, l.s.nsWire())
 	if link != nil && link.Wire != nil {
 		defer link.Wire.Close()
 		for _, fd := range link.FDs {

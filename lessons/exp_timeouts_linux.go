@@ -20,7 +20,7 @@ import (
 // allow the namespace.
 func (l *lab) synDropped(ctx context.Context, limit time.Duration) (synResult, error) {
 	res := synResult{Path: "netns", Limit: limit, Dropped: -1, Captured: -1, CapturedRetrans: -1}
-	link, err := newLossyLinkWire(100, []Proto{TCP, TCP}, []bool{true, false}, l.s.Captured())
+	link, err := newLossyLinkWire(100, []Proto{TCP, TCP}, []bool{true, false}, l.s.nsWire())
 	if link != nil && link.Wire != nil {
 		// The drop rule is on the input hook: the capture on the
 		// namespace's loopback sees every SYN leave.

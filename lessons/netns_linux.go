@@ -61,13 +61,14 @@ type lossyLink struct {
 // the machine does not allow the namespace (not root, no namespaces, no
 // nftables).
 func newLossyLink(loss int, protos []Proto, listen []bool) (*lossyLink, error) {
-	return newLossyLinkWire(loss, protos, listen, false)
+	return newLossyLinkWire(loss, protos, listen, nil)
 }
 
 // newLossyLinkWire is newLossyLink, with a packet capture on the
-// namespace's loopback when capture is set (and the process may capture;
-// if not, Wire is nil and the link works as without it).
-func newLossyLinkWire(loss int, protos []Proto, listen []bool, capture bool) (*lossyLink, error) {
+// namespace's loopback, opened with capture's options when it is set (and
+// the process may capture; if not, Wire is nil and the link works as
+// without it).
+func newLossyLinkWire(loss int, protos []Proto, listen []bool, capture *wire.Options) (*lossyLink, error) {
 	type result struct {
 		link *lossyLink
 		err  error
@@ -107,7 +108,7 @@ func newLossyLinkWire(loss int, protos []Proto, listen []bool, capture bool) (*l
 
 // make does newLossyLink's work on the calling thread, which must be
 // locked, and is left in the new namespace.
-func (k *lossyLink) make(loss int, protos []Proto, listen []bool, capture bool) (err error) {
+func (k *lossyLink) make(loss int, protos []Proto, listen []bool, capture *wire.Options) (err error) {
 	defer func() {
 		if err != nil {
 			if k.Wire != nil {
@@ -143,11 +144,11 @@ func (k *lossyLink) make(loss int, protos []Proto, listen []bool, capture bool) 
 	if err := dropRandomly(k.NS, loss); err != nil {
 		return &nsError{"nftables", err}
 	}
-	if capture {
+	if capture != nil {
 		// Opened on this thread, so on the namespace's loopback. The
 		// drop rule is on the input hook: the capture sees every packet
 		// as it leaves, the lost ones too.
-		if c, err := wire.Open(wire.Options{Snap: wire.HeaderSnap}); err == nil {
+		if c, err := wire.Open(*capture); err == nil {
 			k.Wire = c
 		}
 	}

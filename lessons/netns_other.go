@@ -26,7 +26,7 @@ func newLossyLink(loss int, protos []Proto, listen []bool) (*lossyLink, error) {
 }
 
 // newLossyLinkWire is newLossyLink with a capture: unsupported too.
-func newLossyLinkWire(loss int, protos []Proto, listen []bool, capture bool) (*lossyLink, error) {
+func newLossyLinkWire(loss int, protos []Proto, listen []bool, capture *wire.Options) (*lossyLink, error) {
 	return newLossyLink(loss, protos, listen)
 }
 

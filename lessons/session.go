@@ -284,8 +284,8 @@ func (s *Session) Timeline() Timeline {
 // Close closes every socket still open. It is safe to call more than once
 // and on every path: normal end, error, interrupt.
 func (s *Session) Close() error {
-	s.unwatchAll()
 	var errs []error
+	closed := false
 	for _, k := range s.Sockets() {
 		if k.Open() {
 			if err := unix.Close(k.FD); err != nil {
@@ -293,8 +293,16 @@ func (s *Session) Close() error {
 			}
 			k.closed = true
 			k.FD = -1
+			closed = true
 		}
 	}
+	if closed && s.cfg.Wire != nil {
+		// The FIN, FIN, ACK (or RST) those closes sent go into the pcap
+		// file before the ports are given back: on an interrupt they are
+		// the last packets of the session.
+		s.cfg.Wire.Drain(0)
+	}
+	s.unwatchAll()
 	return errors.Join(errs...)
 }
 

@@ -42,6 +42,13 @@ type Event struct {
 	Wire *wire.Packet
 	// Count is the number of packets an EventWireMore row stands for.
 	Count int
+	// Gap is, on an EventWire row, how long after the step's previous
+	// captured packet this one was captured (0 for the step's first): a
+	// delayed ACK comes tens of milliseconds after the data.
+	Gap time.Duration
+	// Dropped is, on an EventWireMore row, how many packets of the step
+	// the capture lost (its buffer was full): they are in no count.
+	Dropped int
 	// At is when the event happened: a call's start, a packet's capture
 	// time. A step's rows are put in this order once its packets are in.
 	At time.Time

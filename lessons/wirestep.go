@@ -16,10 +16,48 @@ type Capture interface {
 	Drain(wait time.Duration) wire.Batch
 }
 
-// WireShown is how many captured packets a step's timeline lists; the rest
-// are summed up in one EventWireMore row (a 1 MiB write is hundreds of
-// segments).
-const WireShown = 12
+// WireShown is how many captured packets a step's timeline lists at most;
+// the rest are summed up in one EventWireMore row (a 1 MiB write is
+// hundreds of segments). The first WireFirst are listed, then the
+// notable ones past them (see PickWire).
+const (
+	WireShown = 20
+	WireFirst = 8
+)
+
+// PickWire chooses which of a step's n captured packets to list, at most
+// limit: the first first packets, then every notable one (wire.Packet.
+// Notable: a SYN, FIN or RST, a retransmission, a window update or a zero
+// window, an ICMP error) while room is left, then the earliest of the
+// others to fill the room. A lesson's text can then point at the RST that
+// comes after a thousand data segments.
+func PickWire(n int, notable func(i int) bool, first, limit int) []bool {
+	keep := make([]bool, n)
+	if n <= limit {
+		for i := range keep {
+			keep[i] = true
+		}
+		return keep
+	}
+	kept := 0
+	for i := 0; i < n && kept < min(first, limit); i++ {
+		keep[i] = true
+		kept++
+	}
+	for i := 0; i < n && kept < limit; i++ {
+		if !keep[i] && notable(i) {
+			keep[i] = true
+			kept++
+		}
+	}
+	for i := 0; i < n && kept < limit; i++ {
+		if !keep[i] {
+			keep[i] = true
+			kept++
+		}
+	}
+	return keep
+}
 
 type wirePort struct {
 	proto Proto
@@ -91,6 +129,7 @@ func (s *Session) wireStep(from int) {
 		b.Packets = append(b.Packets, x.Packets...)
 		b.Skipped += x.Skipped
 		b.Bytes += x.Bytes
+		b.Dropped += x.Dropped
 	}
 	s.extraWire = nil
 	sort.SliceStable(b.Packets, func(i, j int) bool { return b.Packets[i].Time.Before(b.Packets[j].Time) })
@@ -103,13 +142,26 @@ func (s *Session) wireStep(from int) {
 			step = append(step, e)
 		}
 	}
+	keep := PickWire(len(b.Packets), func(i int) bool { return b.Packets[i].Notable() }, WireFirst, WireShown)
+	more := Event{Kind: EventWireMore, Count: b.Skipped, Bytes: int(min(b.Bytes, 1<<62)), Dropped: b.Dropped}
 	for i := range b.Packets {
 		p := &b.Packets[i]
-		if i == WireShown {
-			step = append(step, Event{Kind: EventWireMore, Count: len(b.Packets) - WireShown + b.Skipped, Bytes: int(min(b.Bytes, 1<<62)), At: p.Time})
-			break
+		if !keep[i] {
+			more.Count++
+			continue
 		}
-		step = append(step, Event{Kind: EventWire, Side: s.wireSide(p), Wire: p, At: p.Time})
+		e := Event{Kind: EventWire, Side: s.wireSide(p), Wire: p, At: p.Time}
+		if i > 0 {
+			e.Gap = p.Time.Sub(b.Packets[i-1].Time)
+		}
+		step = append(step, e)
+		more.At = p.Time // the summary follows the last packet listed
+	}
+	if more.Count > 0 || more.Dropped > 0 {
+		if more.At.IsZero() && len(step) > 0 {
+			more.At = step[len(step)-1].At
+		}
+		step = append(step, more)
 	}
 	sort.SliceStable(step, func(i, j int) bool { return step[i].At.Before(step[j].At) })
 	for i := range step {
@@ -134,6 +186,21 @@ func (s *Session) wireSide(p *wire.Packet) Side {
 		return side.Other()
 	}
 	return Client
+}
+
+// nsWire is how an experiment opens a capture in its own network
+// namespace, or nil when the session does not capture: headers only, and
+// into the session's pcap file, if it writes one, so that the file holds
+// every packet the steps show.
+func (s *Session) nsWire() *wire.Options {
+	if s.cfg.Wire == nil {
+		return nil
+	}
+	opt := &wire.Options{Snap: wire.HeaderSnap}
+	if c, ok := s.cfg.Wire.(*wire.Capture); ok {
+		opt.Share = c
+	}
+	return opt
 }
 
 // addWire adds packets captured elsewhere during the step (on the loopback
