@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/sockstep/sockstep/lessons/sockettest"
+	"github.com/sockstep/sockstep/lessons/wire"
 )
 
 // TestWireCaptured: as root, run shows the captured handshake beside the
@@ -148,11 +150,60 @@ func TestWireInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fins := 0
 	for {
-		if _, _, err := pr.ReadPacketData(); err == io.EOF {
+		data, _, err := pr.ReadPacketData()
+		if err == io.EOF {
 			break
 		} else if err != nil {
 			t.Fatalf("the pcap file is cut short: %v", err)
 		}
+		p := gopacket.NewPacket(data, layers.LayerTypeEthernet, gopacket.Default)
+		if tcp, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP); ok && tcp.FIN {
+			fins++
+		}
 	}
+	// The interrupt closed the experiment's connection: both FINs went
+	// out after it, and are in the file.
+	if fins < 2 {
+		t.Errorf("%d FINs in the pcap after the interrupt, want the two of the closed connection", fins)
+	}
+}
+
+// TestWireLossyPcap: --pcap holds the packets captured inside the lossy
+// link's own namespace: as many TCP segments, and as many sent again, as
+// the screen says were captured there.
+func TestWireLossyPcap(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("capturing needs CAP_NET_RAW; CI runs as root")
+	}
+	pcap := filepath.Join(t.TempDir(), "l.pcap")
+	r := sockstep(t, nil, "run", "lossy-link", "--auto", "--lang", "en", "--width", "200", "--pcap", pcap)
+	if r.code == exitFail && strings.Contains(r.stdout+r.stderr, "namespace") {
+		t.Skip("this machine does not allow the lesson's network namespace")
+	}
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
+	}
+	m := regexp.MustCompile(`Captured on the namespace's loopback: (\d+) packets left, (\d+) of them TCP segments sent again`).FindStringSubmatch(r.stdout)
+	if m == nil {
+		t.Fatalf("no count of the captured TCP segments:\n%s", tail(r.stdout))
+	}
+	left, again := m[1], m[2]
+	dec := wire.NewDecoder()
+	tcp, resent := 0, 0
+	for _, data := range sockettest.PcapPackets(t, pcap) {
+		p, ok := dec.Decode(data, gopacket.CaptureInfo{CaptureLength: len(data), Length: len(data)})
+		if !ok || p.Proto != wire.TCP {
+			continue
+		}
+		tcp++
+		if p.Retransmit {
+			resent++
+		}
+	}
+	if strconv.Itoa(tcp) != left || strconv.Itoa(resent) != again {
+		t.Errorf("the pcap holds %d TCP segments, %d sent again; the screen says %s and %s", tcp, resent, left, again)
+	}
+	t.Logf("pcap: %d TCP segments, %d sent again (screen: %s, %s)", tcp, resent, left, again)
 }

@@ -365,11 +365,9 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 	if len(fresh) == 0 {
 		return
 	}
-	if r.opts.Compact {
-		fresh = foldWire(fresh, compactWire)
-	}
-	tl := r.timeline(fresh, socks, true)
-	if r.opts.Compact && used != nil && strings.Count(used.String(), "\n")+strings.Count(tl, "\n")+3+r.reserve > compactScreen {
+	render := func(events lessons.Timeline) string { return r.timeline(events, socks, true) }
+	fresh, tl, ok := r.fitCompact(fresh, render, used, 3)
+	if !ok {
 		// On a 24-row screen the calls above already tell this step's
 		// story; the whole timeline follows at the end of the lesson.
 		r.printf("  %s\n", r.paint(colorDim, r.cat.T("timeline.compact-later")))

@@ -125,6 +125,22 @@ func Line(line string, width int) []string {
 	if indent > width/2 {
 		indent = 0
 	}
+	return fill(line, width, indent)
+}
+
+// Hang breaks one line into lines of at most width columns, each further
+// line indented by indent columns (a hanging indent: a captured packet's
+// fields continue under its start). Nothing is cut but a word wider than
+// a whole line.
+func Hang(line string, width, indent int) []string {
+	if fits(line, width) {
+		return []string{line}
+	}
+	return fill(line, width, min(max(indent, 0), width/2))
+}
+
+// fill breaks line at width columns, indenting the further lines.
+func fill(line string, width, indent int) []string {
 	pad := strings.Repeat(" ", indent)
 	var out []string
 	var cur strings.Builder

@@ -48,3 +48,20 @@ func TestLine(t *testing.T) {
 		}
 	}
 }
+
+// TestHang: further lines are indented by the given columns; no word is
+// cut, and a no-break space keeps "+40.2 ms" together.
+func TestHang(t *testing.T) {
+	line := "  127.0.0.1:39810 → 127.0.0.1:63042  SYN Seq=0 Win=65495 Len=0 ISN=1018059584 MSS=65495 +40.2\u00a0ms"
+	got := Hang(line, 60, 6)
+	want := []string{
+		"  127.0.0.1:39810 → 127.0.0.1:63042  SYN Seq=0 Win=65495",
+		"      Len=0 ISN=1018059584 MSS=65495 +40.2\u00a0ms",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Hang =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := Hang("short", 60, 6); len(got) != 1 || got[0] != "short" {
+		t.Errorf("a short line: %q", got)
+	}
+}
