@@ -110,10 +110,10 @@ func (r *Runner) wireLabel(e lessons.Event, ports bool) (string, string) {
 		}
 		fmt.Fprintf(&b, " Win=%d Len=%d", p.Win, p.Len)
 		if p.Retransmit {
-			b.WriteString(" " + r.cat.T("wire.retransmission"))
+			b.WriteString(" " + glue(r.cat.T("wire.retransmission")))
 		}
 		if p.WindowUpdate {
-			b.WriteString(" " + r.cat.T("wire.window-update"))
+			b.WriteString(" " + glue(r.cat.T("wire.window-update")))
 		}
 		if opt := p.Opts; opt != nil {
 			fmt.Fprintf(&o, "ISN=%d", p.ISN)
