@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/sockstep/sockstep/lessons/sockettest"
 )
 
@@ -372,5 +373,23 @@ func TestUnwatch(t *testing.T) {
 	u.WriteTo([]byte("not kept"), u.LocalAddr())
 	if n := len(c.Drain(0).Packets); n != 0 {
 		t.Errorf("%d packets after Unwatch, want 0", n)
+	}
+}
+
+// TestNotableKeptPastLimit: past the packets a batch keeps, a FIN (as an
+// RST or a window update would be) is still kept, and the ordinary ones
+// are counted.
+func TestNotableKeptPastLimit(t *testing.T) {
+	c := &Capture{dec: NewDecoder(), snap: HeaderSnap}
+	c.handle(frame(t, 1000, 2000, 0, 0, true, false, false, 100, nil, nil), gopacket.CaptureInfo{})
+	for i := range maxPending + 100 {
+		c.handle(frame(t, 1000, 2000, uint32(1+i), 0, false, false, false, 100, nil, []byte("x")), gopacket.CaptureInfo{})
+	}
+	c.handle(frame(t, 1000, 2000, uint32(maxPending+101), 0, false, false, true, 100, nil, nil), gopacket.CaptureInfo{})
+	if n := len(c.pending); n != maxPending+1 || c.pending[n-1].Flags != "FIN" {
+		t.Errorf("%d packets kept, the last %q; want %d, the FIN", n, c.pending[n-1].Flags, maxPending+1)
+	}
+	if c.skipped != 101 {
+		t.Errorf("%d skipped, want 101", c.skipped)
 	}
 }
