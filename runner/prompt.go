@@ -220,9 +220,19 @@ func (r *Runner) ask(ctx context.Context, q lessons.Question) (string, error) {
 	ans, err := r.prompt.input(ctx, q.Key, q.Args, q.Default)
 	if err == nil && r.opts.Mode != Interactive {
 		// Show the answer, so a transcript reads as if it was typed.
-		r.printf("  %s %s\n", r.cat.T(q.Key, q.Args...), ans)
+		r.printf("  %s\n", joinAfterColon(r.cat.T(q.Key, q.Args...), ans))
 	}
 	return ans, err
+}
+
+// joinAfterColon puts a value after a label that ends with a colon: with a
+// space after an ASCII colon, and none after a full-width one (：), which
+// carries its own.
+func joinAfterColon(label, value string) string {
+	if strings.HasSuffix(label, "：") {
+		return label + value
+	}
+	return label + " " + value
 }
 
 // chooseLabeled asks a question whose answers the lesson wrote itself (a

@@ -304,11 +304,11 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	r.pageHeading("") // the closing timeline has headings of its own
 	if socks := sess.Sockets(); twoParty(socks) {
 		full := r.timeline(sess.Timeline(), socks, true)
-		title := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess))
+		title := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("timeline.full")), r.wireTitle(sess, r.cat.T("timeline.full")))
 		r.clearScreen() // the whole timeline gets screens of its own
 		r.pagedTimeline(title, full)
 		full = r.timelineAt(sess.Timeline(), socks, true, recordWidth)
-		r.record("\n## %s%s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(r.wireTitle(sess)), ansi.Strip(full))
+		r.record("\n## %s%s\n\n```\n%s```\n", r.cat.T("timeline.full"), ansi.Strip(r.wireTitle(sess, r.cat.T("timeline.full"))), ansi.Strip(full))
 	}
 	r.printf("\n%s\n", r.paint(colorOK, r.cat.T("lesson.done", l.Title)))
 	r.record("\n%s\n", r.cat.T("lesson.done", l.Title))
@@ -377,7 +377,7 @@ func (r *Runner) stepTimeline(sess *lessons.Session, shown *int, used *bytes.Buf
 	if from := stepOf(records, i, fresh[0].Seq); from < i {
 		title = r.cat.T("timeline.title-since", from+1, i+1)
 	}
-	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, title), r.wireTitle(sess))
+	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, title), r.wireTitle(sess, title))
 	r.emit(wrapTo(head, r.opts.Width)+tl, wrapTo(head, recordWidth)+r.timelineAt(fresh, socks, true, recordWidth))
 	if !sess.Captured() {
 		r.wireHint()

@@ -155,14 +155,19 @@ const wireGapShown = time.Millisecond
 
 // wireTitle says where the step's packets come from: the capture, or
 // drawn from the calls when the session does not capture.
-func (r *Runner) wireTitle(sess *lessons.Session) string {
+// It follows the title after: a space after an ASCII colon, none after a
+// full-width one (：), which carries its own.
+func (r *Runner) wireTitle(sess *lessons.Session, after string) string {
+	var note string
 	switch {
 	case sess.Captured():
-		return " " + r.paint(colorDim, r.cat.T("wire.captured"))
+		note = r.cat.T("wire.captured")
 	case r.opts.Drawn:
-		return " " + r.paint(colorDim, r.cat.T("wire.drawn"))
+		note = r.cat.T("wire.drawn")
+	default:
+		return ""
 	}
-	return ""
+	return strings.TrimPrefix(joinAfterColon(after, r.paint(colorDim, note)), after)
 }
 
 // wireHint says once per run how to see the real packets, when the
@@ -223,7 +228,7 @@ func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
 		r.printf("  %s\n", r.paint(colorDim, r.cat.T("wire.compact-later")))
 		return
 	}
-	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("wire.title")), r.wireTitle(sess))
+	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("wire.title")), r.wireTitle(sess, r.cat.T("wire.title")))
 	r.emit(wrapTo(head, r.opts.Width)+list, wrapTo(head, recordWidth)+r.packetList(events, recordWidth))
 }
 

@@ -86,6 +86,12 @@ func TestWireScreens(t *testing.T) {
 				if !strings.Contains(text, cat.T("wire.captured")) || strings.Contains(text, cat.T("wire.drawn")) {
 					t.Errorf("not marked as captured:\n%s", tail(text, 3000))
 				}
+				for _, line := range strings.Split(ansi.Strip(text), "\n") {
+					if strings.Contains(line, "： ") {
+						// The full-width colon carries its own space.
+						t.Errorf("a space after a full-width colon: %q", line)
+					}
+				}
 				// Words as the learner reads them, whatever line they are on.
 				words := strings.Join(strings.Fields(ansi.Strip(text)), " ")
 				for _, want := range c.want {
