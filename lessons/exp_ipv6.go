@@ -175,6 +175,19 @@ func (l *lab) checkIPv6() string {
 	return ""
 }
 
+// checkInet6 reports why this machine makes no IPv6 socket, or "". The
+// dual-stack step needs only that: its listener is on [::] and its
+// client IPv4, so it runs where lo has no ::1 (net.ipv6.conf.lo.
+// disable_ipv6=1) as well.
+func (l *lab) checkInet6() string {
+	fd, err := l.socket6(TCP)
+	if err != nil {
+		return "socket(AF_INET6): " + l.s.errName(err)
+	}
+	l.forget(fd)
+	return ""
+}
+
 // loopback6 is the notes' TCP client and server over ::1.
 func (l *lab) loopback6(ctx context.Context) (v6Result, error) {
 	var res v6Result
@@ -223,7 +236,7 @@ func (l *lab) loopback6(ctx context.Context) (v6Result, error) {
 // client to it; then the same with IPV6_V6ONLY on.
 func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
 	res := v6Result{Bindv6only: -1}
-	if res.Missing = l.checkIPv6(); res.Missing != "" {
+	if res.Missing = l.checkInet6(); res.Missing != "" {
 		return res, nil
 	}
 	probe, err := l.socket6(TCP)
@@ -484,7 +497,11 @@ func v6Measurement(c string, res v6Result) Measurement {
 		}
 	}
 	if res.Missing != "" {
-		m.Rows = append(m.Rows, Row{Key: "exp.ipv6.missing", Args: []any{res.Missing}})
+		key := "exp.ipv6.missing"
+		if c == "dualstack" {
+			key = "exp.ipv6.no-inet6"
+		}
+		m.Rows = append(m.Rows, Row{Key: key, Args: []any{res.Missing}})
 		return m
 	}
 	switch c {
