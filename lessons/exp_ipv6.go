@@ -22,7 +22,8 @@ import (
 // ::ffff:a.b.c.d (ipv6(7), RFC 4291 §2.5.5.2); with it on, IPv4 clients
 // are not its business. The name localhost is turned into addresses by
 // the hosts file, which may or may not list ::1 (hosts(5)); the lesson
-// reads the file itself and never asks DNS.
+// reads the file itself and never asks DNS, then sorts the addresses as
+// getaddrinfo does (gaiOrder, RFC 6724) and connects in that order.
 
 // ipv6Loopback is ::1, the IPv6 loopback address (RFC 4291 §2.5.3).
 var ipv6Loopback = netip.IPv6Loopback()
