@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -298,6 +299,120 @@ func TestClaimICMPRefusedOnlyOnConnectedUDP(t *testing.T) {
 	}
 	if n, err := unix.GetsockoptInt(plain, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || n != 0 {
 		t.Errorf("plain unconnected socket: SO_ERROR %d (%v), want 0", n, err)
+	}
+}
+
+// connected-udp: connect on an unbound UDP socket records the peer and
+// gives the socket a local address and port (net/ipv4/af_inet.c
+// inet_dgram_connect, inet_autobind; __ip4_datagram_connect takes the
+// source address from the route, UNP §8.14): getsockname reads 0.0.0.0:0
+// before and 127.0.0.1 with a port from ip_local_port_range after
+// (ip(7)), and getpeername names the peer.
+func TestClaimUDPConnectBindsUnboundSocket(t *testing.T) {
+	peer, err := closedPort(netip.MustParseAddr("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	name := func() netip.AddrPort {
+		sa, err := unix.Getsockname(fd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap, _ := addrPort(sa)
+		return ap
+	}
+	if before := name(); before.Port() != 0 || !before.Addr().IsUnspecified() {
+		t.Fatalf("a new UDP socket: %s, want 0.0.0.0:0", before)
+	}
+	if err := unix.Connect(fd, &unix.SockaddrInet4{Addr: peer.Addr().As4(), Port: int(peer.Port())}); err != nil {
+		t.Fatal(err)
+	}
+	after := name()
+	low, high, ok := ephemeralRange()
+	if after.Addr() != peer.Addr() || !ok || int(after.Port()) < low || int(after.Port()) > high {
+		t.Errorf("after connect: %s, want 127.0.0.1 and a port in %d–%d", after, low, high)
+	}
+	sa, err := unix.Getpeername(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := addrPort(sa); got != peer {
+		t.Errorf("getpeername: %s, want %s", got, peer)
+	}
+}
+
+// The ECONNREFUSED text (errno.ECONNREFUSED.udp): an unconnected UDP
+// socket that turned on IP_RECVERR hears of the ICMP port unreachable too,
+// on its next call, here its next sendto, which fails before sending;
+// and the ICMP message itself waits in its error queue, read with
+// MSG_ERRQUEUE as a sock_extended_err of origin SO_EE_ORIGIN_ICMP, type 3
+// (destination unreachable) code 3 (port unreachable), named by the
+// datagram's destination (ip(7) IP_RECVERR; udp(7) "Error handling";
+// RFC 792). The closed port is closedPort's, as above.
+func TestClaimIPRecvErrReportsToUnconnectedUDP(t *testing.T) {
+	closed, err := closedPort(netip.MustParseAddr("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := &unix.SockaddrInet4{Addr: closed.Addr().As4(), Port: int(closed.Port())}
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if err := unix.SetsockoptInt(fd, unix.IPPROTO_IP, unix.IP_RECVERR, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Sendto(fd, []byte("datagram 1"), 0, to); err != nil {
+		t.Fatalf("first sendto to a closed port: %v, want success", err)
+	}
+	if !within(func() bool {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: 0}}
+		n, _ := unix.Poll(pfd, 0)
+		return n == 1 && pfd[0].Revents&unix.POLLERR != 0
+	}) {
+		t.Fatal("the unconnected socket with IP_RECVERR never showed POLLERR")
+	}
+	if err := unix.Sendto(fd, []byte("datagram 2"), 0, to); !errors.Is(err, unix.ECONNREFUSED) {
+		t.Errorf("next sendto: %v, want ECONNREFUSED", err)
+	}
+	buf, oob := make([]byte, 64), make([]byte, 256)
+	n, oobn, _, from, err := unix.Recvmsg(fd, buf, oob, unix.MSG_ERRQUEUE)
+	if err != nil {
+		t.Fatalf("recvmsg(MSG_ERRQUEUE): %v", err)
+	}
+	if string(buf[:n]) != "datagram 1" {
+		t.Errorf("the error queue returned %q, want the datagram that drew the ICMP", buf[:n])
+	}
+	if f, ok := from.(*unix.SockaddrInet4); !ok || f.Port != to.Port || f.Addr != to.Addr {
+		t.Errorf("the error queue names %#v, want the closed port %s", from, closed)
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range msgs {
+		if m.Header.Level != unix.IPPROTO_IP || m.Header.Type != unix.IP_RECVERR || len(m.Data) < int(unsafe.Sizeof(unix.SockExtendedErr{})) {
+			continue
+		}
+		found = true
+		ee := (*unix.SockExtendedErr)(unsafe.Pointer(&m.Data[0]))
+		if unix.Errno(ee.Errno) != unix.ECONNREFUSED || ee.Origin != unix.SO_EE_ORIGIN_ICMP || ee.Type != 3 || ee.Code != 3 {
+			t.Errorf("sock_extended_err %+v, want ECONNREFUSED from ICMP type 3 code 3", *ee)
+		}
+	}
+	if !found {
+		t.Errorf("no IP_RECVERR control message among %d", len(msgs))
+	}
+	// The pending error was reported once.
+	if e, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || e != 0 {
+		t.Errorf("SO_ERROR afterwards %d (%v), want 0", e, err)
 	}
 }
 

@@ -229,11 +229,13 @@ func (l *lab) ephemeral(ctx context.Context) (ephemeralResult, error) {
 	if err != nil {
 		return res, err
 	}
-	rx, to, err := l.bound(UDP)
+	_, to, err := l.bound(UDP)
 	if err != nil {
 		return res, err
 	}
-	_ = rx
+	// The receiver's port goes to the capture, as udpPair's does: the
+	// step's packets then include the datagram.
+	l.watch(UDP, to.Port(), Server)
 	if sa, err := unix.Getsockname(u); err == nil {
 		res.UDPBefore, _ = addrPort(sa)
 	}

@@ -34,6 +34,7 @@ type filterResult struct {
 	PeerAddr     string // the peer's address
 	More         bool   // anything else arrived within quietWait
 	NoPorts      int    // growth of Udp NoPorts during the run, -1 unknown
+	Strangers    int    // datagrams the stranger sent: the lesson's share of that growth
 }
 
 // udpConnectedFilter connects a receiver to one peer, lets a stranger
@@ -66,7 +67,7 @@ func (l *lab) udpConnectedFilter(ctx context.Context) (filterResult, error) {
 	if err := unix.Sendto(stranger, msg, 0, to); err != nil {
 		return res, os.NewSyscallError("sendto", err)
 	}
-	res.StrangerSent = len(msg)
+	res.StrangerSent, res.Strangers = len(msg), 1
 	l.show(Client, fmt.Sprintf("sendto(%d, %q, 0, %s)", stranger, msg, rxAddr)+l.s.comment("exp.connected-udp.call.stranger"), strconv.Itoa(len(msg)), nil, nil)
 	n, err := unix.Write(tx, []byte("from the peer"))
 	if err != nil {
@@ -93,6 +94,23 @@ func (l *lab) udpConnectedFilter(ctx context.Context) (filterResult, error) {
 		res.NoPorts = after - before
 	}
 	return res, nil
+}
+
+// filterRows is what the filter case shows. Udp NoPorts is the whole
+// machine's counter (its network namespace's: /proc/net/snmp), which any
+// program's datagram to a closed port adds to, so the row says so and
+// puts the lesson's own count of stranger datagrams beside it.
+func filterRows(res filterResult) []Row {
+	rows := []Row{{Key: "exp.connected-udp.got", Args: []any{res.Got, res.From}}}
+	if res.More {
+		rows = append(rows, Row{Key: "exp.connected-udp.leaked", Args: []any{ms(quietWait)}})
+	} else {
+		rows = append(rows, Row{Key: "exp.connected-udp.filtered", Args: []any{ms(quietWait)}})
+	}
+	if res.NoPorts >= 0 {
+		rows = append(rows, Row{Key: "exp.connected-udp.noports", Args: []any{res.Strangers, res.NoPorts}})
+	}
+	return rows
 }
 
 // refusedResult is a connected socket sending to a closed port, three
@@ -260,16 +278,7 @@ var connectedUDPExperiment = &Spec{Action: "connected-udp",
 			if err != nil {
 				return err
 			}
-			rows := []Row{{Key: "exp.connected-udp.got", Args: []any{res.Got, res.From}}}
-			if res.More {
-				rows = append(rows, Row{Key: "exp.connected-udp.leaked", Args: []any{ms(quietWait)}})
-			} else {
-				rows = append(rows, Row{Key: "exp.connected-udp.filtered", Args: []any{ms(quietWait)}})
-			}
-			if res.NoPorts >= 0 {
-				rows = append(rows, Row{Key: "exp.connected-udp.noports", Args: []any{res.NoPorts}})
-			}
-			s.measure(Measurement{Title: "exp.connected-udp.title", Rows: rows})
+			s.measure(Measurement{Title: "exp.connected-udp.title", Rows: filterRows(res)})
 			return nil
 		case "refused":
 			res, err := l.udpConnectedRefused(ctx)

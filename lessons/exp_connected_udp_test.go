@@ -5,7 +5,11 @@ package lessons
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/sockstep/sockstep/content"
 
 	"golang.org/x/sys/unix"
 )
@@ -31,8 +35,22 @@ func TestConnectedUDPFilters(t *testing.T) {
 		}
 		// Other tests may add to the machine-wide counter, never take
 		// from it.
-		if res.NoPorts == 0 {
-			t.Errorf("Udp NoPorts did not grow: the stranger's datagram should find no socket")
+		if res.NoPorts < res.Strangers || res.Strangers != 1 {
+			t.Errorf("Udp NoPorts grew by %d for %d stranger datagram(s): the stranger's datagram should find no socket", res.NoPorts, res.Strangers)
+		}
+		// The counter is the machine's: the row says so, with the
+		// lesson's own count beside the growth.
+		rows := filterRows(res)
+		last := rows[len(rows)-1]
+		if last.Key != "exp.connected-udp.noports" || len(last.Args) != 2 || last.Args[0] != 1 || last.Args[1] != res.NoPorts {
+			t.Fatalf("rows %+v: want the NoPorts row with the 1 stranger datagram, then the growth %d", rows, res.NoPorts)
+		}
+		for _, lang := range []content.Lang{content.English, content.Chinese} {
+			got := NewSession(Config{Lang: lang}, nil).text(last.Key, last.Args...)
+			if !strings.Contains(got, " 1 ") || !strings.Contains(got, fmt.Sprint(res.NoPorts)) ||
+				!strings.Contains(got, map[content.Lang]string{content.English: "whole machine", content.Chinese: "整台机器"}[lang]) {
+				t.Errorf("%s: %q does not give the lesson's 1 datagram, the growth %d and that the counter is the whole machine's", lang, got, res.NoPorts)
+			}
 		}
 	})
 }

@@ -1,12 +1,14 @@
 package lessons
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,7 +22,8 @@ import (
 // ::ffff:a.b.c.d (ipv6(7), RFC 4291 §2.5.5.2); with it on, IPv4 clients
 // are not its business. The name localhost is turned into addresses by
 // the hosts file, which may or may not list ::1 (hosts(5)); the lesson
-// reads the file itself and never asks DNS.
+// reads the file itself and never asks DNS, then sorts the addresses as
+// getaddrinfo does (gaiOrder, RFC 6724) and connects in that order.
 
 // ipv6Loopback is ::1, the IPv6 loopback address (RFC 4291 §2.5.3).
 var ipv6Loopback = netip.IPv6Loopback()
@@ -136,9 +139,13 @@ type v6Result struct {
 	V6onlyErr     error          // an IPv4 connect to a v6-only listener
 
 	// case=resolve
-	Hosts    []netip.Addr // what /etc/hosts gives localhost, in order
-	Lo       []string     // the addresses of the lo interface
-	Attempts []v6Attempt  // connects to each, a server on ::1 only
+	Hosts     []netip.Addr // what /etc/hosts gives localhost, in the file's order
+	Order     []netip.Addr // the same, in getaddrinfo's order (gaiOrder)
+	Unusable  []netip.Addr // those with no route from this machine (rule 1)
+	Lo        []string     // the addresses of the lo interface
+	Attempts  []v6Attempt  // connects in Order, a server on ::1 only
+	Skipped   []netip.Addr // not loopback: never connected to
+	Connected bool         // one of the attempts connected
 }
 
 // v6Attempt is one connect to localhost's addresses in turn.
@@ -166,6 +173,19 @@ func (l *lab) checkIPv6() string {
 	if err := unix.Bind(fd, &unix.SockaddrInet6{Addr: ipv6Loopback.As16()}); err != nil {
 		return "bind([::1]:0): " + l.s.errName(err)
 	}
+	return ""
+}
+
+// checkInet6 reports why this machine makes no IPv6 socket, or "". The
+// dual-stack step needs only that: its listener is on [::] and its
+// client IPv4, so it runs where lo has no ::1 (net.ipv6.conf.lo.
+// disable_ipv6=1) as well.
+func (l *lab) checkInet6() string {
+	fd, err := l.socket6(TCP)
+	if err != nil {
+		return "socket(AF_INET6): " + l.s.errName(err)
+	}
+	l.forget(fd)
 	return ""
 }
 
@@ -217,7 +237,7 @@ func (l *lab) loopback6(ctx context.Context) (v6Result, error) {
 // client to it; then the same with IPV6_V6ONLY on.
 func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
 	res := v6Result{Bindv6only: -1}
-	if res.Missing = l.checkIPv6(); res.Missing != "" {
+	if res.Missing = l.checkInet6(); res.Missing != "" {
 		return res, nil
 	}
 	probe, err := l.socket6(TCP)
@@ -278,9 +298,11 @@ func (l *lab) dualStack(ctx context.Context) (v6Result, error) {
 	return res, nil
 }
 
-// localhost6 reads what the hosts file says localhost is, and connects to
-// each of those addresses in turn, as a client given the name localhost
-// would, to a server listening on ::1 only.
+// localhost6 reads what the hosts file says localhost is, orders those
+// addresses as getaddrinfo does (gaiOrder), and connects to each in that
+// order, as a client looping over getaddrinfo's results does (UNP §11.12
+// tcp_connect; Python's socket.create_connection), to a server listening
+// on ::1 only; it stops at the first that connects.
 func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
 	var res v6Result
 	res.Hosts = hostsEntries(hosts, "localhost")
@@ -296,6 +318,16 @@ func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
 		found = l.s.text("exp.ipv6.call.nothing")
 	}
 	l.show(Client, l.s.text("exp.ipv6.call.read", hosts, found), strconv.Itoa(len(res.Hosts)), nil, nil)
+	usable := map[netip.Addr]bool{}
+	for _, a := range res.Hosts {
+		if usable[a] = routeUsable(a); !usable[a] {
+			res.Unusable = append(res.Unusable, a)
+		}
+	}
+	res.Order = gaiOrder(res.Hosts, func(a netip.Addr) bool { return usable[a] })
+	if len(res.Order) > 0 {
+		l.show(Client, l.s.text("exp.ipv6.call.order", joinAddrs(res.Order)), strconv.Itoa(len(res.Order)), nil, nil)
+	}
 	if res.Missing = l.checkIPv6(); res.Missing != "" {
 		return res, nil
 	}
@@ -304,7 +336,13 @@ func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
 		return res, err
 	}
 	l.show(Server, fmt.Sprintf("bind(%d, %s); listen(%d)", lfd, addr, lfd)+l.s.comment("exp.ipv6.call.only"), "0", nil, nil)
-	for _, a := range res.Hosts {
+	for _, a := range res.Order {
+		if !a.IsLoopback() {
+			// A hosts file may say anything; sockstep talks to this
+			// machine only.
+			res.Skipped = append(res.Skipped, a)
+			continue
+		}
 		to := netip.AddrPortFrom(a, addr.Port())
 		fd, err := l.connectTo(ctx, to)
 		if err != nil && !errors.Is(err, unix.ECONNREFUSED) {
@@ -317,10 +355,84 @@ func (l *lab) localhost6(ctx context.Context, hosts string) (v6Result, error) {
 		}
 		l.show(Client, fmt.Sprintf("connect(%d, %s)", fd, to), ret, err, nil)
 		if err == nil {
+			res.Connected = true
 			break // a client stops at the first address that answers
 		}
 	}
 	return res, nil
+}
+
+// precedence is an address's precedence in RFC 6724 §2.1's default
+// policy table (longest matching prefix; an IPv4 address as its
+// IPv4-mapped form, §3.2). glibc's default table (gai.conf(5), RFC 3484)
+// differs in the rarer prefixes but agrees on the order that matters
+// here: ::1 (50) before IPv4 (35 here, 10 there).
+func precedence(a netip.Addr) int {
+	a16 := netip.AddrFrom16(a.As16())
+	best, prec := -1, 0
+	for _, p := range policyTable {
+		if p.prefix.Contains(a16) && p.prefix.Bits() > best {
+			best, prec = p.prefix.Bits(), p.precedence
+		}
+	}
+	return prec
+}
+
+// policyTable is RFC 6724 §2.1's default policy table (labels left out:
+// rule 5 does not tell localhost's addresses apart).
+var policyTable = []struct {
+	prefix     netip.Prefix
+	precedence int
+}{
+	{netip.MustParsePrefix("::1/128"), 50},
+	{netip.MustParsePrefix("::/0"), 40},
+	{netip.MustParsePrefix("::ffff:0:0/96"), 35},
+	{netip.MustParsePrefix("2002::/16"), 30},
+	{netip.MustParsePrefix("2001::/32"), 5},
+	{netip.MustParsePrefix("fc00::/7"), 3},
+	{netip.MustParsePrefix("::/96"), 1},
+	{netip.MustParsePrefix("fec0::/10"), 1},
+	{netip.MustParsePrefix("3ffe::/16"), 1},
+}
+
+// gaiOrder orders destination addresses as getaddrinfo does (RFC 6724
+// §6; glibc's rfc3484_sort): rule 1, an address the machine has no route
+// to (usable false) goes last; rule 6, higher precedence first, so ::1
+// comes before 127.0.0.1; rule 10, otherwise the order given. Rules 2 to
+// 5 and 7 to 8 do not tell apart the loopback addresses localhost maps
+// to (each has its own kind of address as source, of the same scope), and
+// rule 9, the longest matching prefix, is left out: two addresses of one
+// family stay in the file's order.
+func gaiOrder(addrs []netip.Addr, usable func(netip.Addr) bool) []netip.Addr {
+	out := slices.Clone(addrs)
+	slices.SortStableFunc(out, func(a, b netip.Addr) int {
+		if ua, ub := usable(a), usable(b); ua != ub {
+			if ua {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(precedence(b), precedence(a))
+	})
+	return out
+}
+
+// routeUsable reports whether this machine has a way to a: glibc's
+// getaddrinfo connects a UDP socket to each result to learn its source
+// address, and a failed connect makes the address unusable (rule 1).
+// Connecting a UDP socket sends nothing (connect(2), udp(7)).
+func routeUsable(a netip.Addr) bool {
+	fam := familyOf(a)
+	sa, err := sockaddr(fam, netip.AddrPortFrom(a, 9))
+	if err != nil {
+		return false
+	}
+	fd, err := sock.Socket(fam, unix.SOCK_DGRAM, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	return unix.Connect(fd, sa) == nil
 }
 
 // joinAddrs is as, comma-separated; "" for none.
@@ -372,21 +484,25 @@ func v6Measurement(c string, res v6Result) Measurement {
 		} else {
 			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts", Args: []any{joinAddrs(res.Hosts)}})
 		}
-		has6 := false
-		for _, a := range res.Hosts {
-			if a.Is6() {
-				has6 = true
-			}
+		if len(res.Order) > 1 {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.order", Args: []any{joinAddrs(res.Order)}})
 		}
-		if !has6 {
-			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts-no6"})
+		if len(res.Unusable) > 0 {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.unusable", Args: []any{joinAddrs(res.Unusable)}})
+		}
+		if len(res.Hosts) > 0 && !slices.ContainsFunc(res.Hosts, netip.Addr.Is6) {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.hosts-no6", Args: []any{joinAddrs(res.Hosts)}})
 		}
 		if len(res.Lo) > 0 {
 			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.lo", Args: []any{strings.Join(res.Lo, ", ")}})
 		}
 	}
 	if res.Missing != "" {
-		m.Rows = append(m.Rows, Row{Key: "exp.ipv6.missing", Args: []any{res.Missing}})
+		key := "exp.ipv6.missing"
+		if c == "dualstack" {
+			key = "exp.ipv6.no-inet6"
+		}
+		m.Rows = append(m.Rows, Row{Key: key, Args: []any{res.Missing}})
 		return m
 	}
 	switch c {
@@ -409,6 +525,12 @@ func v6Measurement(c string, res v6Result) Measurement {
 				m.Rows = append(m.Rows, Row{Key: "exp.ipv6.try-ok", Args: []any{a.To.String()}})
 			}
 		}
+		if len(res.Skipped) > 0 {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.try-skipped", Args: []any{joinAddrs(res.Skipped)}})
+		}
+		if !res.Connected {
+			m.Rows = append(m.Rows, Row{Key: "exp.ipv6.none-reached"})
+		}
 	}
 	return m
 }
@@ -428,7 +550,7 @@ var ipv6Experiment = &Spec{Action: "ipv6",
 				"socket(AF_INET, SOCK_STREAM); connect(c, 127.0.0.1:port); accept(srv)\n" +
 				s.text("exp.ipv6.call.again")
 		}
-		return s.text("exp.ipv6.call.read-hosts") + "\nbind(srv, [::1]:0); listen(srv)\nconnect(c, " + s.text("exp.ipv6.call.each") + ", port) …"
+		return s.text("exp.ipv6.call.read-hosts") + "\n" + s.text("exp.ipv6.call.sort") + "\nbind(srv, [::1]:0); listen(srv)\nconnect(c, " + s.text("exp.ipv6.call.each") + ", port) …"
 	},
 	run: func(ctx context.Context, s *Session, a args) error {
 		l := s.newLab()

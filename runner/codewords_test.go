@@ -37,7 +37,7 @@ var commentNames = words(`
 	s ms sockstep tcpi_state ffff
 	send recv connect close sendto recvfrom bind socket setsockopt getsockopt
 	accept listen poll getsockname getpeername fcntl shutdown unshare ioctl
-	tgkill sleep cat`, nil)
+	tgkill sleep cat getaddrinfo`, nil)
 
 func words(list string, also map[string]bool) map[string]bool {
 	m := map[string]bool{}
