@@ -271,9 +271,9 @@ func (c *cli) finish(ctx context.Context, err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, runner.ErrInterrupted), errors.Is(err, context.Canceled):
+	case interrupted(ctx, err):
 		c.fail("cli.interrupted")
-		return interruptedStatus(ctx)
+		return exitStatusOf(ctx, err)
 	case errors.Is(err, runner.ErrQuit):
 		return exitOK
 	}

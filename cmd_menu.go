@@ -61,7 +61,7 @@ func cmdMenu(ctx context.Context, c *cli, words []string) int {
 			return exitFail
 		}
 		err = runLesson(ctx, r, l)
-		if errors.Is(err, runner.ErrInterrupted) || errors.Is(err, context.Canceled) {
+		if interrupted(ctx, err) {
 			return c.finish(ctx, err)
 		}
 		if err != nil && !errors.Is(err, runner.ErrQuit) {

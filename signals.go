@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sockstep/sockstep/content"
+	"github.com/sockstep/sockstep/runner"
 	"golang.org/x/term"
 )
 
@@ -65,6 +66,30 @@ func interruptedStatus(ctx context.Context) int {
 		}
 	}
 	return 128 + int(syscall.SIGINT)
+}
+
+// interrupted tells whether a run that ended with err was interrupted:
+// Ctrl-C at a prompt, a closed terminal (runner.ErrHangup), or a signal,
+// whatever error the signal's cancellation left behind (a prompt's read
+// of a terminal that closed, a call cut short).
+func interrupted(ctx context.Context, err error) bool {
+	if err == nil || errors.Is(err, runner.ErrQuit) {
+		return false
+	}
+	var sc SignalCause
+	return errors.Is(err, runner.ErrInterrupted) || errors.Is(err, context.Canceled) ||
+		errors.As(context.Cause(ctx), &sc)
+}
+
+// exitStatusOf is the exit status of an interrupted run: the signal's
+// (interruptedStatus); 129, as for SIGHUP, when the terminal closed and
+// no signal came (the terminal was not the run's controlling terminal).
+func exitStatusOf(ctx context.Context, err error) int {
+	var sc SignalCause
+	if !errors.As(context.Cause(ctx), &sc) && errors.Is(err, runner.ErrHangup) {
+		return 128 + int(syscall.SIGHUP)
+	}
+	return interruptedStatus(ctx)
 }
 
 // exitIfStuck ends the process if it has not ended by itself soon after

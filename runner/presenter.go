@@ -153,7 +153,13 @@ func (p presenterPrompter) countdown(ctx context.Context) (act string, target in
 		}
 		if n > 0 {
 			buf := make([]byte, 16)
-			k, _ := unix.Read(fd, buf)
+			k, rerr := unix.Read(fd, buf)
+			if k == 0 && rerr == nil {
+				rerr = io.EOF
+			}
+			if h := hungUp(ctx, rerr); h != nil {
+				return "", 0, h // the terminal was closed
+			}
 			act, err := keys.key(buf[:max(k, 0)])
 			if err != nil {
 				return "", 0, err

@@ -3,8 +3,12 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -17,6 +21,39 @@ import (
 // ErrInterrupted is returned when the learner pressed Ctrl-C; the caller
 // exits with status 130 once every socket is closed.
 var ErrInterrupted = errors.New("interrupted")
+
+// ErrHangup is returned when the terminal went away while a prompt waited
+// for a key (a closed window, tmux kill-pane): reading it gave EIO or
+// end of file. It is an ErrInterrupted, so the run ends as after a
+// signal (every socket closed, the transcript says it was interrupted);
+// the caller exits with 129, as for SIGHUP, when no signal said otherwise.
+var ErrHangup = fmt.Errorf("the terminal was closed: %w", ErrInterrupted)
+
+// hangupWait bounds the wait for the signal that follows a hang-up. When a
+// terminal closes, the kernel wakes the reader with EIO (n_tty_read, the
+// other side of a pty closed) and sends SIGHUP to the session leader
+// (tty_vhangup), which a shell passes on to its foreground job: the read
+// usually returns first.
+const hangupWait = time.Second
+
+// hungUp tells whether err, from reading or writing the terminal at a
+// prompt, says the terminal is gone: EIO (a hung-up tty, or a pty whose
+// other side closed) or end of file (survey reads Ctrl-D as a key, so an
+// end of file is the kernel's, hung_up_tty_read). When it is, it waits a
+// little for the signal that comes with a hang-up, so that the run ends
+// with that signal's status (context.Cause), and returns ErrHangup.
+func hungUp(ctx context.Context, err error) error {
+	if !errors.Is(err, syscall.EIO) && !errors.Is(err, io.EOF) {
+		return nil
+	}
+	t := time.NewTimer(hangupWait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+	return ErrHangup
+}
 
 // ErrQuit is returned when the learner chose to stop the lesson.
 var ErrQuit = errors.New("the learner stopped the lesson")
@@ -139,7 +176,7 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 	var ans string
 	p.discardTypeahead()
 	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err), surveyIcons(p.style)); err != nil {
-		return "", surveyErr(err)
+		return "", surveyErr(ctx, err)
 	}
 	return byLabel[ans], nil
 }
@@ -152,7 +189,7 @@ func (p surveyPrompter) input(ctx context.Context, msgKey string, msgArgs []any,
 	var ans string
 	p.discardTypeahead()
 	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err), surveyIcons(p.style)); err != nil {
-		return "", surveyErr(err)
+		return "", surveyErr(ctx, err)
 	}
 	return ans, nil
 }
@@ -202,9 +239,12 @@ func (p surveyPrompter) discardTypeahead() {
 	}
 }
 
-func surveyErr(err error) error {
+func surveyErr(ctx context.Context, err error) error {
 	if errors.Is(err, terminal.InterruptErr) {
 		return ErrInterrupted
+	}
+	if h := hungUp(ctx, err); h != nil {
+		return h
 	}
 	return err
 }

@@ -205,7 +205,7 @@ func (r *Runner) Run(ctx context.Context, l *content.Lesson) (err error) {
 	}
 
 	r.recordHeader(l)
-	defer r.recordEnd(&err)
+	defer r.recordEnd(ctx, &err)
 	r.record("%s\n", withoutComments(r.fill(l.Intro, nil)))
 	records := make([]stepRecord, len(l.Steps))
 	var shown int // Seq of the last timeline event printed
@@ -547,15 +547,16 @@ func (r *Runner) resize() {
 }
 
 // recordEnd says in the transcript that the run did not reach the end,
-// and why, when it did not.
-func (r *Runner) recordEnd(errp *error) {
+// and why, when it did not. A run whose context was cancelled (a signal)
+// was interrupted, whatever error the cancellation left behind.
+func (r *Runner) recordEnd(ctx context.Context, errp *error) {
 	err := *errp
 	if r.opts.Record == nil || err == nil {
 		return
 	}
 	var se *StepError
 	switch {
-	case errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled):
+	case errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled) || (ctx.Err() != nil && !errors.Is(err, ErrQuit)):
 		r.record("\n%s\n", r.cat.T("record.interrupted"))
 	case errors.As(err, &se):
 		r.record("\n%s\n", r.cat.T("record.stopped", se.Step))
