@@ -101,8 +101,9 @@ func (p *udpReceiver) play(s *session) {
 // and the receiver then stops reading (the verdict is fixed).
 func (p *udpReceiver) record(s *session, from string, b []byte) bool {
 	s.obs.Reached = true
-	if !p.keep(len(b)) {
+	if ok, full := p.keep(len(b)); !ok {
 		s.obs.DatagramsOverflowed = true
+		s.obs.DatagramCap = full
 		s.verdictFixed()
 		return false
 	}

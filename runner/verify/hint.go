@@ -24,6 +24,13 @@ type Hint struct {
 
 func hint(key string, args ...any) Hint { return Hint{Key: "verify.hint." + key, Args: args} }
 
+// catText is a hint's argument that is itself a sentence of the catalog,
+// rendered in the learner's language with the hint (showHint).
+type catText struct {
+	key  string
+	args []any
+}
+
 // What programs in any language print when a socket call fails. Python,
 // Go, Node, Java and C's perror all name the errno in one of these ways.
 var (
@@ -106,7 +113,7 @@ func diagnose(ex *exercise, o *Observation, want, got Facts, timeout time.Durati
 	case o.flooded():
 		// Before a crash: a program that sent more than verify keeps
 		// has failed whatever happened to it next (a reset, a crash).
-		hs = append(hs, hint("flooded", maxReceived>>10, maxDatagrams))
+		hs = append(hs, floodHint(o))
 	case crashed && o.Exit.Signal != "":
 		hs = append(hs, hint("crashed_signal", o.Exit.Signal))
 	case crashed && len(stderr) == 0:

@@ -51,6 +51,9 @@ type Observation struct {
 	// DatagramsOverflowed: more than maxDatagrams (or maxDatagramBytes)
 	// arrived; verify kept the first and read no further.
 	DatagramsOverflowed bool
+	// DatagramCap is the cap that stopped the receiver (maxDatagrams or
+	// maxDatagramBytes), for the hint.
+	DatagramCap floodCap
 }
 
 // Datagram is one UDP datagram the program sent.

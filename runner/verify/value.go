@@ -149,8 +149,11 @@ func showLabel(cat *content.Catalog, d Difference) string {
 func showHint(cat *content.Catalog, h Hint) string {
 	args := make([]any, len(h.Args))
 	for i, a := range h.Args {
-		if s, ok := a.(string); ok {
-			a = escape.String(s)
+		switch v := a.(type) {
+		case string:
+			a = escape.String(v)
+		case catText:
+			a = cat.T(v.key, v.args...)
 		}
 		args[i] = a
 	}
