@@ -1,35 +1,7 @@
 package main
 
-import (
-	"errors"
-	"io/fs"
-	"syscall"
-
-	"github.com/sockstep/sockstep/content"
-)
+import "github.com/sockstep/sockstep/content"
 
 // osText says in cat's language why a file could not be opened or
-// written: no such file or folder, not allowed, a folder, a read-only
-// file system, a full disk, a file too large. Other errors keep the system's own words,
-// without the operation and path the sentence around them already gives.
-func osText(cat *content.Catalog, err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return cat.T("os.not-exist")
-	case errors.Is(err, fs.ErrPermission):
-		return cat.T("os.permission")
-	case errors.Is(err, syscall.EISDIR):
-		return cat.T("os.is-dir")
-	case errors.Is(err, syscall.EROFS):
-		return cat.T("os.read-only")
-	case errors.Is(err, syscall.ENOSPC):
-		return cat.T("os.no-space")
-	case errors.Is(err, syscall.EFBIG):
-		return cat.T("os.too-large")
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
+// written (content.OSText, which the progress file's warnings share).
+func osText(cat *content.Catalog, err error) string { return content.OSText(cat, err) }

@@ -115,6 +115,22 @@ func (e *SaveError) Unwrap() error { return e.Err }
 // stands where the file (or its lock) should be.
 var errNotRegular = errors.New("a folder or a special file is in its place")
 
+// lockError: the lock file (path) could not be opened or locked.
+type lockError struct {
+	path string
+	err  error
+}
+
+func (e *lockError) Error() string {
+	return fmt.Sprintf("cannot lock the progress file %s: %v", e.path, e.err)
+}
+
+func (e *lockError) Unwrap() error { return e.err }
+
+// errBackup: a damaged file could not be copied aside, so it is left as
+// it is and nothing is saved.
+var errBackup = errors.New("the file is damaged, and a copy could not be kept")
+
 // errReadOnly is the reason given for a file without write permission:
 // someone made it read-only on purpose, so it is not replaced.
 var errReadOnly = errors.New("the file is read-only")
@@ -129,12 +145,23 @@ func Warning(cat *content.Catalog, err error) string {
 	case errors.As(err, &d):
 		return cat.T("progress.damaged", d.Path, d.Backup)
 	case errors.As(err, &se):
-		reason := se.Err.Error()
+		// Every reason in the learner's language: the system's words
+		// (ELOOP, EPERM) only for what content.OSText has no sentence for.
+		var reason string
+		var le *lockError
 		switch {
 		case errors.Is(se.Err, errReadOnly):
 			reason = cat.T("progress.read-only")
 		case errors.Is(se.Err, errNotRegular):
 			reason = cat.T("progress.not-regular")
+		case errors.As(se.Err, &le) && errors.Is(le.err, unix.ELOOP):
+			reason = cat.T("progress.lock-link", le.path)
+		case errors.As(se.Err, &le):
+			reason = cat.T("progress.lock-failed", content.OSText(cat, le.err))
+		case errors.Is(se.Err, errBackup):
+			reason = cat.T("progress.backup-failed", content.OSText(cat, se.Err))
+		default:
+			reason = content.OSText(cat, se.Err)
 		}
 		return cat.T("progress.save-failed", se.Path, reason)
 	}
@@ -156,11 +183,11 @@ func Update(path string, change func(*State)) error {
 	}
 	lock, err := openLock(target + ".lock")
 	if err != nil {
-		return &SaveError{path, fmt.Errorf("cannot lock the progress file: %w", err)}
+		return &SaveError{path, &lockError{target + ".lock", err}}
 	}
 	defer lock.Close()
 	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
-		return &SaveError{path, fmt.Errorf("cannot lock the progress file: %w", err)}
+		return &SaveError{path, &lockError{target + ".lock", err}}
 	}
 	defer unix.Flock(int(lock.Fd()), unix.LOCK_UN)
 	// Temporary files are only made under the lock, so any found now were
@@ -185,10 +212,12 @@ func Update(path string, change func(*State)) error {
 	s, err := parse(target, data)
 	if data != nil && err != nil {
 		// Kept before it is replaced: the entries in it may be recovered
-		// by hand. A link at FILE.bak is replaced, not followed.
-		damaged = &DamagedError{Path: path, Backup: target + ".bak", Err: err}
+		// by hand. An earlier copy is kept too (a second damage must not
+		// overwrite the one copy of the entries), and a link is never
+		// followed: the first free name of FILE.bak, FILE.bak.1, ….
+		damaged = &DamagedError{Path: path, Backup: backupName(target), Err: err}
 		if err := writeAtomic(damaged.Backup, damaged.Backup, data); err != nil {
-			return &SaveError{path, fmt.Errorf("the file is damaged, and a copy could not be kept: %w", err)}
+			return &SaveError{path, fmt.Errorf("%w: %w", errBackup, err)}
 		}
 		s = State{}
 	}
@@ -204,6 +233,24 @@ func Update(path string, change func(*State)) error {
 		return damaged
 	}
 	return nil
+}
+
+// maxBackups bounds the copies of damaged files kept beside the file.
+const maxBackups = 100
+
+// backupName is where a damaged file at target is kept: the first of
+// FILE.bak, FILE.bak.1, … FILE.bak.99 that holds nothing (not even a
+// link); when all do, the last, replaced. Update calls it under the lock,
+// so no other sockstep takes the same name meanwhile.
+func backupName(target string) string {
+	name := target + ".bak"
+	for n := 1; n < maxBackups; n++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+		name = fmt.Sprintf("%s.bak.%d", target, n)
+	}
+	return name
 }
 
 // openLock opens (creating) the lock file without following a symbolic

@@ -84,7 +84,7 @@ func TestUnusualFiles(t *testing.T) {
 				t.Errorf("warning = %q", w)
 			}
 		}},
-		{"damaged file with a link at .bak: the link is replaced, not followed", func(t *testing.T, dir string) string {
+		{"damaged file with a link at .bak: the link is left, not followed, and the copy kept as .bak.1", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "progress.json")
 			os.WriteFile(p, []byte(truncated), 0o644)
 			os.WriteFile(filepath.Join(dir, "precious"), []byte("keep me"), 0o644)
@@ -97,8 +97,36 @@ func TestUnusualFiles(t *testing.T) {
 			if b, _ := os.ReadFile(filepath.Join(dir, "precious")); string(b) != "keep me" {
 				t.Errorf("the file .bak linked to was overwritten: %q", b)
 			}
-			if st, err := os.Lstat(path + ".bak"); err != nil || !st.Mode().IsRegular() {
-				t.Errorf(".bak is not a regular file holding the damaged one: %v", err)
+			if st, err := os.Lstat(path + ".bak"); err != nil || st.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("the link at .bak was replaced: %v", err)
+			}
+			if st, err := os.Lstat(path + ".bak.1"); err != nil || !st.Mode().IsRegular() {
+				t.Errorf(".bak.1 is not a regular file holding the damaged one: %v", err)
+			}
+		}},
+		{"damaged twice: the first copy is kept, the second is .bak.1, and said", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "progress.json")
+			os.WriteFile(p, []byte(truncated), 0o644)
+			if err := MarkLesson(p, "first"); !errors.Is(err, ErrDamaged) {
+				t.Fatalf("first damage: %v", err)
+			}
+			os.WriteFile(p, []byte("garbage2"), 0o644)
+			return p
+		}, func(t *testing.T, dir, path string, err error) {
+			var d *DamagedError
+			if !errors.As(err, &d) || d.Backup != path+".bak.1" {
+				t.Fatalf("error = %v, want a DamagedError kept as .bak.1", err)
+			}
+			if b, _ := os.ReadFile(path + ".bak"); string(b) != truncated {
+				t.Errorf(".bak holds %q, want the first damaged file, with its entries", b)
+			}
+			if b, _ := os.ReadFile(path + ".bak.1"); string(b) != "garbage2" {
+				t.Errorf(".bak.1 holds %q, want the second damaged file", b)
+			}
+			for _, cat := range []*content.Catalog{zh, content.Text(content.English)} {
+				if w := Warning(cat, err); !strings.Contains(w, path+".bak.1") {
+					t.Errorf("warning = %q, want the name of the copy", w)
+				}
 			}
 		}},
 		{"read-only file: left alone, and said", func(t *testing.T, dir string) string {
@@ -191,6 +219,9 @@ func TestUnusualFiles(t *testing.T) {
 			}
 			if _, err := os.Lstat(filepath.Join(dir, "victim")); err == nil {
 				t.Error("the lock's link was followed: victim was created")
+			}
+			if w := Warning(zh, err); !strings.Contains(w, "符号链接") || !strings.Contains(w, path+".lock") || strings.Contains(w, "symbolic") {
+				t.Errorf("warning = %q, want the lock's link said in Chinese", w)
 			}
 		}},
 		{"new file: 0644 less the umask, like any document", func(t *testing.T, dir string) string {
@@ -340,4 +371,25 @@ func ExampleMarkLesson() {
 	st, _ := Load(path)
 	fmt.Println(Sorted(st.Lessons))
 	// Output: [tcp-server]
+}
+
+// TestWarningInChinese: a save that fails for a reason of the system's
+// (a file made immutable: rename gives EPERM; a link loop: ELOOP) is said
+// in the learner's language, not in the system's English words.
+func TestWarningInChinese(t *testing.T) {
+	zh := content.Text(content.Chinese)
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&SaveError{"p.json", fmt.Errorf("cannot write p.json: %w", &os.LinkError{Op: "rename", Old: "x", New: "p.json", Err: syscall.EPERM})}, "没有权限"},
+		{&SaveError{"p.json", fmt.Errorf("p.json: %w", unix.ELOOP)}, "符号链接"},
+		{&SaveError{"p.json", &lockError{"p.json.lock", &os.PathError{Op: "open", Path: "p.json.lock", Err: syscall.EACCES}}}, "无法加锁：没有权限"},
+		{&SaveError{"p.json", fmt.Errorf("%w: %w", errBackup, &os.PathError{Op: "open", Path: "p.json.bak", Err: syscall.ENOSPC})}, "没能保存它的副本：磁盘已满"},
+	} {
+		w := Warning(zh, c.err)
+		if !strings.Contains(w, c.want) || strings.Contains(w, "not permitted") || strings.Contains(w, "levels") || strings.Contains(w, "cannot") {
+			t.Errorf("warning for %v = %q, want %q and no English", c.err, w, c.want)
+		}
+	}
 }
