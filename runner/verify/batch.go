@@ -23,7 +23,7 @@ const (
 	statusBuildError  = "build-error"
 	statusUnsupported = "unsupported"
 	statusError       = "error"
-	statusRefused     = "refused" // a symbolic link out of the folder
+	statusRefused     = "refused" // a symbolic link out of the folder, or a hard link
 )
 
 // row is the outcome of one submission.
@@ -195,6 +195,14 @@ func prepare(ctx context.Context, s *submission, tmp string, cat *content.Catalo
 		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.dangling_link", escape.String(target))}, true
 	case s.outside != "":
 		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.outside_link", escape.String(s.outside))}, true
+	case s.hardLink != "" && s.links == 0:
+		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.too_many_files", maxWalk)}, true
+	case s.hardLink != "":
+		rel, err := filepath.Rel(s.dir, s.hardLink)
+		if err != nil {
+			rel = s.hardLink
+		}
+		return row{Submission: name, Status: statusRefused, FirstDifference: cat.T("verify.batch.hard_link", escape.String(rel), s.links)}, true
 	case s.kind == "":
 		return row{Submission: name, Status: statusUnsupported, FirstDifference: cat.T("verify.batch.unsupported")}, true
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +27,13 @@ type submission struct {
 	// a submission is refused, so that a link to /etc/shadow cannot put the
 	// file's lines into the report as its "error output".
 	outside string
+	// hardLink is a file of the submission that has other names (hard
+	// links, st_nlink > 1), and links how many: refused too. Root can
+	// link any file into the folder (ln /etc/shadow x.py), and a file
+	// nobody cannot read is copied for it (proc.forUser), so its lines
+	// would reach the report like a symbolic link's.
+	hardLink string
+	links    uint64
 }
 
 // buildTimeout bounds one `go build`; a cold build cache takes seconds.
@@ -53,7 +61,9 @@ func findSubmissions(dir string) ([]submission, error) {
 		p := filepath.Join(dir, e.Name())
 		s := submission{name: e.Name(), path: p, dir: dir}
 		if s.outside = leaves(root, p); s.outside == "" {
-			s.kind = kindOf(p)
+			if s.hardLink, s.links = hardLinked(p); s.hardLink == "" {
+				s.kind = kindOf(p)
+			}
 		}
 		out = append(out, s)
 	}
@@ -87,6 +97,48 @@ func leaves(root, p string) string {
 		}
 	}
 	return ""
+}
+
+// maxWalk bounds the entries hardLinked looks at in a submission folder.
+const maxWalk = 10000
+
+// hardLinked returns a regular file of submission p (p itself, or any
+// file in the folder p, at any depth: go:embed reads subfolders) that has
+// more than one name, and how many it has; "" when there is none. A
+// folder with more entries than maxWalk is said to be p itself, with 0
+// names: it is refused unread rather than half-checked.
+func hardLinked(p string) (string, uint64) {
+	info, err := os.Lstat(p)
+	if err != nil {
+		return "", 0
+	}
+	if !info.IsDir() {
+		if info.Mode().IsRegular() && nlink(info) > 1 {
+			return p, nlink(info)
+		}
+		return "", 0
+	}
+	var found string
+	var links uint64
+	seen := 0
+	filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if seen++; seen > maxWalk {
+			found, links = p, 0
+			return filepath.SkipAll
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil && nlink(fi) > 1 {
+			found, links = q, nlink(fi)
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found, links
 }
 
 // kindOf says how a submission is run: by its extension, or a folder of Go
