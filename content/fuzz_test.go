@@ -123,6 +123,10 @@ func FuzzDepthBound(f *testing.F) {
 	for _, s := range []string{
 		"> > > x\n", "- a\n  - b\n    - c\n", "1. a\n   1. b\n", "- > - > x\n", "- item\n  ```\n> > >\n",
 		"``` a`b\n>>>>\n```\n", "\t- a\n\t\t- b\n", "> - a\n>   - b\n", "-\n  -\n    -\n", "* + - 1) x\n", "a\n: b\n\n    c\n    : d\n", "a\n:   b\n    :   c\n",
+		// Items remembered across lines (depthCounter).
+		"- a\n    - b\n        - c\n", "-\ta\n    - b\n", "> - a\n  - b\n", "- a\n\n  b\n      - c\n", "a\n: b\n    - c\n",
+		"1. a\n\n   - b\n", "- a\nlazy\n    - b\n", "- > - a\n  >   - b\n", "10) a\n    - b\n\n x\n    - c\n",
+		"t\n: > > > > > > > > x\n", "-\t- 1. x\n           - x\n", " \t- x\n      : 1. 1.\tx\n", "  - x\n \t- x\n      - x\n",
 	} {
 		f.Add(s)
 	}

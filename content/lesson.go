@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -292,7 +293,8 @@ const (
 
 // Depth counts the block containers a line of Markdown opens or continues
 // from its start: each ">" of a block quote and each list item marker
-// ("-", "*", "+", "1." or "1)") before the text, plus one level for every
+// ("-", "*", "+", "1." or "1)") or definition (":") before the text,
+// plus one level for every
 // two columns of indentation in front of a marker (a nested list item).
 // It may count a level more than CommonMark would, never fewer.
 func Depth(line string) int {
@@ -311,7 +313,9 @@ func Depth(line string) int {
 		case c == '>':
 			depth++
 			i++
-		case (c == '-' || c == '*' || c == '+') && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
+		case (c == '-' || c == '*' || c == '+' || c == ':') && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
+			// (":" opens a definition, which glamour's definition lists
+			// nest like a list item.)
 			depth++
 			i++
 		case c >= '0' && c <= '9':
@@ -332,6 +336,118 @@ func Depth(line string) int {
 	}
 	return depth
 }
+
+// depthCounter is Depth with what the lines before told: the columns
+// where the text of list items (and of definitions) began. A nested item
+// indented four columns per level ("- a", "    - b", "        - c") is
+// one level per item it is nested in, not one per two columns: Depth
+// alone, which knows no other line, must count two columns as a level
+// (the narrowest nesting, "- a", "  - b"), and refused five such levels
+// as nine. The leading indentation of a line without a tab counts at
+// most one level per distinct column, at or left of where the line's
+// first marker or ">" stands, where an item's text began on an earlier
+// line of the same part (a CommonMark line is inside an item when it is
+// indented at least to that column); never more than Depth counts. Only
+// items that no ">" precedes on their line are remembered: a line
+// outside every block quote cannot be inside an item within one. The
+// count stays an upper bound of CommonMark's (FuzzDepthBound): columns
+// are forgotten only after a blank line, by a line indented less (it
+// cannot be a lazy continuation then), and each column is taken at its
+// smallest (one space after the marker).
+type depthCounter struct {
+	cols []int // distinct columns where items' text began, ascending
+	// tabCols are the smallest columns where the text of items after a
+	// tab began: with a tab taken as one column, a nested item's may
+	// equal its parent's, so they are not counted; a line they may be
+	// inside is counted by Depth alone.
+	tabCols []int
+	blank   bool // the previous line was blank
+}
+
+// reset forgets every item: a new part of the lesson (a step) is a
+// Markdown document of its own.
+func (dc *depthCounter) reset() { *dc = depthCounter{} }
+
+// line counts the nesting of one line and remembers its items.
+func (dc *depthCounter) line(line string) int {
+	lead := len(line) - len(strings.TrimLeft(line, " "))
+	if strings.Trim(line, " \t") == "" {
+		dc.blank = true
+		return 0
+	}
+	if dc.blank && !strings.HasPrefix(line[lead:], "\t") {
+		// Not indented to these columns, and no lazy continuation after
+		// a blank line: those items are closed.
+		i, _ := slices.BinarySearch(dc.cols, lead+1)
+		dc.cols = dc.cols[:i]
+		i, _ = slices.BinarySearch(dc.tabCols, lead+1)
+		dc.tabCols = dc.tabCols[:i]
+	}
+	dc.blank = false
+	d := Depth(line)
+	if lead < 2 || strings.HasPrefix(line[lead:], "\t") || len(dc.tabCols) > 0 && dc.tabCols[0] <= lead {
+		dc.remember(line)
+		return d
+	}
+	// Depth counted lead/2 levels for the leading spaces; no more than
+	// the items they can be inside.
+	inside, _ := slices.BinarySearch(dc.cols, lead+1)
+	if n := lead / 2; inside < n && Depth(line[lead:]) > 0 {
+		d -= n - inside
+	}
+	dc.remember(line)
+	return d
+}
+
+// remember adds the text columns of the list items (and definitions)
+// that open line, in its leading run of markers, before any ">". A tab
+// is taken as one column, the fewest it can stand for, so that every
+// column remembered is at most the real one (CommonMark expands a tab to
+// the next multiple of 4).
+func (dc *depthCounter) remember(line string) {
+	col, tab := 0, false
+	for i := 0; i < len(line); {
+		c := line[i]
+		j := i
+		switch {
+		case c == ' ' || c == '\t':
+			tab = tab || c == '\t'
+			i++
+			col++
+			continue
+		case c == '-' || c == '*' || c == '+' || c == ':':
+			j = i + 1
+		case c >= '0' && c <= '9':
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j == len(line) || line[j] != '.' && line[j] != ')' {
+				return
+			}
+			j++
+		default:
+			return
+		}
+		if j < len(line) && line[j] != ' ' && line[j] != '\t' {
+			return // not a marker
+		}
+		col += j - i
+		text := col + 1 // the text's column at its smallest: one space
+		cols := &dc.cols
+		if tab {
+			cols = &dc.tabCols
+		}
+		if k, found := slices.BinarySearch(*cols, text); !found {
+			*cols = slices.Insert(*cols, k, text)
+		}
+		i = j
+	}
+}
+
+// kib is n bytes in KiB, for a size said against a limit in KiB. It is
+// rounded down to a tenth, so that a size just over the limit never reads
+// as the limit itself.
+func kib(n int) float64 { return float64(n*10/1024) / 10 }
 
 // MaxProblems is how many problems ParseAll lists for one file; a file
 // of 256 KiB could otherwise hold tens of thousands (a ">" too many on
@@ -415,8 +531,10 @@ func ParseAll(name string, data []byte) (*Lesson, []*ParseError) {
 	l := &Lesson{Source: name, Kind: KindLesson}
 	if len(data) > MaxFileBytes {
 		add(&ParseError{Line: 1,
-			Msg: fmt.Sprintf("the file holds %d bytes; a lesson file is at most %d", len(data), MaxFileBytes),
-			Key: "lesson.file-too-long", Args: []any{len(data), MaxFileBytes}})
+			// (ReadFile reads one byte past the limit, not the whole file:
+			// its size is not known, only that it is too long.)
+			Msg: fmt.Sprintf("the file holds more than %d KiB; a lesson file may hold at most %d KiB", MaxFileBytes>>10, MaxFileBytes>>10),
+			Key: "lesson.file-too-long", Args: []any{MaxFileBytes >> 10}})
 		return done(nil)
 	}
 	lines := splitLines(data)
@@ -537,10 +655,11 @@ func ParseAll(name string, data []byte) (*Lesson, []*ParseError) {
 		body, after, afterLine = nil, nil, 0
 		if size > MaxStepBytes {
 			add(&ParseError{Line: line,
-				Msg: fmt.Sprintf("this section holds %d bytes; a step is at most %d (split it into steps)", size, MaxStepBytes),
-				Key: "lesson.step-too-long", Args: []any{size, MaxStepBytes}})
+				Msg: fmt.Sprintf("this section holds %.1f KiB; a step is at most %d KiB (split it into steps)", kib(size), MaxStepBytes>>10),
+				Key: "lesson.step-too-long", Args: []any{kib(size), MaxStepBytes >> 10}})
 		}
 	}
+	var depth depthCounter
 	for i := lineNo; i < len(lines); i++ {
 		line := lines[i]
 		// The fence lines themselves belong to the code block.
@@ -555,13 +674,14 @@ func ParseAll(name string, data []byte) (*Lesson, []*ParseError) {
 		// list item, which a later line can end (and the fence with it),
 		// so what follows it is not surely code.
 		if !inFence || !fenceAtTop {
-			if d := Depth(line); d > MaxDepth {
+			if d := depth.line(line); d > MaxDepth {
 				add(&ParseError{Line: i + 1,
 					Msg: fmt.Sprintf("block quotes and lists are nested %d deep here; at most %d", d, MaxDepth),
 					Key: "lesson.too-deep", Args: []any{d, MaxDepth}})
 			}
 		}
 		if !inFence && strings.HasPrefix(line, "## ") {
+			depth.reset()
 			flush()
 			cur = &Step{Title: strings.TrimSpace(line[3:]), Line: i + 1}
 			cur.Directives, stray = stray, nil

@@ -71,7 +71,7 @@ func TestFile(t *testing.T) {
 		{"quotes nested too deep", both(strings.Replace(good, "# Demo\n", "# Demo\n"+strings.Repeat(">", 1000)+"\n", 1)),
 			"en/demo.md", "lesson.too-deep", false, 7, "1000"},
 		{"a step too long", both(good + strings.Repeat("words ", 7000)),
-			"en/demo.md", "lesson.step-too-long", false, 11, "42007"},
+			"en/demo.md", "lesson.step-too-long", false, 11, "41.0 KiB"},
 		{"code inside bold, with an escape sequence", both(strings.Replace(good, "# Demo\n", "# Demo\n\n- **call `b\x1b[2J`**: or else\n", 1)),
 			"en/demo.md", "lint.code-in-bold", false, 8, `\x1b[2J`},
 		{"missing translation", map[string]string{"en/demo.md": good}, "en/demo.md", "lint.missing-translation", false, 1, "zh"},
