@@ -42,7 +42,13 @@ func TestParentGroupUnisolated(t *testing.T) {
 		runUnisolated(t)
 		return
 	}
-	dir := t.TempDir()
+	// Not t.TempDir, whose parent is closed to others (0700): a folder
+	// of its own in /tmp that nobody may enter.
+	dir, err := os.MkdirTemp("", "sockstep-verify-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o755)
 	data, err := os.ReadFile(os.Args[0])
 	if err != nil {
