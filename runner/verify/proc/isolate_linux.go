@@ -445,14 +445,26 @@ func shimReady(r *os.File) error {
 const shimStartWait = 10 * time.Second
 
 // shimStatus reads the program's wait status, which the shim writes just
-// before it exits; false when it was killed first.
-func shimStatus(r *os.File) (unix.WaitStatus, bool) {
-	_ = r.SetReadDeadline(time.Now().Add(time.Second))
-	var b [4]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return 0, false
+// before it exits, waiting at most d for it; false when it was killed
+// first or has not written it within d. A status once read is kept, so
+// an early look (Stop's) and the final one see the same.
+func (p *Process) shimStatus(d time.Duration) (unix.WaitStatus, bool) {
+	if !p.statusRead && p.status != nil {
+		_ = p.status.SetReadDeadline(time.Now().Add(d))
+		var b [4]byte
+		if _, err := io.ReadFull(p.status, b[:]); err == nil {
+			p.statusRead, p.statusWord = true, binary.LittleEndian.Uint32(b[:])
+		}
 	}
-	return unix.WaitStatus(binary.LittleEndian.Uint32(b[:])), true
+	return unix.WaitStatus(p.statusWord), p.statusRead
+}
+
+// programEnded reports, without waiting, whether the shim has already
+// said that the program exited: the program is gone (its sockets closed)
+// while the shim, the process verify watches, is still on its way out.
+func (p *Process) programEnded() bool {
+	_, ok := p.shimStatus(5 * time.Millisecond)
+	return ok
 }
 
 // namespaceRefused reports an error from clone(2) that means the kernel

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
+	"time"
 )
 
 type plan struct {
@@ -35,7 +36,9 @@ func namespaceRefused(err error) bool { return true }
 
 func shimReady(r *os.File) error { return nil }
 
-func shimStatus(r *os.File) (ws syscall.WaitStatus, ok bool) { return ws, false }
+func (p *Process) shimStatus(time.Duration) (ws syscall.WaitStatus, ok bool) { return ws, false }
+
+func (p *Process) programEnded() bool { return false }
 
 func mayAccess(uid, gid uint32, p string, want os.FileMode) bool { return true }
 

@@ -66,6 +66,8 @@ type Process struct {
 	substituted string   // an interpreter replaced for nobody: "FROM → TO"
 	uid         int      // the program's uid; -1 for verify's own
 	status      *os.File // read end of the shim's status pipe; nil without a shim
+	statusRead  bool     // the shim's report of the program's end was read:
+	statusWord  uint32   // its wait status
 
 	stopOnce sync.Once
 	result   Result
@@ -272,6 +274,14 @@ func (p *Process) Stop(grace time.Duration) Result {
 		if !p.HasExited() && p.exitedNow() {
 			<-p.exited // the watcher returns at once: the leader is gone
 		}
+		if !p.HasExited() && p.programEnded() {
+			// Under the shim the program exited by itself and the shim,
+			// which verify watches, is about to: it is not stopped.
+			select {
+			case <-p.exited:
+			case <-time.After(killWait):
+			}
+		}
 		if !p.HasExited() {
 			r.Stopped = true
 			p.signal(syscall.SIGTERM)
@@ -325,7 +335,7 @@ func (p *Process) Stop(grace time.Duration) Result {
 		}
 		if p.status != nil {
 			// Under the shim, the program's own status, not the shim's.
-			if ws, ok := shimStatus(p.status); ok {
+			if ws, ok := p.shimStatus(time.Second); ok {
 				r.Code, r.Signal = -1, ""
 				if ws.Exited() {
 					r.Code = ws.ExitStatus()
