@@ -5,17 +5,10 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	expect "github.com/Netflix/go-expect"
-	"github.com/creack/pty"
-	"github.com/hinshun/vt10x"
 )
 
 // TestMenuWaitsBeforeRedrawing: a task chosen in the menu stays on the
@@ -28,28 +21,10 @@ func TestMenuWaitsBeforeRedrawing(t *testing.T) {
 		{"zh", "选择一课", "按回车键返回菜单"},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
-			ptm, tty, err := pty.Open()
-			if err != nil {
-				t.Fatalf("no pseudo-terminal: %v", err)
-			}
-			pty.Setsize(ptm, &pty.Winsize{Rows: 24, Cols: 80})
-			screen := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(80, 24))
-			con, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(screen),
-				expect.WithCloser(ptm, tty), expect.WithDefaultTimeout(20*time.Second))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer con.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, binary, "--lang", c.lang, "--wire", "off")
-			cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "TERM=xterm")
-			cmd.Stdin, cmd.Stdout, cmd.Stderr = con.Tty(), con.Tty(), con.Tty()
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			run := startOnPty(t, ctx, 80, 24, nil, "--lang", c.lang, "--wire", "off")
+			con, screen, cmd := run.con, run.screen, run.cmd
 			if _, err := con.ExpectString(c.menu); err != nil {
 				t.Fatalf("no menu: %v", err)
 			}
@@ -71,7 +46,7 @@ func TestMenuWaitsBeforeRedrawing(t *testing.T) {
 			}
 			time.Sleep(300 * time.Millisecond)
 			con.Send("\x03")
-			err = cmd.Wait()
+			err := cmd.Wait()
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 				t.Fatalf("Ctrl-C in the menu: %v, want exit status 130", err)

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -11,14 +12,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	expect "github.com/Netflix/go-expect"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/creack/pty"
-	"github.com/hinshun/vt10x"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/lessons/sockettest"
@@ -43,29 +41,12 @@ func TestReadmeLessonExampleByHand(t *testing.T) {
 	for _, lang := range []content.Lang{content.English, content.Chinese} {
 		t.Run(string(lang), func(t *testing.T) {
 			cat := content.Text(lang)
-			ptm, tty, err := pty.Open()
-			if err != nil {
-				t.Skipf("no pseudo-terminal: %v", err)
-			}
-			pty.Setsize(ptm, &pty.Winsize{Rows: 24, Cols: 80})
-			term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(80, 24))
 			var screen syncBuffer // everything drawn, previews included
-			con, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term, &screen), expect.WithCloser(ptm, tty))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer con.Close()
 			record := filepath.Join(t.TempDir(), "class.md")
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, binary, "run", file, "--lang", string(lang), "--record", record, "--port", strconv.Itoa(sockettest.FreePort(t)))
-			cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "TERM=xterm")
-			cmd.Stdin, cmd.Stdout, cmd.Stderr = con.Tty(), con.Tty(), con.Tty()
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			run := startOnPty(t, ctx, 80, 24, []io.Writer{&screen}, "run", file, "--lang", string(lang), "--record", record, "--port", strconv.Itoa(sockettest.FreePort(t)))
+			con, cmd := run.con, run.cmd
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
 

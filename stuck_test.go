@@ -13,10 +13,7 @@ import (
 	"testing"
 	"time"
 
-	expect "github.com/Netflix/go-expect"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/creack/pty"
-	"github.com/hinshun/vt10x"
 	"github.com/mattn/go-runewidth"
 )
 
@@ -36,29 +33,11 @@ func TestSignalAtPrompt(t *testing.T) {
 		{syscall.SIGHUP, 129, "zh", "已中断"},
 	} {
 		t.Run(c.sig.String(), func(t *testing.T) {
-			ptm, tty, err := pty.Open()
-			if err != nil {
-				t.Skipf("no pseudo-terminal: %v", err)
-			}
-			pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 100})
-			term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(100, 40))
-			con, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term),
-				expect.WithCloser(ptm, tty), expect.WithDefaultTimeout(20*time.Second))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer con.Close()
 			record := filepath.Join(t.TempDir(), "class.md")
 			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, binary, "run", "udp-recv", "--lang", c.lang, "--record", record)
-			cmd.Env = append(os.Environ(), "SOCKSTEP_PROGRESS="+filepath.Join(t.TempDir(), "p.json"), "TERM=xterm")
-			cmd.Stdin, cmd.Stdout, cmd.Stderr = con.Tty(), con.Tty(), con.Tty()
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			run := startOnPty(t, ctx, 100, 40, nil, "run", "udp-recv", "--lang", c.lang, "--record", record)
+			con, cmd := run.con, run.cmd
 			// The prompt's hint appears once survey has drawn it.
 			hint := map[string]string{"en": "Enter to choose", "zh": "回车选择"}[c.lang]
 			if _, err := con.ExpectString(hint); err != nil {
@@ -66,7 +45,7 @@ func TestSignalAtPrompt(t *testing.T) {
 			}
 			time.Sleep(300 * time.Millisecond)
 			cmd.Process.Signal(c.sig)
-			err = cmd.Wait()
+			err := cmd.Wait()
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != c.code {
 				t.Fatalf("exit %v, want status %d", err, c.code)
