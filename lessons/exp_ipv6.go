@@ -398,11 +398,14 @@ var policyTable = []struct {
 // gaiOrder orders destination addresses as getaddrinfo does (RFC 6724
 // §6; glibc's rfc3484_sort): rule 1, an address the machine has no route
 // to (usable false) goes last; rule 6, higher precedence first, so ::1
-// comes before 127.0.0.1; rule 10, otherwise the order given. Rules 2 to
-// 5 and 7 to 8 do not tell apart the loopback addresses localhost maps
-// to (each has its own kind of address as source, of the same scope), and
-// rule 9, the longest matching prefix, is left out: two addresses of one
-// family stay in the file's order.
+// comes before 127.0.0.1; rule 8, then the smaller scope first (§3.1:
+// loopback and link-local before global), so a hosts file that gives
+// localhost a LAN address after 127.0.0.1 still has 127.0.0.1 first;
+// rule 10, otherwise the order given. Rules 2 to 5 and 7, which look at
+// the source address each destination would get, do not tell apart the
+// loopback addresses localhost maps to, and rule 9, the longest matching
+// prefix, is left out: two addresses of one family and scope stay in the
+// file's order.
 func gaiOrder(addrs []netip.Addr, usable func(netip.Addr) bool) []netip.Addr {
 	out := slices.Clone(addrs)
 	slices.SortStableFunc(out, func(a, b netip.Addr) int {
@@ -412,9 +415,30 @@ func gaiOrder(addrs []netip.Addr, usable func(netip.Addr) bool) []netip.Addr {
 			}
 			return 1
 		}
-		return cmp.Compare(precedence(b), precedence(a))
+		if c := cmp.Compare(precedence(b), precedence(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(scope(a), scope(b))
 	})
 	return out
+}
+
+// scope is an address's scope as RFC 6724 §3.1 and §3.2 number them:
+// 2 link-local (fe80::/10, and ::1, 127.0.0.0/8 and 169.254.0.0/16,
+// which the RFC treats as link-local), 5 site-local (fec0::/10), 14
+// global (every other unicast address, IPv4's private ranges included);
+// a multicast address carries its own.
+func scope(a netip.Addr) int {
+	a = a.Unmap()
+	switch {
+	case a.IsMulticast() && a.Is6():
+		return int(a.As16()[1] & 0x0f)
+	case a.IsLoopback(), a.IsLinkLocalUnicast():
+		return 2
+	case a.Is6() && netip.MustParsePrefix("fec0::/10").Contains(a):
+		return 5
+	}
+	return 14
 }
 
 // routeUsable reports whether this machine has a way to a: glibc's

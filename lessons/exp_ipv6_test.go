@@ -143,10 +143,20 @@ func TestGaiOrder(t *testing.T) {
 		{[]netip.Addr{a("fd00::1"), a("127.0.0.1")}, []netip.Addr{a("127.0.0.1"), a("fd00::1")}, all},
 		{[]netip.Addr{a("2002::1"), a("2001::1"), a("127.0.0.1")}, []netip.Addr{a("127.0.0.1"), a("2002::1"), a("2001::1")}, all},
 		{[]netip.Addr{a("127.0.0.1"), a("::1"), a("127.0.0.2")}, []netip.Addr{a("::1"), a("127.0.0.1"), a("127.0.0.2")}, all},
+		// Rule 8: of one precedence, the smaller scope first (Python's
+		// socket.getaddrinfo gives 127.0.0.1 before 10.0.0.5 here).
+		{[]netip.Addr{a("10.0.0.5"), a("127.0.0.1")}, []netip.Addr{a("127.0.0.1"), a("10.0.0.5")}, all},
+		{[]netip.Addr{a("2001:db8::1"), a("fe80::1")}, []netip.Addr{a("fe80::1"), a("2001:db8::1")}, all},
 		{nil, nil, all},
 	} {
 		if got := gaiOrder(tc.in, tc.usable); !slices.Equal(got, tc.want) {
 			t.Errorf("gaiOrder(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	for s, want := range map[string]int{"::1": 2, "127.0.0.1": 2, "169.254.1.1": 2, "fe80::1": 2, "fec0::1": 5,
+		"10.0.0.5": 14, "192.168.0.1": 14, "2001:db8::1": 14, "::ffff:127.0.0.1": 2, "ff02::1": 2, "ff05::1": 5} {
+		if got := scope(a(s)); got != want {
+			t.Errorf("scope(%s) = %d, want %d", s, got, want)
 		}
 	}
 	for s, want := range map[string]int{"::1": 50, "127.0.0.1": 35, "::ffff:10.0.0.1": 35, "2001:db8::1": 40,

@@ -53,6 +53,9 @@ func tokenize(line string) []token {
 	// or more, a Chinese character 3.
 	toks := make([]token, 0, len(line)/2+1)
 	glue := false // the last token ends with an opening bracket
+	// bracket: inside "[…]" with no space yet, a mark such as "[重传]" or
+	// "[你]" is one token: a line does not break inside it.
+	bracket := false
 	for i := 0; i < len(line); {
 		// An escape sequence is a token of its own. Tried only where one
 		// starts: searching the rest of the line at every character made
@@ -72,14 +75,20 @@ func tokenize(line string) []token {
 			t.text = line[i-len(t.text) : i+size]
 			t.width += w
 		}
+		if r == ' ' || r == ']' {
+			bracket = false
+		}
 		if glue && r != ' ' {
 			grow(&toks[len(toks)-1])
 			toks[len(toks)-1].wide = w == 2 // a word may go on after "（
-			glue = strings.ContainsRune(noBreakAfter, r)
+			glue = strings.ContainsRune(noBreakAfter, r) || bracket
 			i += size
 			continue
 		}
-		glue = strings.ContainsRune(noBreakAfter, r)
+		if r == '[' {
+			bracket = true
+		}
+		glue = strings.ContainsRune(noBreakAfter, r) || bracket
 		switch {
 		case r == ' ':
 			if n := len(toks); n > 0 && toks[n-1].space {

@@ -200,8 +200,8 @@ func TestReportWording(t *testing.T) {
 		says   []string
 		passed bool
 	}{
-		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output", "has 2 empty lines after the reply, and the contract forgives only one", `print(reply, end="")`}, false},
-		{"tcp-file--extra-empty-lines", content.Chinese, []string{"程序输出的末尾多了一个空行", "回复之后有 2 个空行，合同只容许一个"}, false},
+		{"tcp-file--extra-empty-lines", content.English, []string{"an extra empty line at the end of your output", "has 2 empty lines after the reply, and the contract forgives only one", `(no print() or + "\n")`, `print(reply, end="")`}, false},
+		{"tcp-file--extra-empty-lines", content.Chinese, []string{"程序输出的末尾多了一个空行", "回复之后有 2 个空行，约定只容许一个", `拼上 "\n"`}, false},
 		{"tcp-client--prompt", content.English, []string{"passed", "verify ignored what your program printed before the reply", `"请输入要发送的数据："`}, true},
 		{"tcp-client--prompt", content.Chinese, []string{"通过", "忽略了", "请输入要发送的数据："}, true},
 		{"tcp-client--label", content.English, []string{`printed "收到服务器的回复： " before the reply`}, false},
