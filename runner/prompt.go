@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
+	"github.com/sockstep/sockstep/runner/textwrap"
 	"golang.org/x/term"
 )
 
@@ -112,6 +113,17 @@ var localiseSelectHint = sync.OnceValue(func() error {
 	for _, t := range []*string{&survey.SelectQuestionTemplate, &survey.InputQuestionTemplate} {
 		*t = strings.ReplaceAll(*t, `color "cyan"`, `color $.Config.Icons.Help.Format`)
 	}
+	// The answer, once chosen, is written after the question on one line;
+	// a long one (a prediction's) ran past the terminal's edge and broke
+	// mid-word. The Description answers for index -2 with the answer
+	// fitted to the terminal (fitAnswer): on the question's line when it
+	// fits, else on lines of its own below it.
+	const answer = `{{color $.Config.Icons.Help.Format}} {{.Answer}}`
+	if !strings.Contains(survey.SelectQuestionTemplate, answer) {
+		return errors.New("survey's Select template changed: update runner/prompt.go")
+	}
+	survey.SelectQuestionTemplate = strings.Replace(survey.SelectQuestionTemplate, answer,
+		`{{color $.Config.Icons.Help.Format}}{{if .Description}}{{call .Description .Answer -2}}{{else}} {{.Answer}}{{end}}`, 1)
 	return nil
 })
 
@@ -130,11 +142,15 @@ func surveyIcons(style string) survey.AskOpt {
 }
 
 // hinted returns a Description for survey.Select that gives the hint line
-// (index -1, see localiseSelectHint) and no description for any option.
-func hinted(hint string) func(string, int) string {
-	return func(_ string, index int) string {
-		if index == -1 {
+// (index -1, see localiseSelectHint), the chosen answer as fit writes it
+// (index -2) and no description for any option.
+func hinted(hint string, fit func(string) string) func(string, int) string {
+	return func(value string, index int) string {
+		switch index {
+		case -1:
 			return hint
+		case -2:
+			return fit(value)
 		}
 		return ""
 	}
@@ -168,7 +184,8 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 		}
 	}
 	msg := p.cat.T(msgKey, msgArgs...)
-	q := &survey.Select{Message: msg, Options: labels, Description: hinted(fitHint(p.stdio.Out, msg, p.cat.T("prompt.select-hint"))),
+	q := &survey.Select{Message: msg, Options: labels, Description: hinted(fitHint(p.stdio.Out, msg, p.cat.T("prompt.select-hint")),
+		func(ans string) string { return fitAnswer(p.stdio.Out, msg, ans) }),
 		PageSize: pageSize(p.stdio.Out, len(labels))}
 	if defLabel != "" {
 		q.Default = defLabel
@@ -212,6 +229,20 @@ func fitHint(out terminal.FileWriter, question, hint string) string {
 		return ""
 	}
 	return hint
+}
+
+// fitAnswer is what survey writes after the question once answered: " "
+// and the answer when "? question answer" fits the terminal's width, else
+// the answer on lines of its own, indented and filled to the width.
+func fitAnswer(out terminal.FileWriter, question, ans string) string {
+	if out == nil {
+		return " " + ans
+	}
+	cols, _, err := term.GetSize(int(out.Fd()))
+	if err != nil || cols <= 0 || ansi.StringWidth("? "+question+" "+ans) < cols {
+		return " " + ans
+	}
+	return "\n" + strings.Join(textwrap.Line("  "+ans, cols-1), "\n")
 }
 
 // pageSize is how many options a Select shows at once: all of them when

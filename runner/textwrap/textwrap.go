@@ -62,7 +62,15 @@ func tokenize(line string) []token {
 		// a long line quadratic.
 		if line[i] == '\x1b' {
 			if esc := escapeRE.FindString(line[i:]); esc != "" {
-				toks = append(toks, token{text: esc})
+				// Inside a word ("(" and the code span's colour, then
+				// "getsockname"), the sequence is part of the word: a line
+				// does not break between "(" and the code.
+				if n := len(toks); n > 0 && !toks[n-1].space && !toks[n-1].wide && toks[n-1].width > 0 {
+					t := &toks[n-1]
+					t.text = line[i-len(t.text) : i+len(esc)]
+				} else {
+					toks = append(toks, token{text: esc})
+				}
 				i += len(esc)
 				continue
 			}

@@ -41,6 +41,10 @@ func TestLine(t *testing.T) {
 		{"  ✓ [你] send(9) → ECONNREFUSED （正是本课预期的结果）", 30, []string{"  ✓ [你] send(9) →", "    ECONNREFUSED （正是本课预", "    期的结果）"}},
 		{"  一二三四五六七八，九十", 20, []string{"  一二三四五六七八，", "  九十"}},
 		{"（可用的键：id、title、summary、order、kind、role、pair）。", 30, []string{"（可用的键：id、title、", "summary、order、kind、role、", "pair）。"}},
+		// A code span's colour inside a word does not open a break: the
+		// line broke between "(" and the code.
+		{"  the server asks the kernel for its own address (\x1b[36mgetsockname\x1b[0m) and", 52,
+			[]string{"  the server asks the kernel for its own address", "  (\x1b[36mgetsockname\x1b[0m) and"}},
 		// A mark in brackets is not broken (it was "[窗口更" / "新]").
 		{"  ACK Seq=1 Ack=14 Win=65536 Len=0 [窗口更新]", 40, []string{"  ACK Seq=1 Ack=14 Win=65536 Len=0", "  [窗口更新]"}},
 		{"  ▶ [你] 一二三四五六七八九十", 12, []string{"  ▶ [你] 一", "    二三四五", "    六七八九", "    十"}},
