@@ -200,8 +200,8 @@ func wireHintKey(goos string) string {
 // each with its addresses, wrapped under itself rather than cut.
 //
 // In compact mode the list takes the rows the screen has left: as many
-// packets as fit, the others summed up, and only when not even one fits
-// is it left out.
+// packets as fit, the others summed up; when not even one fits, it goes
+// on the next screen. The transcript has them all.
 //
 // Without a capture there is nothing to list: the first step that made
 // calls says, once, how to see its packets.
@@ -220,16 +220,23 @@ func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
 		return
 	}
 	render := func(events lessons.Timeline) string { return r.packetList(events, r.opts.Width) }
-	events, list, ok := r.fitCompact(fresh, render, used, 3)
+	_, list, ok := r.fitCompact(fresh, render, used, 3)
 	if list == "" {
 		return
 	}
 	if !ok {
-		r.printf("  %s\n", r.paint(colorDim, r.cat.T("wire.compact-later")))
-		return
+		// Not even one packet fits what is left of this screen: the list
+		// goes on the next one, folded to a whole screen, rather than
+		// being left out (the packets a text points at were lost so).
+		_, list, _ = r.fitCompact(fresh, render, &bytes.Buffer{}, 3)
+		if r.pager != nil {
+			r.pager.room(strings.Count(list, "\n") + 3)
+		}
 	}
 	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("wire.title")), r.wireTitle(sess, r.cat.T("wire.title")))
-	r.emit(wrapTo(head, r.opts.Width)+list, wrapTo(head, recordWidth)+r.packetList(events, recordWidth))
+	// The transcript, read at leisure, keeps every packet the screen
+	// folded away.
+	r.emit(wrapTo(head, r.opts.Width)+list, wrapTo(head, recordWidth)+r.packetList(fresh, recordWidth))
 }
 
 // packetList is a step's captured packets, one each with its addresses,
