@@ -228,7 +228,14 @@ func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
 		// Not even one packet fits what is left of this screen: the list
 		// goes on the next one, folded to a whole screen, rather than
 		// being left out (the packets a text points at were lost so).
-		_, list, _ = r.fitCompact(fresh, render, &bytes.Buffer{}, 3)
+		var next bytes.Buffer // what the next screen holds before the list
+		if r.pager != nil {
+			if r.pager.heading != "" {
+				next.WriteString(r.pager.heading + "\n")
+			}
+			next.WriteString(strings.Repeat("\n", pageHold)) // its prompt
+		}
+		_, list, _ = r.fitCompact(fresh, render, &next, 3)
 		if r.pager != nil {
 			r.pager.room(strings.Count(list, "\n") + 3)
 		}
