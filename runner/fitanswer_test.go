@@ -49,3 +49,29 @@ func TestFitAnswer(t *testing.T) {
 		t.Errorf("no terminal: %q", got)
 	}
 }
+
+// TestAnsweredRows: a pager counts the rows an answered question took,
+// as fitAnswer wrote it (a long answer on lines of its own took 2 or more,
+// and compact mode lost the step's heading when it counted 1).
+func TestAnsweredRows(t *testing.T) {
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Fatalf("no pseudo-terminal: %v", err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	pty.Setsize(ptm, &pty.Winsize{Rows: 24, Cols: 40})
+	sp := surveyPrompter{answered: new(int)}
+	a := fitAnswer(tty, "Before it runs: what do you think will happen?", "0 the first time, ECONNRESET the second")
+	*sp.answered = 1 + strings.Count(a, "\n")
+	if got := answeredRows(sp); got < 2 {
+		t.Errorf("a long answer on lines of its own: %d rows, want 2 or more", got)
+	}
+	*sp.answered = 1 + strings.Count(fitAnswer(tty, "What next?", "Run it"), "\n")
+	if got := answeredRows(sp); got != 1 {
+		t.Errorf("a short answer: %d rows, want 1", got)
+	}
+	if got := answeredRows(plainPrompter{}); got != 1 {
+		t.Errorf("no survey: %d rows, want 1", got)
+	}
+}

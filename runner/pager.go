@@ -141,7 +141,7 @@ func (pp pagingPrompter) choose(ctx context.Context, key string, args []any, opt
 		return "", pp.p.err
 	}
 	ans, err := pp.p.inner.choose(ctx, key, args, options, def)
-	pp.p.used++
+	pp.p.used += answeredRows(pp.p.inner)
 	return ans, err
 }
 

@@ -164,6 +164,19 @@ type surveyPrompter struct {
 	// labels, when set, gives ready-made labels for option keys (menu
 	// entries are built from lesson titles, not from the catalog).
 	labels map[string]string
+	// answered, when set, is told how many rows the last answered
+	// question took (fitAnswer may put a long answer on lines of its
+	// own), so that a pager counts them.
+	answered *int
+}
+
+// answeredRows is how many rows the last question p asked takes once
+// answered: 1 unless its answer went on lines of its own.
+func answeredRows(p prompter) int {
+	if sp, ok := p.(surveyPrompter); ok && sp.answered != nil && *sp.answered > 0 {
+		return *sp.answered
+	}
+	return 1
 }
 
 func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any, options []string, def string) (string, error) {
@@ -185,12 +198,21 @@ func (p surveyPrompter) choose(ctx context.Context, msgKey string, msgArgs []any
 	}
 	msg := p.cat.T(msgKey, msgArgs...)
 	q := &survey.Select{Message: msg, Options: labels, Description: hinted(fitHint(p.stdio.Out, msg, p.cat.T("prompt.select-hint")),
-		func(ans string) string { return fitAnswer(p.stdio.Out, msg, ans) }),
+		func(ans string) string {
+			a := fitAnswer(p.stdio.Out, msg, ans)
+			if p.answered != nil {
+				*p.answered = 1 + strings.Count(a, "\n")
+			}
+			return a
+		}),
 		PageSize: pageSize(p.stdio.Out, len(labels))}
 	if defLabel != "" {
 		q.Default = defLabel
 	}
 	var ans string
+	if p.answered != nil {
+		*p.answered = 1
+	}
 	p.discardTypeahead()
 	if err := survey.AskOne(q, &ans, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err), surveyIcons(p.style)); err != nil {
 		return "", surveyErr(ctx, err)
@@ -239,7 +261,7 @@ func fitAnswer(out terminal.FileWriter, question, ans string) string {
 		return " " + ans
 	}
 	cols, _, err := term.GetSize(int(out.Fd()))
-	if err != nil || cols <= 0 || ansi.StringWidth("? "+question+" "+ans) < cols {
+	if err != nil || cols <= 0 || ansi.StringWidth("? "+question+" "+ans) <= cols {
 		return " " + ans
 	}
 	return "\n" + strings.Join(textwrap.Line("  "+ans, cols-1), "\n")
@@ -313,7 +335,7 @@ func (r *Runner) chooseLabeled(ctx context.Context, q lessons.Question) (string,
 	if sp, ok := r.basePrompt().(surveyPrompter); ok {
 		if r.pager != nil {
 			r.pager.room(len(q.Choices) + 2)
-			defer func() { r.pager.used++ }()
+			defer func() { r.pager.used += answeredRows(sp) }()
 		}
 		sp.labels = map[string]string{}
 		for i, k := range q.Choices {

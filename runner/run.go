@@ -65,7 +65,7 @@ func New(opts Options) (*Runner, error) {
 		if err := localiseSelectHint(); err != nil {
 			return nil, err
 		}
-		r.prompt = surveyPrompter{cat: r.cat, stdio: opts.Stdio, style: opts.Style}
+		r.prompt = surveyPrompter{cat: r.cat, stdio: opts.Stdio, style: opts.Style, answered: new(int)}
 	case opts.Mode == Presenter:
 		r.prompt = presenterPrompter{r: r, delay: opts.Delay, in: opts.Stdio.In, out: opts.Out}
 	default:

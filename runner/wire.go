@@ -228,17 +228,10 @@ func (r *Runner) stepPackets(sess *lessons.Session, used *bytes.Buffer) {
 		// Not even one packet fits what is left of this screen: the list
 		// goes on the next one, folded to a whole screen, rather than
 		// being left out (the packets a text points at were lost so).
-		var next bytes.Buffer // what the next screen holds before the list
 		if r.pager != nil {
-			if r.pager.heading != "" {
-				next.WriteString(r.pager.heading + "\n")
-			}
-			next.WriteString(strings.Repeat("\n", pageHold)) // its prompt
+			r.pager.pageBreak() // the pager then counts the new screen's rows
 		}
-		_, list, _ = r.fitCompact(fresh, render, &next, 3)
-		if r.pager != nil {
-			r.pager.room(strings.Count(list, "\n") + 3)
-		}
+		_, list, _ = r.fitCompact(fresh, render, &bytes.Buffer{}, 3)
 	}
 	head := fmt.Sprintf("\n  %s%s\n", r.paint(colorHead, r.cat.T("wire.title")), r.wireTitle(sess, r.cat.T("wire.title")))
 	// The transcript, read at leisure, keeps every packet the screen
@@ -298,6 +291,12 @@ func (r *Runner) fitCompact(events lessons.Timeline, render func(lessons.Timelin
 		return events, out, true
 	}
 	left := compactScreen - strings.Count(used.String(), "\n") - title
+	if r.pager != nil {
+		// The pager counts the rows the screen holds (the heading, the
+		// answered prediction, lines the terminal wraps) and breaks
+		// pageHold rows before the bottom.
+		left = r.pager.rows - pageHold - r.pager.used - title
+	}
 	if left-r.reserve >= compactMinRows {
 		left -= r.reserve // the explanation after the results keeps its room
 	}

@@ -65,7 +65,7 @@ func tokenize(line string) []token {
 				// Inside a word ("(" and the code span's colour, then
 				// "getsockname"), the sequence is part of the word: a line
 				// does not break between "(" and the code.
-				if n := len(toks); n > 0 && !toks[n-1].space && !toks[n-1].wide && toks[n-1].width > 0 {
+				if n := len(toks); n > 0 && !toks[n-1].space && (glue || !toks[n-1].wide && toks[n-1].width > 0) {
 					t := &toks[n-1]
 					t.text = line[i-len(t.text) : i+len(esc)]
 				} else {

@@ -45,6 +45,9 @@ func TestLine(t *testing.T) {
 		// line broke between "(" and the code.
 		{"  the server asks the kernel for its own address (\x1b[36mgetsockname\x1b[0m) and", 52,
 			[]string{"  the server asks the kernel for its own address", "  (\x1b[36mgetsockname\x1b[0m) and"}},
+		// Nor after a full-width opening bracket ("（" / "SO_BINDTODEVICE）").
+		{"  绑定到回环设备上（\x1b[36mSO_BINDTODEVICE\x1b[0m），这样", 24,
+			[]string{"  绑定到回环设备上", "  （\x1b[36mSO_BINDTODEVICE\x1b[0m），", "  这样"}},
 		// A mark in brackets is not broken (it was "[窗口更" / "新]").
 		{"  ACK Seq=1 Ack=14 Win=65536 Len=0 [窗口更新]", 40, []string{"  ACK Seq=1 Ack=14 Win=65536 Len=0", "  [窗口更新]"}},
 		{"  ▶ [你] 一二三四五六七八九十", 12, []string{"  ▶ [你] 一", "    二三四五", "    六七八九", "    十"}},
