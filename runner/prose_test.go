@@ -198,24 +198,14 @@ func TestOneVocabulary(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, l := range ls {
-			var b strings.Builder
-			b.WriteString(l.Title + l.Summary + l.Intro)
-			for _, st := range l.Steps {
-				b.WriteString(st.Title + st.Body + st.After)
-			}
-			texts["lesson "+l.ID] = withoutComments(b.String())
+			texts["lesson "+l.ID] = shownText(l)
 		}
 		exs, err := content.Exercises(lang)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, ex := range exs {
-			var b strings.Builder
-			b.WriteString(ex.Title + ex.Summary + ex.Intro)
-			for _, st := range ex.Steps {
-				b.WriteString(st.Title + st.Body + st.After)
-			}
-			texts["exercise "+ex.ID] = withoutComments(b.String())
+			texts["exercise "+ex.ID] = shownText(ex)
 		}
 		cat := content.Text(lang)
 		keys := cat.Keys()
@@ -307,4 +297,16 @@ func TestEACCESHintNamesTheDefaultPort(t *testing.T) {
 			t.Errorf("%s: EADDRINUSE hint %q should name the run's port 80", lang, inuse)
 		}
 	}
+}
+
+// shownText is every text of a lesson or an exercise a learner reads:
+// titles, summary, introduction and steps, without the HTML comments
+// (references for maintainers, never shown).
+func shownText(l *content.Lesson) string {
+	var b strings.Builder
+	b.WriteString(l.Title + l.Summary + l.Intro)
+	for _, st := range l.Steps {
+		b.WriteString(st.Title + st.Body + st.After)
+	}
+	return withoutComments(b.String())
 }
