@@ -13,8 +13,8 @@ import (
 // helpWidth is the width help text is filled to: the terminal's, at most
 // 100 columns, or 80 when the output is not a terminal.
 func helpWidth(out *os.File) int {
-	if w, _, err := term.GetSize(int(out.Fd())); err == nil && w > 0 {
-		return min(w, 100)
+	if w := termWidth(out); w > 0 {
+		return w
 	}
 	return 80
 }

@@ -14,12 +14,24 @@ import (
 // it cannot be read).
 func TermWidth(f *os.File) func() int {
 	return func() int {
-		w, _, err := term.GetSize(int(f.Fd()))
-		if err != nil {
-			return 0
-		}
+		w, _ := termSize(f)
 		return w
 	}
+}
+
+// termSize is the columns and rows of the terminal f is, or 0 and 0 when
+// f is none (nil, a pipe, a file) or says it has no size. The one reader
+// of a terminal's size in the runner: the width fits text and answers,
+// the rows size a menu's page.
+func termSize(f interface{ Fd() uintptr }) (cols, rows int) {
+	if f == nil {
+		return 0, 0
+	}
+	cols, rows, err := term.GetSize(int(f.Fd()))
+	if err != nil || cols <= 0 || rows <= 0 {
+		return 0, 0
+	}
+	return cols, rows
 }
 
 // A pager keeps a compact run's screens (--compact on a terminal) from

@@ -16,7 +16,6 @@ import (
 	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/runner/textwrap"
-	"golang.org/x/term"
 )
 
 // ErrInterrupted is returned when the learner pressed Ctrl-C; the caller
@@ -238,11 +237,8 @@ func (p surveyPrompter) input(ctx context.Context, msgKey string, msgArgs []any,
 // wrapped after a longer question at 80 columns. The hint only repeats
 // what the arrows and Enter do; the question must stay whole.
 func fitHint(out terminal.FileWriter, question, hint string) string {
-	if out == nil {
-		return hint
-	}
-	cols, _, err := term.GetSize(int(out.Fd()))
-	if err != nil || cols <= 0 {
+	cols, _ := termSize(out)
+	if cols == 0 {
 		return hint
 	}
 	// survey writes "? " before the question, "  [" and "]" around the
@@ -257,11 +253,8 @@ func fitHint(out terminal.FileWriter, question, hint string) string {
 // and the answer when "? question answer" fits the terminal's width, else
 // the answer on lines of its own, indented and filled to the width.
 func fitAnswer(out terminal.FileWriter, question, ans string) string {
-	if out == nil {
-		return " " + ans
-	}
-	cols, _, err := term.GetSize(int(out.Fd()))
-	if err != nil || cols <= 0 || ansi.StringWidth("? "+question+" "+ans) <= cols {
+	cols, _ := termSize(out)
+	if cols == 0 || ansi.StringWidth("? "+question+" "+ans) <= cols {
 		return " " + ans
 	}
 	return "\n" + strings.Join(textwrap.Line("  "+ans, cols-1), "\n")
@@ -273,11 +266,8 @@ func fitAnswer(out terminal.FileWriter, question, ans string) string {
 // question and the lines above it; survey's 7 when the size is unknown.
 func pageSize(out terminal.FileWriter, n int) int {
 	const room = 6
-	if out == nil {
-		return 7
-	}
-	_, rows, err := term.GetSize(int(out.Fd()))
-	if err != nil || rows-room < 7 {
+	_, rows := termSize(out)
+	if rows-room < 7 {
 		return 7
 	}
 	return min(n, rows-room)
