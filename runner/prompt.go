@@ -312,10 +312,16 @@ func (r *Runner) ask(ctx context.Context, q lessons.Question) (string, error) {
 // space after an ASCII colon, and none after a full-width one (：), which
 // carries its own.
 func joinAfterColon(label, value string) string {
+	return label + afterColon(label) + value
+}
+
+// afterColon is the space that follows label, a text ending with a colon:
+// none after a full-width colon.
+func afterColon(label string) string {
 	if strings.HasSuffix(label, "：") {
-		return label + value
+		return ""
 	}
-	return label + " " + value
+	return " "
 }
 
 // chooseLabeled asks a question whose answers the lesson wrote itself (a

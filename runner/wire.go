@@ -167,7 +167,7 @@ func (r *Runner) wireTitle(sess *lessons.Session, after string) string {
 	default:
 		return ""
 	}
-	return strings.TrimPrefix(joinAfterColon(after, r.paint(colorDim, note)), after)
+	return afterColon(after) + r.paint(colorDim, note)
 }
 
 // wireHint says once per run how to see the real packets, when the
