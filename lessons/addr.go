@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -95,7 +96,9 @@ func hostsLookup(path, name string) []netip.Addr {
 }
 
 // lookupHosts finds name in the text of a hosts file: "ADDRESS NAME
-// ALIAS...", one entry a line, "#" starting a comment.
+// ALIAS...", one entry a line, "#" starting a comment (hosts(5)), in the
+// file's order, each line once. An address with a zone (fe80::1%eth0)
+// names an interface, never loopback: it is passed over.
 func lookupHosts(data []byte, name string) []netip.Addr {
 	var out []netip.Addr
 	for _, line := range strings.Split(string(data), "\n") {
@@ -107,13 +110,11 @@ func lookupHosts(data []byte, name string) []netip.Addr {
 			continue
 		}
 		a, err := netip.ParseAddr(f[0])
-		if err != nil {
+		if err != nil || a.Zone() != "" {
 			continue
 		}
-		for _, n := range f[1:] {
-			if strings.EqualFold(n, name) {
-				out = append(out, a.Unmap())
-			}
+		if slices.ContainsFunc(f[1:], func(n string) bool { return strings.EqualFold(n, name) }) {
+			out = append(out, a.Unmap())
 		}
 	}
 	return out

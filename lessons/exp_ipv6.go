@@ -477,27 +477,7 @@ func hostsEntries(path, name string) []netip.Addr {
 	if err != nil {
 		return nil
 	}
-	var out []netip.Addr
-	for _, line := range strings.Split(string(data), "\n") {
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		a, err := netip.ParseAddr(f[0])
-		if err != nil || a.Zone() != "" {
-			continue
-		}
-		for _, n := range f[1:] {
-			if strings.EqualFold(n, name) {
-				out = append(out, a.Unmap())
-				break
-			}
-		}
-	}
-	return out
+	return lookupHosts(data, name)
 }
 
 func v6Measurement(c string, res v6Result) Measurement {
