@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/sockstep/sockstep/content"
 	"os"
 	"strings"
 	"sync"
@@ -32,7 +33,7 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 	if c.o.record != "" {
 		// Found out now, not after the whole lesson.
 		if err := progress.CheckWritable(c.o.record); err != nil {
-			c.fail("cli.record-unwritable", c.o.record, osText(c.cat, err))
+			c.fail("cli.record-unwritable", c.o.record, content.OSText(c.cat, err))
 			return exitUsage
 		}
 	}
@@ -80,7 +81,7 @@ func cmdRun(ctx context.Context, c *cli, words []string) int {
 				data = append(data, "\n"+c.cat.T("cli.interrupted")+"\n"...)
 			}
 			if werr := progress.WriteFileAtomic(c.o.record, data); werr != nil {
-				c.fail("cli.record-failed", c.o.record, osText(c.cat, werr))
+				c.fail("cli.record-failed", c.o.record, content.OSText(c.cat, werr))
 				recordFailed = true
 			} else {
 				c.fail("cli.recorded", c.o.record)

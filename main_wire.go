@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/sockstep/sockstep/content"
 	"os"
 
 	"github.com/sockstep/sockstep/lessons/wire"
@@ -43,7 +44,7 @@ func startWire(c *cli) (*wireRun, int) {
 		pf, err := os.Create(f.pcap)
 		if err != nil {
 			// Said before the lesson starts, as --record's is.
-			fmt.Fprintln(e.stderr, fillTo(e.stderr, cat.T("wire.pcap-refused", f.pcap, osText(cat, err))))
+			fmt.Fprintln(e.stderr, fillTo(e.stderr, cat.T("wire.pcap-refused", f.pcap, content.OSText(cat, err))))
 			return nil, exitUsage
 		}
 		w.pcap = pf
@@ -90,13 +91,13 @@ func (w *wireRun) close(c *cli) {
 			fmt.Fprintln(e.stderr, cat.T("wire.drops", st.Drops))
 		}
 		if err := w.capture.Close(); err != nil {
-			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, osText(cat, err)))
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, content.OSText(cat, err)))
 		}
 		w.capture = nil
 	}
 	if w.pcap != nil {
 		if err := w.pcap.Close(); err != nil {
-			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, osText(cat, err)))
+			fmt.Fprintln(e.stderr, cat.T("wire.pcap-failed", w.path, content.OSText(cat, err)))
 		} else if w.path != "" {
 			fmt.Fprintln(e.stderr, cat.T("wire.pcap-written", w.path))
 		}
