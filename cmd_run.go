@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"github.com/sockstep/sockstep/content"
 	"os"
 	"strings"
 	"sync"
 
 	"github.com/kballard/go-shellquote"
+	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons"
 	"github.com/sockstep/sockstep/runner"
 	"github.com/sockstep/sockstep/runner/progress"

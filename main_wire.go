@@ -3,9 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/sockstep/sockstep/content"
 	"os"
 
+	"github.com/sockstep/sockstep/content"
 	"github.com/sockstep/sockstep/lessons/wire"
 	"github.com/sockstep/sockstep/runner"
 )
