@@ -301,7 +301,7 @@ func (tc *classroomTmux) start(t *testing.T, args ...string) {
 	env := tc.env
 	ptm, tty, err := pty.Open()
 	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
+		t.Fatalf("no pseudo-terminal: %v", err)
 	}
 	t.Cleanup(func() { ptm.Close() })
 	pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 160})
@@ -462,7 +462,7 @@ func TestRoleAutoWaitsOnTerminal(t *testing.T) {
 	port := strconv.Itoa(sockettest.FreePort(t))
 	ptm, tty, err := pty.Open()
 	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
+		t.Fatalf("no pseudo-terminal: %v", err)
 	}
 	defer ptm.Close()
 	pty.Setsize(ptm, &pty.Winsize{Rows: 24, Cols: 80})

@@ -369,7 +369,7 @@ func interrupt(t *testing.T, p *proc, marker string, settle time.Duration, sig s
 func TestColorProfile(t *testing.T) {
 	ptm, tty, err := pty.Open()
 	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
+		t.Fatalf("no pseudo-terminal: %v", err)
 	}
 	defer ptm.Close()
 	defer tty.Close()
