@@ -9,12 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	extast "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/text"
-
 	"github.com/sockstep/sockstep/content"
 )
 
@@ -139,23 +133,8 @@ func FuzzDepthBound(f *testing.F) {
 			return
 		}
 		for _, md := range []string{l.Intro, l.Steps[0].Body, l.Steps[0].After} {
-			src := []byte(md)
 			// As glamour builds it (glamour.go: GFM and definition lists).
-			md := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList))
-			doc := md.Parser().Parse(text.NewReader(src))
-			deepest := 0
-			var walk func(n ast.Node, depth int)
-			walk = func(n ast.Node, depth int) {
-				switch n.Kind() {
-				case ast.KindBlockquote, ast.KindList, extast.KindDefinitionList:
-					depth++
-				}
-				deepest = max(deepest, depth)
-				for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-					walk(c, depth)
-				}
-			}
-			walk(doc, 0)
+			deepest := content.GoldmarkDepth(md)
 			if deepest > content.MaxDepth {
 				t.Fatalf("Parse accepted text that nests %d deep (at most %d):\n%q", deepest, content.MaxDepth, md)
 			}
